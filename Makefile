@@ -1,0 +1,121 @@
+# sendoc — see README.md. `make deps demo` renders the samples; `make deps check` runs every test.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+B        ?= build
+CC       ?= cc
+SAN      ?=
+PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_FLAGS := $(shell pkg-config --cflags --libs check 2>/dev/null)
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT      ?= -O2 -g
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -fPIC \
+             -fvisibility=hidden -DSD_BUILDING -Iengine/include -Iengine $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+LIBS_ALL = $(PKG_LIBS) -lhpdf -lz -lm -lpthread
+
+ENGINE_SRC = $(sort $(wildcard engine/*.c))
+CLI_SRC    = $(sort $(wildcard cli/*.c))
+ENGINE_OBJ = $(ENGINE_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ    = $(CLI_SRC:%.c=$(B)/obj/%.o)
+CHECK_SRC  = $(sort $(wildcard tests/check_*.c))
+CHECK_BIN  = $(CHECK_SRC:tests/%.c=$(B)/tests/%)
+LOCALE_SRC = $(sort $(wildcard locales/*.txt))
+LOCALE_RES = $(LOCALE_SRC:locales/%.txt=$(B)/share/sendoc/locales/%.res)
+DATA       = $(B)/share/sendoc
+DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
+             $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
+
+.PHONY: all demo check check-unit check-integration check-asan check-locale bench fuzz deps install clean data
+all: $(B)/bin/sendoc $(B)/lib/libsendoc.so data
+
+data: $(DATA_FILES)
+
+$(B)/obj/%.o: %.c $(wildcard engine/*.h engine/include/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/lib/libsendoc.a: $(ENGINE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/lib/libsendoc.so: $(ENGINE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^ $(LIBS_ALL) $(SAN)
+
+$(B)/bin/sendoc: $(CLI_OBJ) $(B)/lib/libsendoc.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(SAN)
+
+$(B)/tests/check_%: tests/check_%.c tests/testutil.h $(B)/lib/libsendoc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/lib/libsendoc.a $(CHECK_FLAGS) $(LIBS_ALL)
+
+$(DATA)/schema/%: engine/schema/%
+	@mkdir -p $(dir $@) && cp $< $@
+$(DATA)/fonts/%: fonts/%
+	@mkdir -p $(dir $@) && cp $< $@
+$(DATA)/templates/%: templates/%
+	@mkdir -p $(dir $@) && cp $< $@
+$(DATA)/locales/%.res: locales/%.txt
+	@mkdir -p $(dir $@)
+	genrb -q -e UTF-8 -d $(dir $@) $<
+
+# Renders every sample into out/ (see samples/README.md for what each shows).
+demo: all
+	@mkdir -p out
+	SOURCE_DATE_EPOCH=1764547200 sh tools/render-samples.sh $(B)/bin/sendoc out
+
+# Every test: unit suites, integration on rendered PDFs, the suites again
+# under another locale and under ASan+UBSan. The ../shared/a11y checks run
+# when ../shared is beside the clone (as in CI) and are reported skipped otherwise.
+check: check-unit check-locale check-integration check-asan
+	@echo "make check: all test stages passed"
+
+check-unit: all $(CHECK_BIN)
+	@sh tools/run-suites.sh $(B)
+
+check-locale: all $(CHECK_BIN)
+	@LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 sh tools/run-suites.sh $(B)
+
+check-integration: all
+	@sh tests/integration/run.sh $(B)
+
+check-asan:
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-unit
+
+bench: all
+	@sh tools/bench.sh $(B)
+
+fuzz:
+	@sh tools/fuzz.sh
+
+# Debian packages for the build, the fonts and the tests (run as root, or
+# through sudo). Node/npm come from Debian only when no node is installed.
+DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
+  icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
+  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
+  qpdf poppler-utils python3 locales clang libclang-rt-14-dev valgrind
+deps:
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PKGS) >/dev/null && \
+	if ! command -v node >/dev/null; then DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; fi && \
+	if ! locale -a 2>/dev/null | grep -qi '^fr_FR.utf8$$'; then \
+	  echo 'fr_FR.UTF-8 UTF-8' | $$SUDO tee -a /etc/locale.gen >/dev/null && $$SUDO locale-gen >/dev/null; fi
+	@echo "deps: Debian packages installed"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/sendoc $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(B)/bin/sendoc $(DESTDIR)$(PREFIX)/bin/sendoc
+	install -m 644 $(B)/lib/libsendoc.so $(B)/lib/libsendoc.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 engine/include/sendoc.h $(DESTDIR)$(PREFIX)/include/sendoc.h
+	cp -r $(DATA)/. $(DESTDIR)$(PREFIX)/share/sendoc/
+	[ ! -f cli/sendoc.1 ] || install -m 644 cli/sendoc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|0.1.0|' tools/sendoc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sendoc.pc
+
+clean:
+	rm -rf build build-asan out

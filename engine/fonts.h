@@ -1,0 +1,37 @@
+/* fonts: which installed font serves which script and style (fonts/fontmap.txt,
+ * resolved through fontconfig), each file opened and parsed once per process
+ * and shared read-only by every thread. */
+#ifndef SD_FONTS_H
+#define SD_FONTS_H
+#include "diag.h"
+#include <hb.h>
+#include <stdbool.h>
+
+typedef struct sd_font {
+  char *path;           /* font file (never written into a PDF) */
+  unsigned face_index;  /* index inside a collection */
+  char *ps_name;        /* PostScript name, for /BaseFont */
+  hb_face_t *face;
+  hb_font_t *font;      /* scale = upem: positions come in font units */
+  hb_blob_t *blob;      /* the whole file */
+  unsigned upem;
+  int ascender, descender, cap_height; /* font units (descender negative) */
+  int bbox[4];          /* font units */
+  bool is_cff;          /* outlines in 'CFF ' (else 'glyf') */
+  unsigned id;          /* stable small number, unique within the sd_fonts */
+} sd_font;
+
+typedef enum sd_font_style { SD_FONT_REGULAR = 0, SD_FONT_BOLD = 1 } sd_font_style;
+
+typedef struct sd_fonts sd_fonts;
+
+/* Reads the font map. SD_E_RESOURCE if it is missing or names no usable font. */
+sd_status sd_fonts_new(const char *fontmap_path, sd_fonts **out, sd_diags *d);
+void sd_fonts_free(sd_fonts *f);
+
+/* The font for a script (ISO 15924 as hb_script_t), language and style that
+ * covers code point cp, following the font map's fallback order. NULL when no
+ * font covers cp. Thread-safe; the font is borrowed from f. */
+const sd_font *sd_fonts_pick(sd_fonts *f, hb_script_t script, const char *lang,
+                             sd_font_style style, hb_codepoint_t cp);
+#endif

@@ -1,0 +1,114 @@
+/* sendoc — accessible, multilingual PDFs from special-educational-needs case data.
+ *
+ * Every call returns an sd_status and adds details to an sd_diags list; the
+ * library never prints, exits or aborts. Handles are opaque. An sd_engine is
+ * created once and may be shared by several threads rendering at once.
+ */
+#ifndef SENDOC_H
+#define SENDOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SD_BUILDING) && defined(__GNUC__)
+#define SD_API __attribute__((visibility("default")))
+#else
+#define SD_API
+#endif
+
+#define SD_VERSION "0.1.0"
+
+/* Append-only: values are never renumbered (the CLI maps them to exit codes). */
+typedef enum sd_status {
+  SD_OK = 0,
+  SD_E_INPUT = 1,    /* the case, template or Markdown is invalid */
+  SD_E_USAGE = 2,    /* a caller passed bad arguments or options */
+  SD_E_IO = 3,       /* reading or writing a file failed */
+  SD_E_NOMEM = 4,    /* out of memory */
+  SD_E_LIMIT = 5,    /* input exceeded a size, depth or pixel limit */
+  SD_E_FONT = 6,     /* no usable font, or a character no font covers */
+  SD_E_RESOURCE = 7, /* templates, locales, schema or font map missing */
+  SD_E_INTERNAL = 8  /* a bug: please report it */
+} sd_status;
+
+typedef enum sd_severity { SD_SEV_NOTE = 0, SD_SEV_WARNING = 1, SD_SEV_ERROR = 2 } sd_severity;
+
+typedef struct sd_diags sd_diags;
+typedef struct sd_engine sd_engine;
+typedef struct sd_case sd_case;
+
+/* One diagnostic, borrowed from its list: valid until sd_diags_free(). */
+typedef struct sd_diag_info {
+  sd_severity severity;
+  const char *code;    /* stable rule id, e.g. "case.schema" */
+  const char *file;    /* may be NULL */
+  int line, column;    /* 0 when unknown */
+  const char *field;   /* element or template field, may be NULL */
+  const char *message;
+} sd_diag_info;
+
+typedef struct sd_limits {
+  size_t max_file_bytes;    /* case, template or Markdown file */
+  size_t max_image_bytes;   /* photo file */
+  uint64_t max_image_pixels;/* width * height of a photo */
+  unsigned max_depth;       /* element nesting */
+} sd_limits;
+
+SD_API extern const sd_limits SD_LIMITS_DEFAULT;
+
+typedef struct sd_render_options {
+  const char *template_ref; /* a name under the data dir's templates/, or a path */
+  const char *lang;         /* BCP 47 document language; NULL: the case's home language */
+  const char *style;        /* "standard", "large-print", "dyslexia"; NULL: the template's */
+  int64_t date_epoch;       /* date printed and stamped; < 0: SOURCE_DATE_EPOCH, else the case's */
+} sd_render_options;
+
+/* Diagnostics list. sd_diags_free(NULL) does nothing. */
+SD_API sd_diags *sd_diags_new(void);
+SD_API void sd_diags_free(sd_diags *d);
+SD_API size_t sd_diags_count(const sd_diags *d);
+SD_API size_t sd_diags_errors(const sd_diags *d);
+/* Fills *out with item i (borrowed). Returns SD_E_USAGE when i is out of range. */
+SD_API sd_status sd_diags_get(const sd_diags *d, size_t i, sd_diag_info *out);
+
+/* An engine holds the data folder (templates, locales, schema, font map) and the
+ * fonts parsed once per process. Free with sd_engine_free(). SD_E_RESOURCE when
+ * data_dir lacks the schema or font map. */
+SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *d);
+SD_API void sd_engine_free(sd_engine *e);
+SD_API const char *sd_engine_data_dir(const sd_engine *e);
+
+/* Parses a case file without network or external entities, bounded by lim, and
+ * validates it against the schema. Free with sd_case_free(). Returns SD_E_INPUT
+ * (malformed or invalid), SD_E_LIMIT, SD_E_IO. */
+SD_API sd_status sd_case_load(sd_engine *e, const char *path, const sd_limits *lim,
+                              sd_case **out, sd_diags *d);
+/* Same from memory: name is used in messages, base_dir bounds photo paths
+ * (NULL: no photo may be read). */
+SD_API sd_status sd_case_load_mem(sd_engine *e, const void *data, size_t len,
+                                  const char *name, const char *base_dir,
+                                  const sd_limits *lim, sd_case **out, sd_diags *d);
+SD_API void sd_case_free(sd_case *c);
+
+/* Renders a case to PDF bytes; *out_pdf is freed with sd_free(). Nothing is
+ * returned on failure. SD_E_INPUT, SD_E_FONT, SD_E_RESOURCE, SD_E_LIMIT. */
+SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_options *opt,
+                           unsigned char **out_pdf, size_t *out_len, sd_diags *d);
+/* Typesets a standalone Markdown note (no case data) in language lang. */
+SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
+                                    const char *name, const sd_render_options *opt,
+                                    unsigned char **out_pdf, size_t *out_len, sd_diags *d);
+/* Writes bytes to path atomically: a 0600 temporary file in the same folder,
+ * renamed into place only when complete ("-" writes to stdout). SD_E_IO. */
+SD_API sd_status sd_write_file_atomic(const char *path, const unsigned char *buf,
+                                      size_t len, sd_diags *d);
+SD_API void sd_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

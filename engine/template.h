@@ -1,0 +1,88 @@
+/* template: a Markdown template (cmark) with front matter and {{…}} fields,
+ * expanded against a case into a plain document tree. Case values go in as
+ * literal text after parsing: data is never markup. */
+#ifndef SD_TEMPLATE_H
+#define SD_TEMPLATE_H
+#include "case.h"
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef enum sd_inline_kind {
+  SD_INL_TEXT,      /* literal text */
+  SD_INL_MSG,       /* a fixed string from the locale catalogue: key in text */
+  SD_INL_DATE,      /* an ISO date (YYYY-MM-DD) in text, formatted by locale */
+  SD_INL_BREAK      /* a hard line break */
+} sd_inline_kind;
+
+typedef struct sd_inline {
+  sd_inline_kind kind;
+  char *text;       /* literal text, message key or ISO date */
+  char *lang;       /* language of a literal from case data; NULL: the document's */
+  bool strong;      /* bold (never italics: readability) */
+  char *field;      /* the case field it came from, for diagnostics; NULL for template text */
+  int line, col;    /* template position, or case-data position for values */
+  /* SD_INL_MSG: named arguments for ICU MessageFormat */
+  char **arg_names, **arg_values;
+  size_t n_args;
+} sd_inline;
+
+typedef enum sd_block_kind {
+  SD_BLK_DOCUMENT,
+  SD_BLK_HEADING,   /* level 1..6 */
+  SD_BLK_PARAGRAPH,
+  SD_BLK_LIST,      /* children are SD_BLK_ITEM */
+  SD_BLK_ITEM,      /* children are blocks */
+  SD_BLK_IMAGE,     /* src (resolved path) and alt */
+  SD_BLK_TABLE,     /* children are SD_BLK_ROW; first row is the header */
+  SD_BLK_ROW,       /* children are SD_BLK_CELL */
+  SD_BLK_CELL,      /* inlines */
+  SD_BLK_RULE       /* thematic break: write-in line or separator */
+} sd_block_kind;
+
+typedef struct sd_block sd_block;
+struct sd_block {
+  sd_block_kind kind;
+  int level;            /* heading level */
+  bool ordered;         /* list */
+  char *src, *alt;      /* image: resolved file path and alternative text */
+  char *lang;           /* block language when it differs from the document; NULL otherwise */
+  sd_inline *inl;       /* paragraph, heading, cell */
+  size_t n_inl;
+  sd_block *children;
+  size_t n_children;
+  int line, col;        /* template position */
+};
+
+typedef struct sd_front_matter {
+  char *doc_type;       /* e.g. "one-page-profile" */
+  char *page_size;      /* "A4", "A5-landscape", "A6-landscape" */
+  char *style;          /* "standard", "large-print", "dyslexia" */
+  int max_pages;        /* 0: unlimited; 1: must fit one page */
+} sd_front_matter;
+
+typedef struct sd_doc_tree {
+  sd_front_matter fm;
+  sd_block root;        /* SD_BLK_DOCUMENT */
+  sd_inline *title;     /* document title (PDF title, first H1 by default) */
+  size_t n_title;
+  sd_inline *footer;    /* footer text, left; page number added by layout */
+  size_t n_footer;
+  char *lang;           /* document language (BCP 47) */
+  char *date;           /* ISO date the document is dated, from the case or options */
+} sd_doc_tree;
+
+typedef struct sd_template sd_template;
+
+/* Parses a template (front matter + Markdown). Free with sd_template_free(). */
+sd_status sd_template_parse(const char *text, size_t len, const char *file,
+                            sd_template **out, sd_diags *d);
+void sd_template_free(sd_template *t);
+const sd_front_matter *sd_template_front_matter(const sd_template *t);
+
+/* Expands the template against a case (c may be NULL for a plain Markdown
+ * note: then any {{field}} is an error). lang picks translations of case text. */
+sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
+                             sd_doc_tree *out, sd_diags *d);
+void sd_doc_tree_free(sd_doc_tree *t);
+void sd_doc_tree_dump(const sd_doc_tree *t, FILE *out);
+#endif
