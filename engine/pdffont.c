@@ -396,7 +396,7 @@ done:
 #define HCHECK(x) do { if ((x) != HPDF_OK) goto hpdf_fail; } while (0)
 #define HNEW(v, x) do { if (!((v) = (x))) goto hpdf_fail; } while (0)
 
-sd_status sd_pdffont_emit(sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_diags *d)
+sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_diags *d)
 {
   sd_status st = SD_OK;
   hb_blob_t *subset = NULL;

@@ -55,5 +55,5 @@ int sd_pdffont_width(const sd_pdffont *f, unsigned code);
  * document, after the last sd_pdffont_code(). Same codes, same bytes.
  * SD_E_FONT (CFF outlines, subsetting failed), SD_E_NOMEM, SD_E_INTERNAL
  * (libharu refused an object); objects made before a failure stay in doc. */
-sd_status sd_pdffont_emit(sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_diags *d);
+sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_diags *d);
 #endif

@@ -149,8 +149,13 @@ static void setup(void)
   ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
+/* CHECK_PDFFONT_KEEP=1 keeps the PDFs for a look (pdfua_check, a viewer) */
 static void teardown(void)
 {
+  if (getenv("CHECK_PDFFONT_KEEP")) {
+    fprintf(stderr, "check_pdffont: kept %s\n", tmpdir);
+    return;
+  }
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", tmpdir);
@@ -286,13 +291,25 @@ static void assert_font_embedded(const char *pdf, const char *ps_name)
   free(o);
 }
 
-static long length1(const unsigned char *pdf, size_t n)
+/* /Length1 of the (only) FontFile2, read from libharu's plain dictionaries;
+ * *obj gets the stream's object number */
+static long length1_obj(const unsigned char *pdf, size_t n, long *obj)
 {
   const char *key = "/Length1 ";
   for (size_t i = 0; i + 9 < n; i++)
-    if (memcmp(pdf + i, key, 9) == 0) return strtol((const char *)pdf + i + 9, NULL, 10);
+    if (memcmp(pdf + i, key, 9) == 0) {
+      if (obj) {
+        size_t k = i;
+        while (k > 4 && memcmp(pdf + k - 4, " obj", 4) != 0) k--;
+        while (k > 0 && pdf[k - 1] != '\n') k--;
+        *obj = strtol((const char *)pdf + k, NULL, 10);
+      }
+      return strtol((const char *)pdf + i + 9, NULL, 10);
+    }
   return -1;
 }
+
+static long length1(const unsigned char *pdf, size_t n) { return length1_obj(pdf, n, NULL); }
 
 /* ---- tests -------------------------------------------------------------- */
 
@@ -393,8 +410,22 @@ START_TEST(test_latin_text_round_trips)
   size_t n = shape(&font, s, "en", &g), len;
   char pdf[128];
   pdf_path(pdf, sizeof pdf, "latin");
-  free(draw(&font, g, n, pdf, &len));
+  unsigned char *bytes = draw(&font, g, n, pdf, &len);
   assert_qpdf_clean(pdf);
+  /* FontFile2 is Flate-compressed and /Length1 is its decoded length */
+  long obj = 0, l1 = length1_obj(bytes, len, &obj);
+  ck_assert_int_gt(obj, 0);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "qpdf --show-object=%ld --filtered-stream-data '%s' | wc -c", obj, pdf);
+  int rc;
+  char *o = run(cmd, &rc);
+  ck_assert_int_eq(strtol(o, NULL, 10), l1);
+  free(o);
+  snprintf(cmd, sizeof cmd, "qpdf --show-object=%ld '%s'", obj, pdf);
+  o = run(cmd, &rc);
+  ck_assert_ptr_nonnull(strstr(o, "/FlateDecode"));
+  free(o);
+  free(bytes);
   char *t = text_of(pdf);
   ck_assert_str_eq(t, s);
   free(t);
@@ -536,6 +567,19 @@ START_TEST(test_widths_are_hmtx_advances_per_1000)
 }
 END_TEST
 
+START_TEST(test_font_without_codes_is_valid)
+{
+  sd_font font;
+  if (!font_load(LATIN, &font)) return;
+  char pdf[128];
+  size_t len;
+  pdf_path(pdf, sizeof pdf, "empty");
+  free(draw(&font, NULL, 0, pdf, &len));
+  assert_qpdf_clean(pdf);
+  font_done(&font);
+}
+END_TEST
+
 START_TEST(test_emit_is_deterministic)
 {
   sd_font font;
@@ -614,6 +658,7 @@ static Suite *pdffont_suite(void)
   tcase_add_test(pdf, test_astral_text_uses_surrogate_pairs);
   tcase_add_test(pdf, test_many_codes_round_trip_in_chunks);
   tcase_add_test(pdf, test_widths_are_hmtx_advances_per_1000);
+  tcase_add_test(pdf, test_font_without_codes_is_valid);
   tcase_add_test(pdf, test_emit_is_deterministic);
   tcase_add_test(pdf, test_nastaliq_subset_is_small);
   tcase_add_test(pdf, test_subset_sizes_reported);
