@@ -25,7 +25,8 @@ typedef struct sd_pdffont sd_pdffont;
                                    ToUnicode entry may be (256 UTF-16 units) */
 
 /* A font for one document; doc_local_index n names it /F<n> in resources.
- * font is borrowed. Free with sd_pdffont_free(). NULL when out of memory. */
+ * font is borrowed. Free with sd_pdffont_free(). NULL when out of memory
+ * or when font has no face or hb_font. */
 sd_pdffont *sd_pdffont_new(const sd_font *font, unsigned doc_local_index);
 void sd_pdffont_free(sd_pdffont *f);
 
