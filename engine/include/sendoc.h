@@ -62,7 +62,7 @@ SD_API extern const sd_limits SD_LIMITS_DEFAULT;
 
 typedef struct sd_render_options {
   const char *template_ref; /* a name under the data dir's templates/, or a path */
-  const char *lang;         /* BCP 47 document language; NULL: the case's home language */
+  const char *lang;         /* BCP 47 document language; NULL: en-GB */
   const char *style;        /* "standard", "large-print", "dyslexia"; NULL: the template's */
   int64_t date_epoch;       /* date printed and stamped; < 0: SOURCE_DATE_EPOCH, else the case's */
 } sd_render_options;

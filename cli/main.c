@@ -1,0 +1,31 @@
+/* sendoc: accessible, multilingual SEN paperwork from case data. */
+#include "cli.h"
+#include <string.h>
+
+static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
+  { "render", cmd_render },
+  { "validate", cmd_validate },
+  { "templates", cmd_templates },
+  { "help", cmd_help },
+};
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    cli_print_help(NULL, stderr);
+    return EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+    printf("sendoc %s\n", SD_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    cli_print_help(NULL, stdout);
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+    if (!strcmp(argv[1], COMMANDS[i].name)) return COMMANDS[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "sendoc: unknown command '%s'\n", argv[1]);
+  cli_print_help(NULL, stderr);
+  return EXIT_USAGE;
+}

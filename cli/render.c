@@ -1,0 +1,87 @@
+/* sendoc render */
+#include "cli.h"
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned char *slurp(FILE *fp, size_t cap, size_t *len)
+{
+  unsigned char *buf = malloc(cap + 1);
+  if (!buf) return NULL;
+  *len = fread(buf, 1, cap + 1, fp);
+  if (*len > cap) {
+    free(buf);
+    return NULL;
+  }
+  buf[*len] = 0;
+  return buf;
+}
+
+int cmd_render(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "template", required_argument, NULL, 't' }, { "lang", required_argument, NULL, 'l' },
+    { "style", required_argument, NULL, 's' },    { "markdown", required_argument, NULL, 'm' },
+    { "output", required_argument, NULL, 'o' },   CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
+  };
+  cli_common com = { 0 };
+  sd_render_options ro = { .date_epoch = -1 };
+  const char *markdown = NULL, *out = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "t:l:s:m:o:", opts, NULL)) != -1) {
+    switch (c) {
+    case 't': ro.template_ref = optarg; break;
+    case 'l': ro.lang = optarg; break;
+    case 's': ro.style = optarg; break;
+    case 'm': markdown = optarg; break;
+    case 'o': out = optarg; break;
+    case OPT_HELP: cli_print_help("render", stdout); return EXIT_OK;
+    default:
+      if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("render", "bad option");
+    }
+  }
+  const char *case_path = optind < argc ? argv[optind] : NULL;
+  if (optind + 1 < argc) return cli_usage_error("render", "one case at a time (use `sendoc batch` for many)");
+  if (!out) return cli_usage_error("render", "-o OUT.pdf is required");
+  if (!markdown && !case_path) return cli_usage_error("render", "a case file (or --markdown NOTE.md) is required");
+  if (markdown && case_path) return cli_usage_error("render", "give either a case or --markdown, not both");
+  if (!markdown && !ro.template_ref) return cli_usage_error("render", "--template is required");
+
+  int code = EXIT_OK;
+  sd_engine *e = cli_engine(&com, &code);
+  if (!e) return code;
+  sd_diags *d = sd_diags_new();
+  sd_case *cs = NULL;
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_status st;
+  if (markdown) {
+    size_t n = 0;
+    FILE *fp = strcmp(markdown, "-") ? fopen(markdown, "rb") : stdin;
+    unsigned char *md = fp ? slurp(fp, 1u << 20, &n) : NULL;
+    if (fp && fp != stdin) fclose(fp);
+    if (!md) {
+      fprintf(stderr, "%s: error: cannot read the note (missing, unreadable or over 1 MiB)\n", markdown);
+      st = fp ? SD_E_LIMIT : SD_E_IO;
+    } else st = sd_render_markdown(e, (const char *)md, n, markdown, &ro, &pdf, &len, d);
+    free(md);
+  } else {
+    if (strcmp(case_path, "-") == 0) {
+      size_t n = 0;
+      unsigned char *xml = slurp(stdin, SD_LIMITS_DEFAULT.max_file_bytes, &n);
+      st = xml ? sd_case_load_mem(e, xml, n, "<stdin>", NULL, NULL, &cs, d) : SD_E_LIMIT;
+      if (!xml) fprintf(stderr, "<stdin>: error: the case is missing or too large\n");
+      free(xml);
+    } else st = sd_case_load(e, case_path, NULL, &cs, d);
+    if (st == SD_OK) st = sd_render(e, cs, &ro, &pdf, &len, d);
+  }
+  if (st == SD_OK) st = sd_write_file_atomic(out, pdf, len, d);
+  cli_print_diags(d, &com);
+  code = cli_exit_code(st);
+  sd_free(pdf);
+  sd_case_free(cs);
+  sd_diags_free(d);
+  sd_engine_free(e);
+  return code;
+}

@@ -1,0 +1,294 @@
+/* engine: the data folder, the fonts and schema parsed once, and the
+ * render pipeline case -> template -> locale -> layout -> pdf. */
+#include "case.h"
+#include "image.h"
+#include "layout.h"
+#include "pdf.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sd_engine {
+  char *data_dir;
+  sd_schema *schema;
+  sd_fonts *fonts;
+};
+
+SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *d)
+{
+  *out = NULL;
+  sd_engine *e = calloc(1, sizeof *e);
+  if (!e) return SD_E_NOMEM;
+  /* libxml2's one-time global setup, before any thread parses */
+  xmlInitParser();
+  e->data_dir = sd_strdup(data_dir);
+  char *xsd = sd_strdup_printf("%s/schema/case.xsd", data_dir);
+  char *map = sd_strdup_printf("%s/fonts/fontmap.txt", data_dir);
+  sd_status st = (!e->data_dir || !xsd || !map) ? SD_E_NOMEM : SD_OK;
+  if (st == SD_OK) st = sd_schema_load(xsd, &e->schema, d);
+  if (st == SD_OK) st = sd_fonts_new(map, &e->fonts, d);
+  free(xsd);
+  free(map);
+  if (st != SD_OK) {
+    if (st == SD_E_IO || st == SD_E_INPUT) st = SD_E_RESOURCE;
+    sd_engine_free(e);
+    return st;
+  }
+  *out = e;
+  return SD_OK;
+}
+
+SD_API void sd_engine_free(sd_engine *e)
+{
+  if (!e) return;
+  sd_schema_free(e->schema);
+  sd_fonts_free(e->fonts);
+  free(e->data_dir);
+  free(e);
+}
+
+SD_API const char *sd_engine_data_dir(const sd_engine *e)
+{
+  return e ? e->data_dir : NULL;
+}
+
+SD_API sd_status sd_case_load(sd_engine *e, const char *path, const sd_limits *lim, sd_case **out,
+                              sd_diags *d)
+{
+  return sd_case_parse_file(e->schema, path, lim ? lim : &SD_LIMITS_DEFAULT, out, d);
+}
+
+SD_API sd_status sd_case_load_mem(sd_engine *e, const void *data, size_t len, const char *name,
+                                  const char *base_dir, const sd_limits *lim, sd_case **out, sd_diags *d)
+{
+  return sd_case_parse(e->schema, data, len, name, base_dir, lim ? lim : &SD_LIMITS_DEFAULT, out, d);
+}
+
+static char *read_file(const char *path, size_t cap, size_t *len, sd_diags *d, const char *what)
+{
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the %s: %s", what, strerror(errno));
+    return NULL;
+  }
+  char *buf = malloc(cap + 1);
+  size_t n = buf ? fread(buf, 1, cap + 1, fp) : 0;
+  fclose(fp);
+  if (!buf) return NULL;
+  if (n > cap) {
+    sd_diag_error(d, "io.limit", path, 0, 0, NULL, "the %s is larger than %zu bytes", what, cap);
+    free(buf);
+    return NULL;
+  }
+  buf[n] = 0;
+  *len = n;
+  return buf;
+}
+
+static int is_path(const char *ref)
+{
+  size_t n = strlen(ref);
+  return strchr(ref, '/') || (n > 3 && strcmp(ref + n - 3, ".md") == 0);
+}
+
+static int64_t pick_epoch(const sd_render_options *opt)
+{
+  if (opt && opt->date_epoch >= 0) return opt->date_epoch;
+  const char *s = getenv("SOURCE_DATE_EPOCH");
+  if (s && *s) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*end && v >= 0) return v;
+  }
+  return (int64_t)time(NULL);
+}
+
+/* Photos named by case data resolve inside the case's folder, and are
+ * checked before anything decodes them. */
+static sd_status resolve_images(const sd_case *c, sd_block *b, const sd_limits *lim, sd_diags *d)
+{
+  sd_status st = SD_OK;
+  if (b->kind == SD_BLK_IMAGE) {
+    if (!c) {
+      sd_diag_error(d, "template.image", NULL, b->line, b->col, NULL, "a note without case data cannot show images");
+      return SD_E_INPUT;
+    }
+    char *path = sd_case_resolve_photo(c, c->root, b->src ? b->src : "", d);
+    if (!path) return SD_E_INPUT;
+    free(b->src);
+    b->src = path;
+    sd_image_info info;
+    st = sd_image_probe(path, lim, &info, c->file, b->line, b->col, d);
+    if (st != SD_OK) return st;
+    if (!b->alt || !*b->alt) {
+      sd_diag_error(d, "case.photo", c->file, b->line, b->col, "photo", "the photo has no alternative text");
+      return SD_E_INPUT;
+    }
+  }
+  for (size_t i = 0; i < b->n_children && st == SD_OK; i++) st = resolve_images(c, &b->children[i], lim, d);
+  return st;
+}
+
+/* {{date:today}} is the document's own date (SOURCE_DATE_EPOCH or now). */
+static void date_today(sd_inline *inl, size_t n, const char *iso)
+{
+  for (size_t i = 0; i < n; i++)
+    if (inl[i].kind == SD_INL_DATE && inl[i].text && strcmp(inl[i].text, "today") == 0) {
+      char *s = sd_strdup(iso);
+      if (s) {
+        free(inl[i].text);
+        inl[i].text = s;
+      }
+    }
+}
+
+static void date_today_blocks(sd_block *b, const char *iso)
+{
+  date_today(b->inl, b->n_inl, iso);
+  for (size_t i = 0; i < b->n_children; i++) date_today_blocks(&b->children[i], iso);
+}
+
+static sd_status render_template(sd_engine *e, const sd_template *tp, const sd_case *c,
+                                 const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
+                                 sd_diags *d)
+{
+  sd_doc_tree tree;
+  memset(&tree, 0, sizeof tree);
+  sd_locale *loc = NULL;
+  sd_layout lay;
+  memset(&lay, 0, sizeof lay);
+  const char *lang = opt && opt->lang ? opt->lang : "en-GB";
+  int64_t epoch = pick_epoch(opt);
+  char iso[16];
+  time_t tt = (time_t)epoch;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+
+  sd_status st = sd_template_expand(tp, c, lang, &tree, d);
+  if (st == SD_OK) {
+    if (!tree.lang) tree.lang = sd_strdup(lang);
+    date_today_blocks(&tree.root, iso);
+    date_today(tree.footer, tree.n_footer, iso);
+    date_today(tree.title, tree.n_title, iso);
+    st = resolve_images(c, &tree.root, &SD_LIMITS_DEFAULT, d);
+  }
+  char *loc_dir = sd_strdup_printf("%s/locales", e->data_dir);
+  if (st == SD_OK) st = loc_dir ? sd_locale_open(loc_dir, lang, &loc, d) : SD_E_NOMEM;
+  if (st == SD_OK) st = sd_locale_resolve(loc, &tree, d);
+  const char *style_name = opt && opt->style ? opt->style : tree.fm.style ? tree.fm.style : "standard";
+  const sd_style_spec *style = sd_style_find(style_name);
+  if (st == SD_OK && !style) {
+    sd_diag_error(d, "usage.style", NULL, 0, 0, "style", "unknown style \"%s\" (standard, large-print, dyslexia)",
+                  style_name);
+    st = SD_E_USAGE;
+  }
+  if (st == SD_OK) st = sd_layout_run(&tree, loc, e->fonts, style, &lay, d);
+  if (st == SD_OK) {
+    sd_pdf_meta meta = { .title = lay.title, .lang = lay.lang, .epoch = epoch };
+    st = sd_pdf_write(&lay, &meta, out_pdf, out_len, d);
+  }
+  sd_layout_free(&lay);
+  sd_locale_free(loc);
+  free(loc_dir);
+  sd_doc_tree_free(&tree);
+  return st;
+}
+
+static sd_status load_template(sd_engine *e, const char *ref, sd_template **out, sd_diags *d)
+{
+  char *path = is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", e->data_dir, ref);
+  if (!path) return SD_E_NOMEM;
+  size_t len = 0;
+  char *text = read_file(path, 1u << 20, &len, d, "template");
+  sd_status st;
+  if (!text) {
+    st = is_path(ref) ? SD_E_IO : SD_E_USAGE;
+    if (!is_path(ref))
+      sd_diag_error(d, "usage.template", NULL, 0, 0, "template", "no template called \"%s\" (see `sendoc templates`)", ref);
+  } else {
+    /* messages name the template by what the user typed, not a data-dir path */
+    st = sd_template_parse(text, len, is_path(ref) ? path : ref, out, d);
+  }
+  free(text);
+  free(path);
+  return st;
+}
+
+SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_options *opt,
+                           unsigned char **out_pdf, size_t *out_len, sd_diags *d)
+{
+  *out_pdf = NULL;
+  *out_len = 0;
+  if (!e || !c || !opt || !opt->template_ref) {
+    sd_diag_error(d, "usage.template", NULL, 0, 0, NULL, "a template is required");
+    return SD_E_USAGE;
+  }
+  sd_template *tp = NULL;
+  sd_status st = load_template(e, opt->template_ref, &tp, d);
+  if (st == SD_OK) st = render_template(e, tp, c, opt, out_pdf, out_len, d);
+  sd_template_free(tp);
+  return st;
+}
+
+SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len, const char *name,
+                                    const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
+                                    sd_diags *d)
+{
+  *out_pdf = NULL;
+  *out_len = 0;
+  sd_template *tp = NULL;
+  sd_status st = sd_template_parse(md, md_len, name ? name : "-", &tp, d);
+  if (st == SD_OK) st = render_template(e, tp, NULL, opt, out_pdf, out_len, d);
+  sd_template_free(tp);
+  return st;
+}
+
+SD_API sd_status sd_write_file_atomic(const char *path, const unsigned char *buf, size_t len, sd_diags *d)
+{
+  if (strcmp(path, "-") == 0) {
+    if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+      sd_diag_error(d, "io.write", "-", 0, 0, NULL, "cannot write to standard output: %s", strerror(errno));
+      return SD_E_IO;
+    }
+    return SD_OK;
+  }
+  /* same folder as the target so rename(2) is atomic */
+  char *tmp = sd_strdup_printf("%s.tmp-XXXXXX", path);
+  if (!tmp) return SD_E_NOMEM;
+  int fd = mkstemp(tmp); /* mode 0600 */
+  sd_status st = SD_OK;
+  if (fd < 0) {
+    sd_diag_error(d, "io.write", path, 0, 0, NULL, "cannot create the output file: %s", strerror(errno));
+    free(tmp);
+    return SD_E_IO;
+  }
+  size_t done = 0;
+  while (done < len) {
+    ssize_t w = write(fd, buf + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;
+    done += (size_t)w;
+  }
+  if (done != len || fsync(fd) != 0) {
+    sd_diag_error(d, "io.write", path, 0, 0, NULL, "cannot write the output file: %s", strerror(errno));
+    st = SD_E_IO;
+  }
+  if (close(fd) != 0 && st == SD_OK) {
+    sd_diag_error(d, "io.write", path, 0, 0, NULL, "cannot write the output file: %s", strerror(errno));
+    st = SD_E_IO;
+  }
+  if (st == SD_OK && rename(tmp, path) != 0) {
+    sd_diag_error(d, "io.write", path, 0, 0, NULL, "cannot move the output into place: %s", strerror(errno));
+    st = SD_E_IO;
+  }
+  if (st != SD_OK) unlink(tmp);
+  free(tmp);
+  return st;
+}

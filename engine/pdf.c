@@ -1,0 +1,368 @@
+/* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
+#include "pdf.h"
+#include "pdffont.h"
+#include "tags.h"
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SD_PRODUCER "sendoc " SD_VERSION
+
+typedef struct pdf_ctx {
+  HPDF_Doc doc;
+  HPDF_STATUS err, err_detail;
+  sd_pdffont **fonts;      /* by sd_font id */
+  size_t n_fonts;
+  sd_diags *d;
+} pdf_ctx;
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+  pdf_ctx *c = user;
+  if (!c->err) {
+    c->err = error_no;
+    c->err_detail = detail_no;
+  }
+}
+
+/* Numbers in content streams must not follow the C locale's decimal
+ * separator (a caller may have set LC_NUMERIC to fr_FR): format by hand. */
+static void put_num(HPDF_Stream s, double v)
+{
+  char buf[48];
+  long long scaled = llround(v * 1000.0);
+  const char *sign = scaled < 0 ? "-" : "";
+  if (scaled < 0) scaled = -scaled;
+  long long ip = scaled / 1000, fp = scaled % 1000;
+  if (fp == 0) snprintf(buf, sizeof buf, "%s%lld ", scaled ? sign : "", ip);
+  else {
+    int digits = 3;
+    while (fp % 10 == 0) { fp /= 10; digits--; }
+    snprintf(buf, sizeof buf, "%s%lld.%0*lld ", sign, ip, digits, fp);
+  }
+  HPDF_Stream_WriteStr(s, buf);
+}
+
+static void put_rgb(HPDF_Stream s, sd_rgb c, const char *op)
+{
+  put_num(s, c.r);
+  put_num(s, c.g);
+  put_num(s, c.b);
+  HPDF_Stream_WriteStr(s, op);
+}
+
+static sd_pdffont *font_for(pdf_ctx *c, const sd_font *f)
+{
+  if (f->id >= c->n_fonts) {
+    size_t n = f->id + 1;
+    sd_pdffont **p = realloc(c->fonts, n * sizeof *p);
+    if (!p) return NULL;
+    memset(p + c->n_fonts, 0, (n - c->n_fonts) * sizeof *p);
+    c->fonts = p;
+    c->n_fonts = n;
+  }
+  if (!c->fonts[f->id]) c->fonts[f->id] = sd_pdffont_new(f, f->id + 1);
+  return c->fonts[f->id];
+}
+
+/* One shaped run. HarfBuzz positions are reproduced exactly: TJ adjustments
+ * make up the difference between the advance the font's /W says and the
+ * shaped one, and a glyph raised or lowered by shaping (marks) is drawn with
+ * text rise (Ts) so the pen never moves vertically. */
+static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
+{
+  const sd_font *f = it->font;
+  sd_pdffont *pf = font_for(c, f);
+  if (!pf) return SD_E_NOMEM;
+  double k = 1000.0 / f->upem;
+  HPDF_Stream_WriteStr(s, "BT\n");
+  put_rgb(s, it->color, "rg\n/");
+  HPDF_Stream_WriteStr(s, sd_pdffont_resource_name(pf));
+  HPDF_Stream_WriteStr(s, " ");
+  put_num(s, it->size_pt);
+  HPDF_Stream_WriteStr(s, "Tf\n1 0 0 1 ");
+  put_num(s, it->x);
+  put_num(s, it->y);
+  HPDF_Stream_WriteStr(s, "Tm\n[");
+  int raised = 0;
+  for (size_t i = 0; i < it->n_glyphs; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    int code = sd_pdffont_code(pf, g->gid, g->text, g->text_len);
+    if (code < 0) {
+      sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
+      return SD_E_LIMIT;
+    }
+    if (g->y_offset != 0 || raised) {
+      HPDF_Stream_WriteStr(s, "] TJ ");
+      put_num(s, g->y_offset * it->size_pt / f->upem);
+      HPDF_Stream_WriteStr(s, "Ts [");
+      raised = g->y_offset != 0;
+    }
+    if (g->x_offset) put_num(s, -g->x_offset * k);
+    char hex[8];
+    snprintf(hex, sizeof hex, "<%04X>", (unsigned)code);
+    HPDF_Stream_WriteStr(s, hex);
+    double w0 = (double)lround(hb_font_get_glyph_h_advance(f->font, g->gid) * k);
+    double adj = w0 - g->advance * k + g->x_offset * k;
+    if (fabs(adj) >= 0.0005) put_num(s, adj);
+  }
+  HPDF_Stream_WriteStr(s, raised ? "] TJ 0 Ts\nET\n" : "] TJ\nET\n");
+  return SD_OK;
+}
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  unsigned char *buf = NULL;
+  if (fseek(fp, 0, SEEK_END) == 0) {
+    long n = ftell(fp);
+    if (n > 0 && fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n))) {
+      if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+      } else *len = (size_t)n;
+    }
+  }
+  fclose(fp);
+  return buf;
+}
+
+static sd_status draw_image(pdf_ctx *c, HPDF_Page page, const sd_item *it)
+{
+  size_t len = 0;
+  unsigned char *buf = read_all(it->image_path, &len);
+  if (!buf) {
+    sd_diag_error(c->d, "pdf.image", NULL, 0, 0, NULL, "a photo could not be read");
+    return SD_E_IO;
+  }
+  HPDF_Image img = len > 3 && buf[0] == 0x89 && buf[1] == 'P'
+                       ? HPDF_LoadPngImageFromMem(c->doc, buf, (HPDF_UINT)len)
+                       : HPDF_LoadJpegImageFromMem(c->doc, buf, (HPDF_UINT)len);
+  free(buf);
+  if (!img) {
+    c->err = 0;
+    HPDF_ResetError(c->doc);
+    sd_diag_error(c->d, "pdf.image", NULL, 0, 0, NULL, "a photo could not be decoded (corrupt or unsupported image)");
+    return SD_E_INPUT;
+  }
+  HPDF_Page_DrawImage(page, img, it->x, it->y, it->w, it->h);
+  return SD_OK;
+}
+
+static void draw_rect(HPDF_Stream s, const sd_item *it)
+{
+  HPDF_Stream_WriteStr(s, "q ");
+  if (it->stroke_width > 0) {
+    put_num(s, it->stroke_width);
+    HPDF_Stream_WriteStr(s, "w ");
+    put_rgb(s, it->color, "RG ");
+  } else put_rgb(s, it->color, "rg ");
+  put_num(s, it->x);
+  put_num(s, it->y);
+  put_num(s, it->w);
+  put_num(s, it->h);
+  HPDF_Stream_WriteStr(s, it->stroke_width > 0 ? "re S Q\n" : "re f Q\n");
+}
+
+static void begin_mark(HPDF_Stream s, const char *role, int mcid)
+{
+  char buf[64];
+  snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", role, mcid);
+  HPDF_Stream_WriteStr(s, buf);
+}
+
+static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t pi, HPDF_Page page)
+{
+  const sd_page *pg = &l->pages[pi];
+  HPDF_Stream s = ((HPDF_PageAttr)page->attr)->stream;
+  sd_status st = SD_OK;
+  if (l->background.r < 1 || l->background.g < 1 || l->background.b < 1) {
+    /* PDF/UA-1 7.1: the page tint is decoration */
+    HPDF_Stream_WriteStr(s, "/Artifact BMC\n");
+    sd_item bg = { .x = 0, .y = 0, .w = pg->width, .h = pg->height, .color = l->background };
+    draw_rect(s, &bg);
+    HPDF_Stream_WriteStr(s, "EMC\n");
+  }
+  for (size_t i = 0; i < pg->n_items && st == SD_OK;) {
+    int elem = pg->items[i].elem;
+    if (elem < 0) {
+      HPDF_Stream_WriteStr(s, "/Artifact <</Type /Pagination>> BDC\n");
+    } else {
+      int mcid = sd_tags_mark(tags, pi, elem);
+      if (mcid < 0) return SD_E_NOMEM;
+      begin_mark(s, l->elems[elem].role, mcid);
+    }
+    /* one marked sequence for a stretch of items of the same owner */
+    for (; i < pg->n_items && pg->items[i].elem == elem && st == SD_OK; i++) {
+      const sd_item *it = &pg->items[i];
+      if (it->kind == SD_ITEM_GLYPHS) st = draw_glyphs(c, s, it);
+      else if (it->kind == SD_ITEM_IMAGE) st = draw_image(c, page, it);
+      else draw_rect(s, it);
+      if (it->kind == SD_ITEM_IMAGE && elem >= 0) { i++; break; } /* a figure's image is its own sequence */
+    }
+    HPDF_Stream_WriteStr(s, "EMC\n");
+  }
+  return st;
+}
+
+static char *xml_escape(const char *s)
+{
+  size_t n = 0;
+  for (const char *p = s; *p; p++) n += (*p == '<' || *p == '>' || *p == '&' || *p == '"') ? 6 : 1;
+  char *o = malloc(n + 1), *q = o;
+  if (!o) return NULL;
+  for (const char *p = s; *p; p++) {
+    const char *r = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : *p == '"' ? "&quot;" : NULL;
+    if (r) { strcpy(q, r); q += strlen(r); }
+    else *q++ = *p;
+  }
+  *q = 0;
+  return o;
+}
+
+/* PDF/UA-1 5, 7.1: XMP with dc:title and pdfuaid:part; nothing about the
+ * machine or the user who made the file. */
+static sd_status add_metadata(pdf_ctx *c, const sd_pdf_meta *m, const char *iso_date)
+{
+  char *title = xml_escape(m->title ? m->title : "");
+  char *lang = xml_escape(m->lang ? m->lang : "en-GB");
+  if (!title || !lang) { free(title); free(lang); return SD_E_NOMEM; }
+  char *xmp = sd_strdup_printf(
+      "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+      "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+      "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+      "  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+      "  xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+      "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt></dc:title>\n"
+      "<dc:language><rdf:Bag><rdf:li>%s</rdf:li></rdf:Bag></dc:language>\n"
+      "<dc:format>application/pdf</dc:format>\n"
+      "<pdf:Producer>%s</pdf:Producer>\n"
+      "<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+      "<pdfuaid:part>1</pdfuaid:part>\n"
+      "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n",
+      title, lang, SD_PRODUCER, iso_date, iso_date);
+  free(title);
+  free(lang);
+  if (!xmp) return SD_E_NOMEM;
+  HPDF_Dict md = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+  sd_status st = SD_E_INTERNAL;
+  if (md && HPDF_Dict_AddName(md, "Type", "Metadata") == HPDF_OK &&
+      HPDF_Dict_AddName(md, "Subtype", "XML") == HPDF_OK &&
+      HPDF_Stream_Write(md->stream, (const HPDF_BYTE *)xmp, (HPDF_UINT)strlen(xmp)) == HPDF_OK &&
+      HPDF_Dict_Add(c->doc->catalog, "Metadata", md) == HPDF_OK)
+    st = SD_OK;
+  free(xmp);
+  return st;
+}
+
+static sd_status add_document_info(pdf_ctx *c, const sd_pdf_meta *m)
+{
+  HPDF_Doc doc = c->doc;
+  time_t t = (time_t)(m->epoch >= 0 ? m->epoch : 0);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  HPDF_Date date = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0 };
+  char iso[32];
+  strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (HPDF_SetInfoAttr(doc, HPDF_INFO_PRODUCER, SD_PRODUCER) != HPDF_OK ||
+      HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
+      HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date) != HPDF_OK)
+    return SD_E_INTERNAL;
+  HPDF_Dict info = doc->info;
+  HPDF_Dict vp = HPDF_Dict_New(doc->mmgr);
+  if (!info || !vp || HPDF_Dict_Add(info, "Title", sd_pdf_text_string(doc->mmgr, m->title ? m->title : "")) != HPDF_OK ||
+      HPDF_Dict_Add(doc->catalog, "Lang", HPDF_String_New(doc->mmgr, m->lang ? m->lang : "en-GB", NULL)) != HPDF_OK ||
+      HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE) != HPDF_OK ||
+      HPDF_Dict_Add(doc->catalog, "ViewerPreferences", vp) != HPDF_OK)
+    return SD_E_INTERNAL;
+  return add_metadata(c, m, iso);
+}
+
+/* Fonts are written last, when every glyph of the document is known, and
+ * joined to the resources of every page (a page may list a font it does not use). */
+static sd_status add_fonts(pdf_ctx *c, HPDF_Page *pages, size_t n_pages)
+{
+  for (size_t i = 0; i < c->n_fonts; i++) {
+    if (!c->fonts[i]) continue;
+    HPDF_Dict font = NULL;
+    sd_status st = sd_pdffont_emit(c->fonts[i], c->doc, &font, c->d);
+    if (st != SD_OK) return st;
+    for (size_t p = 0; p < n_pages; p++) {
+      HPDF_Dict res = HPDF_Dict_GetItem(pages[p], "Resources", HPDF_OCLASS_DICT);
+      if (!res) return SD_E_INTERNAL;
+      HPDF_Dict fd = HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT);
+      if (!fd) {
+        fd = HPDF_Dict_New(c->doc->mmgr);
+        if (!fd || HPDF_Dict_Add(res, "Font", fd) != HPDF_OK) return SD_E_INTERNAL;
+      }
+      if (HPDF_Dict_Add(fd, sd_pdffont_resource_name(c->fonts[i]), font) != HPDF_OK) return SD_E_INTERNAL;
+    }
+  }
+  return SD_OK;
+}
+
+static sd_status save(pdf_ctx *c, unsigned char **out, size_t *out_len)
+{
+  if (HPDF_SaveToStream(c->doc) != HPDF_OK) return SD_E_INTERNAL;
+  HPDF_UINT32 size = HPDF_GetStreamSize(c->doc);
+  unsigned char *buf = malloc(size ? size : 1);
+  if (!buf) return SD_E_NOMEM;
+  size_t got = 0;
+  while (got < size) {
+    HPDF_UINT32 n = size - (HPDF_UINT32)got;
+    HPDF_STATUS r = HPDF_ReadFromStream(c->doc, buf + got, &n);
+    got += n;
+    if (r != HPDF_OK || n == 0) break;
+  }
+  if (got != size) {
+    free(buf);
+    return SD_E_INTERNAL;
+  }
+  *out = buf;
+  *out_len = got;
+  return SD_OK;
+}
+
+sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned char **out,
+                       size_t *out_len, sd_diags *d)
+{
+  pdf_ctx c = { .d = d };
+  sd_status st = SD_OK;
+  HPDF_Page *pages = calloc(l->n_pages ? l->n_pages : 1, sizeof *pages);
+  sd_tags *tags = sd_tags_new(l->elems, l->n_elems, l->n_pages);
+  c.doc = HPDF_New(on_hpdf_error, &c);
+  if (!pages || !tags || !c.doc ) { st = SD_E_NOMEM; goto done; }
+  c.doc->pdf_version = HPDF_VER_17; /* PDF/UA-1 is built on ISO 32000-1 (PDF 1.7) */
+  HPDF_SetCompressionMode(c.doc, HPDF_COMP_ALL);
+  for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) {
+    pages[i] = HPDF_AddPage(c.doc);
+    if (!pages[i]) { st = SD_E_INTERNAL; break; }
+    HPDF_Page_SetWidth(pages[i], l->pages[i].width);
+    HPDF_Page_SetHeight(pages[i], l->pages[i].height);
+    st = write_page(&c, tags, l, i, pages[i]);
+  }
+  if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);
+  if (st == SD_OK) st = sd_tags_finish(tags, c.doc, pages, d);
+  if (st == SD_OK) st = add_document_info(&c, meta);
+  if (st == SD_OK && c.err) st = SD_E_INTERNAL;
+  if (st == SD_OK) st = save(&c, out, out_len);
+  if (st == SD_E_INTERNAL)
+    sd_diag_error(d, "pdf.internal", NULL, 0, 0, NULL, "libharu failed (error %#lx, detail %lu)",
+                  (unsigned long)c.err, (unsigned long)c.err_detail);
+done:
+  for (size_t i = 0; i < c.n_fonts; i++) sd_pdffont_free(c.fonts[i]);
+  free(c.fonts);
+  sd_tags_free(tags);
+  if (c.doc) HPDF_Free(c.doc);
+  free(pages);
+  return st;
+}
