@@ -391,7 +391,7 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
     int li = add_elem(L, "LI", le, NULL);
     int lbl = add_elem(L, "Lbl", li, NULL);
     if (li < 0 || lbl < 0) return SD_E_NOMEM;
-    char num[16];
+    char num[24];
     snprintf(num, sizeof num, "%zu.", i + 1);
     float top = L->y;
     box lb = ib;
@@ -464,7 +464,7 @@ static sd_status footers(lay *L)
   if (size < 10) size = 10;
   box b = { L->margin, L->pw - L->margin };
   for (size_t i = 0; i < n; i++) {
-    char page[16], pages[16];
+    char page[24], pages[24];
     snprintf(page, sizeof page, "%zu", i + 1);
     snprintf(pages, sizeof pages, "%zu", n);
     char *names[] = { "page", "pages" }, *values[] = { page, pages };

@@ -95,6 +95,10 @@ static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
   for (size_t i = 0; i < it->n_glyphs; i++) {
     const sd_glyph *g = &it->glyphs[i];
     int code = sd_pdffont_code(pf, g->gid, g->text, g->text_len);
+    if (code == SD_PDFFONT_BADARG) {
+      sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL, "a glyph's text cannot be written to the text layer");
+      return SD_E_INTERNAL;
+    }
     if (code < 0) {
       sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
       return SD_E_LIMIT;
@@ -106,11 +110,10 @@ static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
       raised = g->y_offset != 0;
     }
     if (g->x_offset) put_num(s, -g->x_offset * k);
-    char hex[8];
+    char hex[12];
     snprintf(hex, sizeof hex, "<%04X>", (unsigned)code);
     HPDF_Stream_WriteStr(s, hex);
-    double w0 = (double)lround(hb_font_get_glyph_h_advance(f->font, g->gid) * k);
-    double adj = w0 - g->advance * k + g->x_offset * k;
+    double adj = sd_pdffont_width(pf, (unsigned)code) - g->advance * k + g->x_offset * k;
     if (fabs(adj) >= 0.0005) put_num(s, adj);
   }
   HPDF_Stream_WriteStr(s, raised ? "] TJ 0 Ts\nET\n" : "] TJ\nET\n");

@@ -1,0 +1,78 @@
+#!/bin/sh
+# Integration tests on rendered PDFs: sh tests/integration/run.sh BUILD_DIR
+# Renders every sample, then checks pages, text order, determinism, qpdf
+# structure and bad-input handling; with ../shared/a11y beside the clone it
+# also runs the PDF/UA and round-trip checkers on every PDF.
+set -u
+B=${1:-build}
+BIN=$B/bin/sendoc
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+ok()   { pass=$((pass+1)); }
+bad()  { fail=$((fail+1)); echo "FAIL: $*"; }
+export SOURCE_DATE_EPOCH=1764547200
+
+# 1. every sample renders, twice, to identical bytes
+mkdir -p "$T/a" "$T/b"
+if sh "$ROOT/tools/render-samples.sh" "$BIN" "$T/a" >"$T/render.log" 2>&1; then ok; else bad "rendering samples"; cat "$T/render.log"; fi
+sh "$ROOT/tools/render-samples.sh" "$BIN" "$T/b" >/dev/null 2>&1
+for f in "$T"/a/*.pdf; do
+  n=$(basename "$f")
+  if cmp -s "$f" "$T/b/$n"; then ok; else bad "$n: two renders differ"; fi
+  if qpdf --check "$f" >/dev/null 2>&1; then ok; else bad "$n: qpdf --check"; qpdf --check "$f" | tail -3; fi
+  mode=$(stat -c %a "$f")
+  if [ "$mode" = 600 ]; then ok; else bad "$n: mode $mode, want 600"; fi
+  if strings "$f" | grep -q -e "$ROOT" -e "$(id -un)@" ; then bad "$n: contains a path or user name"; else ok; fi
+  exp="$HERE/expected/${n%.pdf}.json"
+  if [ -f "$exp" ]; then
+    if python3 "$HERE/text_order.py" "$f" "$exp"; then ok; else bad "$n: text order"; fi
+  fi
+  case "$n" in
+    *profile*) pages=$(pdfinfo "$f" | awk '/^Pages:/{print $2}')
+               if [ "$pages" = 1 ]; then ok; else bad "$n: $pages pages, a profile must be 1"; fi ;;
+  esac
+done
+
+# 2. bad input: exit 1, a file:line:column message, and no output file
+expect_fail() { # name expected-exit grep-pattern -- args...
+  name=$1; want=$2; pat=$3; shift 3
+  rm -f "$T/bad.pdf"
+  "$BIN" "$@" -o "$T/bad.pdf" 2>"$T/err.txt"; got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "$name: exit $got, want $want"; cat "$T/err.txt"; fi
+  if grep -Eq "$pat" "$T/err.txt"; then ok; else bad "$name: message lacks /$pat/"; cat "$T/err.txt"; fi
+  if [ -e "$T/bad.pdf" ] || ls "$T"/bad.pdf.tmp-* >/dev/null 2>&1; then bad "$name: left an output file"; else ok; fi
+}
+I=$HERE/bad
+expect_fail malformed 1 'malformed\.xml:[0-9]+:[0-9]+: error' render "$I/malformed.xml" --template one-page-profile
+expect_fail schema 1 'schema-violation\.xml:[0-9]+:[0-9]+: error' render "$I/schema-violation.xml" --template one-page-profile
+expect_fail photo 1 'missing-photo\.xml:[0-9]+:[0-9]+: error.*photo' render "$I/missing-photo.xml" --template one-page-profile
+expect_fail field 1 'unknown-field\.md:[0-9]+:[0-9]+: error.*no-such' render "$ROOT/samples/bilal-hussain.xml" --template "$I/unknown-field.md"
+expect_fail usage 2 'template' render "$ROOT/samples/bilal-hussain.xml"
+expect_fail template-name 2 'no template' render "$ROOT/samples/bilal-hussain.xml" --template no-such-template
+expect_fail too-long 1 'cut about' render "$I/too-long.xml" --template one-page-profile
+# --diagnostics=json gives one object per line
+"$BIN" validate --diagnostics=json "$I/schema-violation.xml" 2>"$T/j.txt" >/dev/null
+if python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]; assert open(sys.argv[1]).read().strip()" "$T/j.txt"; then ok; else bad "json diagnostics"; cat "$T/j.txt"; fi
+
+# 3. the independent PDF/UA and reading-order checkers, when ../shared is here
+A11Y=$ROOT/../shared/a11y
+if [ -f "$A11Y/pdfua_check.py" ]; then
+  W=$T/a11y; cp -r "$A11Y" "$W"
+  if [ ! -d "$W/node_modules" ]; then (cd "$W" && npm ci --silent >/dev/null 2>&1) || echo "note: npm ci failed; pdf.js checks will fail"; fi
+  for f in "$T"/a/*.pdf; do
+    n=$(basename "$f")
+    if python3 "$W/pdfua_check.py" "$f" >"$T/ua.txt" 2>&1; then ok; else bad "$n: pdfua_check"; grep -E 'FAIL|checks passed' "$T/ua.txt"; fi
+    exp="$HERE/expected/${n%.pdf}.json"
+    if [ -f "$exp" ]; then
+      if python3 "$W/text_roundtrip.py" "$f" "$exp" >"$T/rt.txt" 2>&1; then ok; else bad "$n: text_roundtrip"; cat "$T/rt.txt" | tail -15; fi
+    fi
+  done
+else
+  echo "SKIPPED: ../shared/a11y not found beside this clone: PDF/UA and pdf.js round-trip checks not run"
+fi
+
+echo "integration: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
