@@ -1,0 +1,192 @@
+/* layout: hand-built document trees to pages of tagged items. */
+#include "layout.h"
+#include "testutil.h"
+
+static sd_fonts *fonts;
+static sd_locale *loc;
+
+static void setup(void)
+{
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_fonts_new("fonts/fontmap.txt", &fonts, d), SD_OK);
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/locales", test_data_dir());
+  ck_assert_int_eq(sd_locale_open(dir, "en-GB", &loc, d), SD_OK);
+  sd_diags_free(d);
+}
+
+static void teardown(void)
+{
+  sd_locale_free(loc);
+  sd_fonts_free(fonts);
+}
+
+static sd_inline text(const char *s)
+{
+  return (sd_inline){ .kind = SD_INL_TEXT, .text = (char *)s };
+}
+
+static const char *LONG =
+    "Ava likes to know what is happening next, so a visual timetable on her desk and a "
+    "warning five minutes before each change help her stay calm and ready to learn.";
+
+static int count_role(const sd_layout *l, const char *role)
+{
+  int n = 0;
+  for (size_t i = 0; i < l->n_elems; i++) n += strcmp(l->elems[i].role, role) == 0;
+  return n;
+}
+
+START_TEST(test_heading_paragraph_list_are_tagged_in_order)
+{
+  sd_inline h = text("Ava's one-page profile"), p = text(LONG), i1 = text("Kind"), i2 = text("Honest");
+  sd_block para1 = { .kind = SD_BLK_PARAGRAPH, .inl = &i1, .n_inl = 1 };
+  sd_block para2 = { .kind = SD_BLK_PARAGRAPH, .inl = &i2, .n_inl = 1 };
+  sd_block items[2] = { { .kind = SD_BLK_ITEM, .children = &para1, .n_children = 1 },
+                        { .kind = SD_BLK_ITEM, .children = &para2, .n_children = 1 } };
+  sd_block kids[3] = { { .kind = SD_BLK_HEADING, .level = 1, .inl = &h, .n_inl = 1 },
+                       { .kind = SD_BLK_PARAGRAPH, .inl = &p, .n_inl = 1 },
+                       { .kind = SD_BLK_LIST, .children = items, .n_children = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 3 }, .lang = "en-GB" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  ck_assert_uint_eq(l.n_pages, 1);
+  ck_assert_str_eq(l.elems[0].role, "Document");
+  ck_assert_str_eq(l.elems[1].role, "H1");
+  ck_assert_str_eq(l.elems[2].role, "P");
+  ck_assert_int_eq(count_role(&l, "L"), 1);
+  ck_assert_int_eq(count_role(&l, "LI"), 2);
+  ck_assert_int_eq(count_role(&l, "Lbl"), 2);
+  ck_assert_int_eq(count_role(&l, "LBody"), 2);
+  /* the long paragraph wraps: several baselines, all inside the margins */
+  int lines = 0;
+  float prev_y = -1;
+  for (size_t i = 0; i < l.pages[0].n_items; i++) {
+    const sd_item *it = &l.pages[0].items[i];
+    if (it->elem == 2) {
+      if (prev_y >= 0) ck_assert_float_ge(prev_y - it->y, 13 * 1.4f - 0.01f); /* line spacing >= 1.4 */
+      prev_y = it->y;
+      lines++;
+      ck_assert_float_ge(it->x, 54 - 0.01f);
+      ck_assert_float_ge(it->size_pt, 12);
+    }
+  }
+  ck_assert_int_ge(lines, 2);
+  /* the footer's page number is an artifact */
+  int artifacts = 0;
+  for (size_t i = 0; i < l.pages[0].n_items; i++) artifacts += l.pages[0].items[i].elem < 0;
+  ck_assert_int_ge(artifacts, 1);
+  sd_layout_free(&l);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_one_page_document_too_long_says_how_much_to_cut)
+{
+  enum { N = 90 };
+  sd_inline in = text(LONG);
+  sd_block kids[N];
+  for (int i = 0; i < N; i++) kids[i] = (sd_block){ .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = N }, .lang = "en-GB",
+                    .fm = { .max_pages = 1 } };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "layout.too-long"));
+  ck_assert_ptr_nonnull(strstr(d->items[0].message, "cut about"));
+  ck_assert_uint_eq(l.n_pages, 0);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_one_page_document_steps_type_down_to_fit)
+{
+  enum { N = 13 };
+  sd_inline in = text(LONG);
+  sd_block kids[N];
+  for (int i = 0; i < N; i++) kids[i] = (sd_block){ .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = N }, .lang = "en-GB",
+                    .fm = { .max_pages = 1 } };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  sd_status st = sd_layout_run(&t, loc, fonts, sd_style_find("large-print"), &l, d);
+  ck_assert_int_eq(st, SD_OK);
+  ck_assert_uint_eq(l.n_pages, 1);
+  float size = 0;
+  for (size_t i = 0; i < l.pages[0].n_items; i++)
+    if (l.pages[0].items[i].elem > 0) size = l.pages[0].items[i].size_pt;
+  ck_assert_float_lt(size, 18);   /* stepped down from large print's 18 pt */
+  ck_assert_float_ge(size, 16);   /* never below its minimum */
+  sd_layout_free(&l);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right)
+{
+  sd_inline u = { .kind = SD_INL_TEXT, .text = "\xd9\x85\xd8\xaa\xd9\x86 \xd8\xa7\xd8\xb1\xd8\xaf\xd9\x88", .lang = "ur" };
+  sd_block para = { .kind = SD_BLK_PARAGRAPH, .inl = &u, .n_inl = 1, .lang = "ur" };
+  sd_block item = { .kind = SD_BLK_ITEM, .children = &para, .n_children = 1 };
+  sd_block kids[2] = { { .kind = SD_BLK_PARAGRAPH, .inl = &u, .n_inl = 1, .lang = "ur" },
+                       { .kind = SD_BLK_LIST, .children = &item, .n_children = 1 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 2 }, .lang = "ur" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  const sd_page *pg = &l.pages[0];
+  float right = pg->width - 54;
+  float lbl_x = -1, body_right = -1;
+  for (size_t i = 0; i < pg->n_items; i++) {
+    const sd_item *it = &pg->items[i];
+    if (it->elem < 0) continue;
+    float w = 0;
+    for (size_t g = 0; g < it->n_glyphs; g++) w += it->glyphs[g].advance * it->size_pt / it->font->upem;
+    if (it->elem == 1) ck_assert_float_eq_tol(it->x + w, right, 0.5f);
+    if (!strcmp(l.elems[it->elem].role, "Lbl")) lbl_x = it->x + w;
+    if (!strcmp(l.elems[it->elem].role, "P") && it->elem != 1) body_right = it->x + w;
+  }
+  ck_assert_float_eq_tol(lbl_x, right, 0.5f);     /* bullet at the right edge */
+  ck_assert_float_lt(body_right, right - 10);      /* item text indented from the right */
+  sd_layout_free(&l);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_run_in_other_language_gets_a_span_with_lang)
+{
+  sd_inline parts[2] = { text("Hello "), { .kind = SD_INL_TEXT, .text = "Dzie\xc5\x84 dobry", .lang = "pl" } };
+  sd_block kids[1] = { { .kind = SD_BLK_PARAGRAPH, .inl = parts, .n_inl = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "en-GB" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("dyslexia"), &l, d), SD_OK);
+  int spans = 0;
+  for (size_t i = 0; i < l.n_elems; i++)
+    if (!strcmp(l.elems[i].role, "Span")) {
+      ck_assert_str_eq(l.elems[i].lang, "pl");
+      spans++;
+    }
+  ck_assert_int_eq(spans, 1);
+  ck_assert_float_lt(l.background.b, 1); /* dyslexia style: off-white page */
+  sd_layout_free(&l);
+  sd_diags_free(d);
+}
+END_TEST
+
+static Suite *layout_suite(void)
+{
+  Suite *s = suite_create("layout");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_heading_paragraph_list_are_tagged_in_order);
+  tcase_add_test(tc, test_one_page_document_too_long_says_how_much_to_cut);
+  tcase_add_test(tc, test_one_page_document_steps_type_down_to_fit);
+  tcase_add_test(tc, test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right);
+  tcase_add_test(tc, test_run_in_other_language_gets_a_span_with_lang);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+RUN_SUITE(layout_suite)

@@ -1,0 +1,183 @@
+/* pdf + tags: a hand-built layout to a tagged PDF, checked with qpdf and poppler. */
+#include "pdf.h"
+#include "testutil.h"
+#include <unistd.h>
+
+static sd_fonts *fonts;
+static const sd_font *latin;
+
+static void setup(void)
+{
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_fonts_new("fonts/fontmap.txt", &fonts, d), SD_OK);
+  latin = sd_fonts_pick(fonts, HB_SCRIPT_LATIN, "en", SD_FONT_REGULAR, 'A');
+  ck_assert_ptr_nonnull(latin);
+  sd_diags_free(d);
+}
+
+static void teardown(void)
+{
+  sd_fonts_free(fonts);
+}
+
+/* Glyphs for plain ASCII built by hand: one glyph per character. */
+static sd_glyph *ascii_glyphs(const char *s, size_t *n)
+{
+  *n = strlen(s);
+  sd_glyph *g = calloc(*n, sizeof *g);
+  for (size_t i = 0; i < *n; i++) {
+    hb_codepoint_t gid = 0;
+    hb_font_get_nominal_glyph(latin->font, (unsigned char)s[i], &gid);
+    g[i].gid = gid;
+    g[i].advance = hb_font_get_glyph_h_advance(latin->font, gid);
+    g[i].text = s + i;
+    g[i].text_len = 1;
+  }
+  return g;
+}
+
+static char *run_cmd(const char *cmd)
+{
+  FILE *p = popen(cmd, "r");
+  static char buf[65536];
+  size_t n = p ? fread(buf, 1, sizeof buf - 1, p) : 0;
+  buf[n] = 0;
+  if (p) pclose(p);
+  return buf;
+}
+
+static void write_tmp(const unsigned char *pdf, size_t len, char *path)
+{
+  strcpy(path, "/tmp/check_pdf_XXXXXX");
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, pdf, len), (ssize_t)len);
+  close(fd);
+}
+
+/* Document > H1, P(text, Span lang=pl) ; a footer artifact */
+static void build(sd_layout *l, sd_glyph *h, size_t nh, sd_glyph *p, size_t np, sd_glyph *s, size_t ns)
+{
+  static sd_elem elems[4];
+  static sd_item items[4];
+  static sd_page page;
+  elems[0] = (sd_elem){ .role = "Document", .parent = -1 };
+  elems[1] = (sd_elem){ .role = "H1", .parent = 0 };
+  elems[2] = (sd_elem){ .role = "P", .parent = 0 };
+  elems[3] = (sd_elem){ .role = "Span", .parent = 2, .lang = "pl" };
+  items[0] = (sd_item){ .kind = SD_ITEM_GLYPHS, .elem = 1, .x = 72, .y = 760, .font = latin, .size_pt = 24, .glyphs = h, .n_glyphs = nh };
+  items[1] = (sd_item){ .kind = SD_ITEM_GLYPHS, .elem = 2, .x = 72, .y = 720, .font = latin, .size_pt = 12, .glyphs = p, .n_glyphs = np };
+  items[2] = (sd_item){ .kind = SD_ITEM_GLYPHS, .elem = 3, .x = 200, .y = 720, .font = latin, .size_pt = 12, .glyphs = s, .n_glyphs = ns };
+  items[3] = (sd_item){ .kind = SD_ITEM_GLYPHS, .elem = -1, .x = 72, .y = 30, .font = latin, .size_pt = 10, .glyphs = p, .n_glyphs = np };
+  page = (sd_page){ .width = 595, .height = 842, .items = items, .n_items = 4 };
+  *l = (sd_layout){ .pages = &page, .n_pages = 1, .elems = elems, .n_elems = 4, .title = "Test title",
+                    .lang = "en-GB", .background = { 1, 1, 1 } };
+}
+
+START_TEST(test_pdf_is_tagged_and_extracts_text)
+{
+  size_t nh, np, ns;
+  sd_glyph *h = ascii_glyphs("Hello", &nh), *p = ascii_glyphs("Plain words", &np), *s = ascii_glyphs("Dzien dobry", &ns);
+  sd_layout l;
+  build(&l, h, nh, p, np, s, ns);
+  sd_diags *d = sd_diags_new();
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_pdf_meta meta = { .title = "Test title", .lang = "en-GB", .epoch = 0 };
+  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
+  char path[64], cmd[256];
+  write_tmp(pdf, len, path);
+  snprintf(cmd, sizeof cmd, "qpdf --check %s 2>&1", path);
+  ck_assert_ptr_nonnull(strstr(run_cmd(cmd), "No syntax or stream encoding errors"));
+  snprintf(cmd, sizeof cmd, "pdftotext %s - 2>&1", path);
+  const char *text = run_cmd(cmd);
+  ck_assert_ptr_nonnull(strstr(text, "Hello"));
+  ck_assert_ptr_nonnull(strstr(text, "Plain words"));
+  snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable %s - 2>/dev/null", path);
+  const char *qdf = run_cmd(cmd);
+  ck_assert_ptr_nonnull(strstr(qdf, "/StructTreeRoot"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/ParentTree"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/Marked true"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/DisplayDocTitle true"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/Lang (en-GB)"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/Lang (pl)"));
+  ck_assert_ptr_nonnull(strstr(qdf, "pdfuaid:part>1<"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/Artifact"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/CIDFontType2"));
+  ck_assert_ptr_nonnull(strstr(qdf, "/ToUnicode"));
+  ck_assert_ptr_null(strstr(qdf, "/Helvetica"));
+  unlink(path);
+  /* same input, same bytes */
+  unsigned char *pdf2 = NULL;
+  size_t len2 = 0;
+  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf2, &len2, d), SD_OK);
+  ck_assert_uint_eq(len, len2);
+  ck_assert_int_eq(memcmp(pdf, pdf2, len), 0);
+  free(pdf);
+  free(pdf2);
+  free(h);
+  free(p);
+  free(s);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_content_numbers_ignore_decimal_comma_locale)
+{
+  size_t nh;
+  sd_glyph *h = ascii_glyphs("Hi", &nh);
+  sd_layout l;
+  build(&l, h, nh, h, nh, h, nh);
+  l.pages[0].items[0].x = 72.5f;
+  sd_diags *d = sd_diags_new();
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_pdf_meta meta = { .title = "T", .lang = "en-GB", .epoch = 0 };
+  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
+  char path[64], cmd[256];
+  write_tmp(pdf, len, path);
+  snprintf(cmd, sizeof cmd, "qpdf --qdf %s - 2>/dev/null", path);
+  ck_assert_ptr_nonnull(strstr(run_cmd(cmd), "72.5 760 Tm"));
+  unlink(path);
+  free(pdf);
+  free(h);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_unicode_title_is_utf16_text_string)
+{
+  size_t nh;
+  sd_glyph *h = ascii_glyphs("Hi", &nh);
+  sd_layout l;
+  build(&l, h, nh, h, nh, h, nh);
+  sd_diags *d = sd_diags_new();
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_pdf_meta meta = { .title = "Zo\xc3\xab's profile", .lang = "en-GB", .epoch = 0 };
+  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
+  char path[64], cmd[256];
+  write_tmp(pdf, len, path);
+  snprintf(cmd, sizeof cmd, "pdfinfo %s 2>&1", path);
+  ck_assert_ptr_nonnull(strstr(run_cmd(cmd), "Zo\xc3\xab's profile"));
+  unlink(path);
+  free(pdf);
+  free(h);
+  sd_diags_free(d);
+}
+END_TEST
+
+static Suite *pdf_suite(void)
+{
+  Suite *s = suite_create("pdf");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_pdf_is_tagged_and_extracts_text);
+  tcase_add_test(tc, test_content_numbers_ignore_decimal_comma_locale);
+  tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+RUN_SUITE(pdf_suite)
