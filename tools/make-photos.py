@@ -2,7 +2,8 @@
 """Draws the sample cases' "photos": friendly illustrated avatars, not pictures
 of anyone real. Pure standard library (zlib + struct), deterministic output.
 
-    python3 tools/make-photos.py samples/photos
+    python3 tools/make-photos.py            # samples/photos and samples/class-4b/photos
+    python3 tools/make-photos.py OUTDIR     # every avatar into OUTDIR
 """
 import os
 import struct
@@ -121,13 +122,22 @@ def png(raw):
             chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
+# A case's photo must sit inside the case's own folder, so the class gets its own copies.
+CLASS_4B = ("maya", "leo", "zara")
+
+
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "samples/photos"
-    os.makedirs(out, exist_ok=True)
+    if len(sys.argv) > 1:
+        targets = {name: [sys.argv[1]] for name in AVATARS}
+    else:
+        targets = {name: ["samples/photos"] + (["samples/class-4b/photos"] if name in CLASS_4B else [])
+                   for name in AVATARS}
     for name, spec in AVATARS.items():
         data = png(render(spec))
-        with open(os.path.join(out, name + ".png"), "wb") as f:
-            f.write(data)
+        for out in targets[name]:
+            os.makedirs(out, exist_ok=True)
+            with open(os.path.join(out, name + ".png"), "wb") as f:
+                f.write(data)
         print(f"{name}.png {len(data)} bytes")
 
 
