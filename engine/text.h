@@ -32,7 +32,8 @@ typedef struct sd_glyph {
   uint32_t gid;
   int32_t advance;       /* font units */
   int32_t x_offset, y_offset; /* font units */
-  const char *text;      /* the text this glyph stands for in reading order (never empty), borrowed from the paragraph */
+  const char *text;      /* the text this glyph stands for in reading order (never empty), borrowed from the paragraph;
+                            in an RTL run the code points are reversed (see SD_GLYPH_FILLER) */
   uint32_t text_len;     /* bytes */
 } sd_glyph;
 
@@ -44,6 +45,7 @@ typedef struct sd_run {
   sd_glyph *glyphs;      /* visual order, left to right */
   size_t n_glyphs;
   float width_pt;
+  uint32_t src_off, src_len; /* the logical text of the run: bytes of the paragraph */
 } sd_run;
 
 typedef struct sd_line {
@@ -60,6 +62,14 @@ typedef struct sd_para {
   int rtl;               /* paragraph base direction */
   void *pool;            /* owns lines, runs, glyphs and glyph text */
 } sd_para;
+
+/* Glyph text, read glyph by glyph in stream (left-to-right) order, gives a
+ * run's logical text for LTR runs and that text reversed by code point for RTL
+ * runs (PDF text extractors reverse drawn RTL text back). A glyph with no code
+ * point of its own (Nastaliq dots, split vowels beyond the cluster's NFD) gets
+ * U+034F COMBINING GRAPHEME JOINER: Default_Ignorable, drop it when comparing. */
+#define SD_GLYPH_FILLER 0x034Fu
+#define SD_TEXT_MAX_BYTES (1u << 20) /* longer paragraphs: SD_E_LIMIT */
 
 /* Shapes and breaks one paragraph. Code points no font covers are reported
  * (U+XXXX, field, file:line) and return SD_E_FONT. Free with sd_para_free(). */

@@ -1,0 +1,300 @@
+/* text: the paragraph pool, HarfBuzz shaping and the text each glyph stands for. */
+#include "text_int.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+
+#define POOL_CHUNK 16384
+
+/* U+034F COMBINING GRAPHEME JOINER: text for a glyph that has no code point
+ * of its own (see assign_cluster). */
+#define FILLER_CP 0x034Fu
+
+/* ---- pool ---------------------------------------------------------------- */
+
+void *pool_alloc(text_pool *p, size_t n)
+{
+  const size_t align = sizeof(max_align_t);
+  n = (n + align - 1) / align * align;
+  pool_chunk *c = p->head;
+  if (!c || c->cap - c->used < n) {
+    size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
+    c = malloc(sizeof *c + cap);
+    if (!c) return NULL;
+    c->next = p->head;
+    c->used = 0;
+    c->cap = cap;
+    p->head = c;
+  }
+  void *r = (char *)c->data + c->used;
+  c->used += n;
+  return r;
+}
+
+char *pool_strdup(text_pool *p, const char *s)
+{
+  size_t n = strlen(s);
+  char *r = pool_alloc(p, n + 1);
+  if (r) memcpy(r, s, n + 1);
+  return r;
+}
+
+void pool_free(text_pool *p)
+{
+  for (pool_chunk *c = p->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  p->head = NULL;
+}
+
+/* ---- shaping ------------------------------------------------------------- */
+
+/* Shapes items [is, ie) of text [ts, te) (code point indices) with the run's
+ * script, direction and language: Urdu must be shaped as 'ur' for Nastaliq's
+ * forms, Romanian as 'ro', and so on. */
+static void shape(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint32_t is, uint32_t ie)
+{
+  hb_buffer_t *b = c->buf;
+  hb_buffer_clear_contents(b);
+  hb_buffer_add_utf32(b, c->shp + ts, (int)(te - ts), is - ts, (int)(ie - is));
+  hb_buffer_set_direction(b, (r->level & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+  if (r->script != HB_SCRIPT_COMMON && r->script != HB_SCRIPT_INHERITED &&
+      r->script != HB_SCRIPT_UNKNOWN)
+    hb_buffer_set_script(b, r->script);
+  hb_buffer_set_language(b, hb_language_from_string(r->lang, -1));
+  hb_buffer_guess_segment_properties(b);
+  hb_shape(r->font->font, b, NULL, 0);
+}
+
+static sd_status grow_gl(text_ctx *c, size_t need)
+{
+  if (need <= c->cap_gl) return SD_OK;
+  size_t cap = c->cap_gl ? c->cap_gl : 256;
+  while (cap < need) cap *= 2;
+  text_gl *g = realloc(c->gl, cap * sizeof *g);
+  if (!g) return SD_E_NOMEM;
+  c->gl = g;
+  c->cap_gl = cap;
+  return SD_OK;
+}
+
+/* The whole paragraph is the context: HarfBuzz looks at neighbours across
+ * run edges (e.g. Arabic joining next to a font change). */
+sd_status text_measure(text_ctx *c)
+{
+  double scale_num = c->p->size_pt;
+  double *adv = c->wsum; /* per code point first, prefix sums after */
+  memset(adv, 0, (c->n + 1) * sizeof *adv);
+  for (size_t i = 0; i < c->n; i++) c->cl_start[i] = c->kind[i] != CP_DRAW;
+  for (size_t k = 0; k < c->n_runs; k++) {
+    text_run *r = &c->runs[k];
+    shape(c, r, 0, (uint32_t)c->n, r->s, r->e);
+    unsigned ng;
+    hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(c->buf, &ng);
+    hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
+    if (grow_gl(c, c->n_gl + ng) != SD_OK) return SD_E_NOMEM;
+    r->g0 = c->n_gl;
+    r->ng = ng;
+    double f = scale_num / r->font->upem;
+    c->cl_start[r->s] = 1;
+    for (unsigned i = 0; i < ng; i++) {
+      text_gl *g = &c->gl[c->n_gl++];
+      g->gid = gi[i].codepoint;
+      g->cluster = gi[i].cluster;
+      g->adv = gp[i].x_advance;
+      g->xoff = gp[i].x_offset;
+      g->yoff = gp[i].y_offset;
+      if (g->cluster < c->n) {
+        adv[g->cluster] += g->adv * f;
+        c->cl_start[g->cluster] = 1;
+      }
+    }
+  }
+  double sum = 0;
+  for (size_t i = 0; i <= c->n; i++) {
+    double a = adv[i];
+    adv[i] = sum;
+    sum += a;
+  }
+  return SD_OK;
+}
+
+/* ---- glyph text ---------------------------------------------------------- */
+
+static sd_status grow_units(text_ctx *c, size_t need)
+{
+  if (need <= c->cap_units) return SD_OK;
+  size_t cap = need < 64 ? 64 : need * 2;
+  uint32_t *u = realloc(c->units, cap * sizeof *u);
+  if (!u) return SD_E_NOMEM;
+  c->units = u;
+  c->cap_units = cap;
+  return SD_OK;
+}
+
+/* Canonical decomposition (NFD) of cps[s, e) into c->units; 0 if none longer. */
+static size_t nfd_units(text_ctx *c, uint32_t s, uint32_t e)
+{
+  int32_t n16 = c->u16off[e] - c->u16off[s];
+  size_t need = (size_t)n16 * 4 + 8;
+  if (need > c->cap_nfd) {
+    UChar *a = realloc(c->nfd_in, need * sizeof *a), *b;
+    if (!a) return 0;
+    c->nfd_in = a;
+    if (!(b = realloc(c->nfd_out, need * sizeof *b))) return 0;
+    c->nfd_out = b;
+    c->cap_nfd = need;
+  }
+  UErrorCode err = U_ZERO_ERROR;
+  const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+  int32_t m = U_SUCCESS(err) ? unorm2_normalize(nfd, c->u16 + c->u16off[s], n16, c->nfd_out,
+                                                (int32_t)c->cap_nfd, &err) : 0;
+  if (U_FAILURE(err) || m <= n16 || grow_units(c, (size_t)m) != SD_OK) return 0;
+  size_t k = 0;
+  for (int32_t i = 0; i < m;) {
+    UChar32 cp;
+    U16_NEXT(c->nfd_out, i, m, cp);
+    c->units[k++] = (uint32_t)cp;
+  }
+  return k;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+  if (cp < 0x80) { o[0] = (char)cp; return 1; }
+  if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+  o[2] = (char)(0x80 | (cp >> 6 & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Units [a, b) as UTF-8 in the pool, reversed for right-to-left runs. */
+static sd_status glyph_text(text_ctx *c, sd_glyph *g, size_t a, size_t b, int rtl)
+{
+  char *o = pool_alloc(c->pool, (b - a) * 4 + 1);
+  if (!o) return SD_E_NOMEM;
+  size_t n = 0;
+  for (size_t i = a; i < b; i++) {
+    uint32_t cp = c->units[rtl ? a + b - 1 - i : i];
+    n += put_utf8(o + n, cp == '\t' ? ' ' : cp);
+  }
+  o[n] = '\0';
+  g->text = o;
+  g->text_len = (uint32_t)n;
+  return SD_OK;
+}
+
+/* Hands the characters of one HarfBuzz cluster (code points [s, e), logical
+ * order) out over its glyphs out[0..ng) (drawing order, left to right), so that
+ * the glyphs' texts read in stream order give the cluster's text once: the
+ * logical text for LTR, reversed by code point for RTL, because pdftotext and
+ * pdf.js take drawn RTL text as visual order and reverse it back.
+ * Glyphs are taken in logical order (RTL: right to left); each but the last
+ * gets one code point and the last gets the rest. With more glyphs than code
+ * points (split vowels in Bengali/Tamil/Malayalam, Nastaliq's separate dots)
+ * the cluster's NFD supplies more code points (extractors compare after NFC);
+ * a glyph still left over gets U+034F COMBINING GRAPHEME JOINER. CGJ is
+ * Default_Ignorable (UAX #44), invisible, transparent to Arabic joining (unlike
+ * ZWNJ, which would break it on copy and paste, or ZWJ, which would force it),
+ * and at the cluster's end, after its marks, it changes no NFC composition.
+ * Round-trip checks must drop Default_Ignorable code points before comparing. */
+static sd_status assign_cluster(text_ctx *c, uint32_t s, uint32_t e, sd_glyph *out, size_t ng, int rtl)
+{
+  size_t nu = ng > e - s ? nfd_units(c, s, e) : 0;
+  if (nu == 0) {
+    nu = e - s;
+    if (grow_units(c, nu) != SD_OK) return SD_E_NOMEM;
+    memcpy(c->units, c->cps + s, nu * sizeof *c->units);
+  }
+  if (grow_units(c, ng) != SD_OK) return SD_E_NOMEM;
+  while (nu < ng) c->units[nu++] = FILLER_CP;
+  for (size_t k = 0; k < ng; k++) {
+    sd_glyph *g = &out[rtl ? ng - 1 - k : k];
+    size_t a = k, b = k + 1 < ng ? k + 1 : nu;
+    if (glyph_text(c, g, a, b, rtl) != SD_OK) return SD_E_NOMEM;
+  }
+  return SD_OK;
+}
+
+/* Clusters are monotone (HarfBuzz's default cluster level): ascending in LTR
+ * runs, descending in RTL runs. A cluster spans up to the next higher cluster
+ * value; the logically first and last clusters reach the piece's edges. */
+static sd_status assign_text(text_ctx *c, sd_glyph *g, const text_gl *src, size_t ng,
+                             uint32_t ps, uint32_t pe, int rtl)
+{
+  for (size_t i = 0; i < ng;) {
+    size_t j = i;
+    while (j < ng && src[j].cluster == src[i].cluster) j++;
+    uint32_t lo, hi;
+    if (!rtl) {
+      lo = i == 0 ? ps : src[i].cluster;
+      hi = j == ng ? pe : src[j].cluster;
+    } else {
+      lo = j == ng ? ps : src[i].cluster;
+      hi = i == 0 ? pe : src[i - 1].cluster;
+    }
+    /* clamp, so that a cluster order HarfBuzz never gives cannot overrun */
+    if (lo < ps) lo = ps;
+    if (lo >= pe) lo = pe - 1;
+    if (hi > pe) hi = pe;
+    if (hi <= lo) hi = lo + 1;
+    sd_status st = assign_cluster(c, lo, hi, g + i, j - i, rtl);
+    if (st != SD_OK) return st;
+    i = j;
+  }
+  return SD_OK;
+}
+
+static sd_status fill_run(text_ctx *c, sd_run *out, const text_gl *src, size_t ng,
+                          uint32_t ps, uint32_t pe, int rtl)
+{
+  out->glyphs = ng ? pool_alloc(c->pool, ng * sizeof *out->glyphs) : NULL;
+  if (ng && !out->glyphs) return SD_E_NOMEM;
+  out->n_glyphs = ng;
+  int64_t w = 0;
+  for (size_t i = 0; i < ng; i++) {
+    sd_glyph *g = &out->glyphs[i];
+    g->gid = src[i].gid;
+    g->advance = src[i].adv;
+    g->x_offset = src[i].xoff;
+    g->y_offset = src[i].yoff;
+    w += src[i].adv;
+  }
+  out->width_pt = (float)((double)w * c->p->size_pt / out->font->upem);
+  return assign_text(c, out->glyphs, src, ng, ps, pe, rtl);
+}
+
+/* A run cut by a line break is shaped again with the line as its context, so
+ * Arabic letters at the cut take their final or initial forms; a whole run
+ * keeps its measuring-pass glyphs. */
+sd_status text_emit_run(text_ctx *c, const text_run *r, uint32_t ps, uint32_t pe,
+                        uint32_t ls, uint32_t le, sd_run *out)
+{
+  memset(out, 0, sizeof *out);
+  out->font = r->font;
+  out->lang = r->lang;
+  out->style = r->style;
+  out->rtl = r->level & 1;
+  out->src_off = c->boff[ps];
+  out->src_len = c->boff[pe] - c->boff[ps];
+  if (ps == r->s && pe == r->e)
+    return fill_run(c, out, c->gl + r->g0, r->ng, ps, pe, out->rtl);
+  shape(c, r, ls, le, ps, pe);
+  unsigned ng;
+  hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(c->buf, &ng);
+  hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
+  /* scratch space past the measured glyphs: no allocation per run */
+  if (grow_gl(c, c->n_gl + ng) != SD_OK) return SD_E_NOMEM;
+  text_gl *tmp = c->gl + c->n_gl;
+  for (unsigned i = 0; i < ng; i++)
+    tmp[i] = (text_gl){gi[i].codepoint, gi[i].cluster + ls, gp[i].x_advance, gp[i].x_offset,
+                       gp[i].y_offset};
+  return fill_run(c, out, tmp, ng, ps, pe, out->rtl);
+}

@@ -1,0 +1,709 @@
+/* Check suite for the text engine: bidi, runs, fonts, shaping, line breaks,
+ * glyph text, threads, and the hb-shape glyph oracle (tests/text/oracle.tsv). */
+#include "testutil.h"
+#include "text.h"
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unicode/unorm2.h>
+#include <unistd.h>
+
+static sd_fonts *fonts;
+
+static const char *fontmap_path(void)
+{
+  const char *p = getenv("SENDOC_FONTMAP");
+  return p ? p : "fonts/fontmap.txt";
+}
+
+static void setup(void)
+{
+  sd_diags *d = sd_diags_new();
+  if (sd_fonts_new(fontmap_path(), &fonts, d) != SD_OK) diags_print(d);
+  sd_diags_free(d);
+}
+
+static void teardown(void)
+{
+  sd_fonts_free(fonts);
+  fonts = NULL;
+}
+
+static sd_text_params params(const char *lang, float width)
+{
+  sd_text_params p = {12, width, lang, 0, "case.xml", "<name>", 7, 3};
+  return p;
+}
+
+static sd_status lay(const char *s, const char *lang, float width, sd_para *out, sd_diags *d)
+{
+  sd_text_params p = params(lang, width);
+  return sd_text_layout(fonts, s, strlen(s), NULL, 0, &p, out, d);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static size_t count_runs(const sd_para *p)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < p->n_lines; i++) n += p->lines[i].n_runs;
+  return n;
+}
+
+/* ---- glyph text helpers -------------------------------------------------- */
+
+/* NFD of s without the filler, reversed by code point first if rev. */
+static void nfd_no_filler(const char *s, size_t len, int rev, UChar *out, int32_t cap, int32_t *n)
+{
+  UChar tmp[4096], tmp2[4096];
+  int32_t m = 0;
+  UErrorCode err = U_ZERO_ERROR;
+  u_strFromUTF8(tmp, 4096, &m, s, (int32_t)len, &err);
+  ck_assert(U_SUCCESS(err));
+  int32_t k = 0;
+  for (int32_t i = 0; i < m; i++)
+    if (tmp[i] != SD_GLYPH_FILLER) tmp[k++] = tmp[i];
+  if (rev) {
+    int32_t j = 0;
+    for (int32_t i = k; i > 0;) {
+      UChar32 cp;
+      U16_PREV(tmp, 0, i, cp);
+      U16_APPEND_UNSAFE(tmp2, j, cp);
+    }
+    memcpy(tmp, tmp2, (size_t)j * sizeof *tmp);
+  }
+  *n = unorm2_normalize(unorm2_getNFDInstance(&err), tmp, k, out, cap, &err);
+  ck_assert(U_SUCCESS(err));
+}
+
+/* Glyph texts in stream order, reversed by code point for RTL runs, equal the
+ * run's logical text modulo NFD and the filler. */
+static void check_run_text(const char *para, const sd_run *r)
+{
+  char buf[8192];
+  size_t n = 0;
+  for (size_t g = 0; g < r->n_glyphs; g++) {
+    ck_assert_uint_gt(r->glyphs[g].text_len, 0);
+    ck_assert_uint_eq(strlen(r->glyphs[g].text), r->glyphs[g].text_len);
+    ck_assert_uint_lt(n + r->glyphs[g].text_len, sizeof buf);
+    memcpy(buf + n, r->glyphs[g].text, r->glyphs[g].text_len);
+    n += r->glyphs[g].text_len;
+  }
+  UChar got[4096], want[4096];
+  int32_t ng, nw;
+  nfd_no_filler(buf, n, r->rtl, got, 4096, &ng);
+  nfd_no_filler(para + r->src_off, r->src_len, 0, want, 4096, &nw);
+  int same = ng == nw && memcmp(got, want, (size_t)nw * sizeof *got) == 0;
+  if (!same) fprintf(stderr, "glyph text of run \"%.*s\" reads \"%.*s\"\n", (int)r->src_len,
+                     para + r->src_off, (int)n, buf);
+  ck_assert(same);
+}
+
+/* ---- direction and runs ---------------------------------------------------- */
+
+START_TEST(test_paragraph_direction_from_first_strong_char)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("Hello شکریہ", "ur", 500, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 0);
+  sd_para_free(&p);
+  ck_assert_int_eq(lay("شکریہ Hello", "en", 500, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 1);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_paragraph_without_strong_char_takes_language_direction)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("12 - 15", "ur", 500, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 1);
+  sd_para_free(&p);
+  ck_assert_int_eq(lay("12 - 15", "pa-Arab", 500, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 1);
+  sd_para_free(&p);
+  ck_assert_int_eq(lay("12 - 15", "pa", 500, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 0);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_base_dir_param_overrides_text)
+{
+  sd_text_params tp = params("ur", 500);
+  tp.base_dir = 1;
+  const char *s = "شکریہ";
+  sd_para p;
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), NULL, 0, &tp, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 0);
+  ck_assert_int_eq(p.lines[0].runs[0].rtl, 1);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_english_name_in_urdu_sentence_gets_own_run)
+{
+  const char *s = "میرا نام John ہے";
+  sd_para p;
+  ck_assert_int_eq(lay(s, "ur", 500, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.n_lines, 1);
+  const sd_line *l = &p.lines[0];
+  ck_assert_uint_ge(l->n_runs, 3);
+  /* visual order: the sentence's first words are on the right */
+  ck_assert_uint_eq(l->runs[l->n_runs - 1].src_off, 0);
+  ck_assert_int_eq(l->runs[l->n_runs - 1].rtl, 1);
+  ck_assert_str_eq(l->runs[l->n_runs - 1].font->ps_name, "NotoNastaliqUrdu-Regular");
+  ck_assert_str_eq(l->runs[0].font->ps_name, "NotoNastaliqUrdu-Regular");
+  int found = 0;
+  for (size_t i = 0; i < l->n_runs; i++)
+    if (l->runs[i].src_len == 4 && memcmp(s + l->runs[i].src_off, "John", 4) == 0) {
+      found = 1;
+      ck_assert_int_eq(l->runs[i].rtl, 0);
+      ck_assert(starts_with(l->runs[i].font->ps_name, "NotoSans-"));
+    }
+  ck_assert(found);
+  for (size_t i = 0; i < l->n_runs; i++) check_run_text(s, &l->runs[i]);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_urdu_word_in_english_uses_span_language)
+{
+  const char *s = "The word شکریہ means thank you.";
+  sd_text_span sp[3] = {{0, 9, NULL, SD_FONT_REGULAR}, {9, 10, "ur", SD_FONT_REGULAR},
+                        {19, (uint32_t)strlen(s) - 19, NULL, SD_FONT_REGULAR}};
+  sd_text_params tp = params("en", 500);
+  sd_para p;
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 3, &tp, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 0);
+  ck_assert_uint_eq(p.n_lines, 1);
+  const sd_line *l = &p.lines[0];
+  ck_assert_uint_ge(l->n_runs, 3);
+  ck_assert_int_eq(l->runs[1].rtl, 1);
+  ck_assert_str_eq(l->runs[1].lang, "ur");
+  ck_assert_str_eq(l->runs[1].font->ps_name, "NotoNastaliqUrdu-Regular");
+  ck_assert_str_eq(l->runs[0].lang, "en");
+  sd_para_free(&p);
+  /* without the span the word is Arabic script in an English paragraph: Naskh */
+  ck_assert_int_eq(lay(s, "en", 500, &p, NULL), SD_OK);
+  ck_assert_str_eq(p.lines[0].runs[1].font->ps_name, "NotoNaskhArabic-Regular");
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_bold_span_picks_bold_font)
+{
+  const char *s = "Name: Ava";
+  sd_text_span sp[2] = {{0, 6, NULL, SD_FONT_BOLD}, {6, 3, NULL, SD_FONT_REGULAR}};
+  sd_text_params tp = params("en", 500);
+  sd_para p;
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 2, &tp, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.lines[0].n_runs, 2);
+  ck_assert_str_eq(p.lines[0].runs[0].font->ps_name, "NotoSans-Bold");
+  ck_assert_int_eq(p.lines[0].runs[0].style, SD_FONT_BOLD);
+  ck_assert_str_eq(p.lines[0].runs[1].font->ps_name, "NotoSans-Regular");
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_chinese_uses_truetype_font)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("感谢您参加评审会议。", "zh-Hans", 500, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.lines[0].n_runs, 1);
+  ck_assert(!p.lines[0].runs[0].font->is_cff);
+  ck_assert(starts_with(p.lines[0].runs[0].font->ps_name, "WenQuanYi"));
+  sd_para_free(&p);
+}
+END_TEST
+
+/* ---- line breaking ----------------------------------------------------------- */
+
+START_TEST(test_lines_break_at_spaces)
+{
+  const char *s = "Thank you for coming to the review meeting";
+  sd_para p;
+  ck_assert_int_eq(lay(s, "en", 80, &p, NULL), SD_OK);
+  ck_assert_uint_gt(p.n_lines, 2);
+  for (size_t i = 0; i < p.n_lines; i++) {
+    ck_assert_float_le(p.lines[i].width_pt, 80);
+    ck_assert_float_gt(p.lines[i].width_pt, 0);
+    if (i) ck_assert_int_eq(s[p.lines[i].src_off - 1], ' ');
+    /* trailing space not drawn: the last glyph text is not a space */
+    const sd_run *r = &p.lines[i].runs[p.lines[i].n_runs - 1];
+    ck_assert_str_ne(r->glyphs[r->n_glyphs - 1].text, " ");
+  }
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_trailing_spaces_excluded_from_width)
+{
+  sd_para a, b;
+  ck_assert_int_eq(lay("review", "en", 500, &a, NULL), SD_OK);
+  ck_assert_int_eq(lay("review   ", "en", 500, &b, NULL), SD_OK);
+  ck_assert_float_eq_tol(a.lines[0].width_pt, b.lines[0].width_pt, 1e-4);
+  sd_para_free(&a);
+  sd_para_free(&b);
+}
+END_TEST
+
+START_TEST(test_long_word_broken_at_graphemes_never_overflows)
+{
+  const char *s = "Supercalifragilisticexpialidocious";
+  sd_para p;
+  ck_assert_int_eq(lay(s, "en", 40, &p, NULL), SD_OK);
+  ck_assert_uint_gt(p.n_lines, 3);
+  size_t glyphs = 0;
+  for (size_t i = 0; i < p.n_lines; i++) {
+    ck_assert_float_le(p.lines[i].width_pt, 40);
+    ck_assert_uint_eq(p.lines[i].n_runs, 1);
+    glyphs += p.lines[i].runs[0].n_glyphs;
+  }
+  ck_assert_uint_ge(glyphs, strlen(s) - 2); /* a ligature or two at most */
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_no_break_inside_bengali_conjunct)
+{
+  const char *s = "ক্ষক্ষক্ষক্ষ"; /* KA VIRAMA SSA, 9 bytes each */
+  sd_para p;
+  ck_assert_int_eq(lay(s, "bn", 1, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.n_lines, 4);
+  for (size_t i = 0; i < p.n_lines; i++) ck_assert_uint_eq(p.lines[i].src_off, 9 * i);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_no_break_inside_combining_sequence)
+{
+  const char *s = "e\xcc\x81\xcc\xa3" "a\xcc\x8a" "o\xcc\x88"; /* e+acute+dot below, a+ring, o+diaeresis */
+  sd_para p;
+  ck_assert_int_eq(lay(s, "fr", 1, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.n_lines, 3);
+  ck_assert_uint_eq(p.lines[1].src_off, 5);
+  ck_assert_uint_eq(p.lines[2].src_off, 8);
+  for (size_t i = 0; i < p.n_lines; i++) check_run_text(s, &p.lines[i].runs[0]);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_arabic_word_cut_is_reshaped)
+{
+  /* one long Arabic word cut in two: each half is shaped on its own line, so
+   * the glyphs at the cut differ from the uncut word's */
+  const char *s = "مستشفىمستشفىمستشفىمستشفى";
+  sd_para whole, cut;
+  ck_assert_int_eq(lay(s, "ar", 1000, &whole, NULL), SD_OK);
+  ck_assert_int_eq(lay(s, "ar", whole.lines[0].width_pt / 2, &cut, NULL), SD_OK);
+  ck_assert_uint_ge(cut.n_lines, 2);
+  for (size_t i = 0; i < cut.n_lines; i++) {
+    ck_assert_float_le(cut.lines[i].width_pt, whole.lines[0].width_pt / 2 + 0.01);
+    check_run_text(s, &cut.lines[i].runs[0]);
+  }
+  /* the first line's last letter (visually leftmost glyph) takes a final form */
+  const sd_run *r = &cut.lines[0].runs[0];
+  const sd_run *w = &whole.lines[0].runs[0];
+  ck_assert_uint_ne(r->glyphs[0].gid, w->glyphs[w->n_glyphs - r->n_glyphs].gid);
+  sd_para_free(&whole);
+  sd_para_free(&cut);
+}
+END_TEST
+
+START_TEST(test_hard_breaks_are_respected)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("one\ntwo\xe2\x80\xa8three\r\nfour\n\nsix", "en", 500, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.n_lines, 6);
+  ck_assert_uint_eq(p.lines[1].src_off, 4);
+  ck_assert_uint_eq(p.lines[2].src_off, 10);
+  ck_assert_uint_eq(p.lines[4].n_runs, 0);
+  ck_assert_float_gt(p.lines[4].ascent_pt, 0);
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_empty_paragraph_has_no_lines)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("", "en", 500, &p, NULL), SD_OK);
+  ck_assert_uint_eq(p.n_lines, 0);
+  sd_para_free(&p);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------------ */
+
+START_TEST(test_uncovered_code_point_is_font_error)
+{
+  sd_diags *d = sd_diags_new();
+  sd_para p;
+  ck_assert_int_eq(lay("Ava \xee\x80\x80 and \xf0\x9e\x80\x80", "en", 500, &p, d), SD_E_FONT);
+  ck_assert_uint_eq(p.n_lines, 0);
+  ck_assert(diags_have(d, "text.font"));
+  ck_assert_uint_eq(d->n, 2);
+  ck_assert(strstr(d->items[0].message, "U+E000") != NULL);
+  ck_assert(strstr(d->items[0].message, "<name>") != NULL);
+  ck_assert_str_eq(d->items[0].file, "case.xml");
+  ck_assert_int_eq(d->items[0].line, 7);
+  ck_assert_int_eq(d->items[0].col, 7);
+  ck_assert(strstr(d->items[1].message, "U+1E000") != NULL);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_invalid_utf8_is_input_error)
+{
+  const char *bad[] = {"ab\xff", "\xc0\xaf", "\xed\xa0\x80", "x\xe2\x82", "\xf4\x90\x80\x80"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    sd_diags *d = sd_diags_new();
+    sd_para p;
+    ck_assert_int_eq(lay(bad[i], "en", 500, &p, d), SD_E_INPUT);
+    ck_assert(diags_have(d, "text.utf8"));
+    ck_assert_str_eq(d->items[0].field, "<name>");
+    sd_diags_free(d);
+  }
+}
+END_TEST
+
+START_TEST(test_bad_arguments_are_usage_errors)
+{
+  sd_para p;
+  sd_text_params tp = params("en", 100);
+  tp.size_pt = 0;
+  ck_assert_int_eq(sd_text_layout(fonts, "a", 1, NULL, 0, &tp, &p, NULL), SD_E_USAGE);
+  ck_assert_int_eq(sd_text_layout(fonts, "a", 1, NULL, 0, NULL, &p, NULL), SD_E_USAGE);
+  sd_para_free(NULL);
+}
+END_TEST
+
+START_TEST(test_missing_font_map_is_resource_error)
+{
+  sd_diags *d = sd_diags_new();
+  sd_fonts *f = NULL;
+  ck_assert_int_eq(sd_fonts_new("/nonexistent/fontmap.txt", &f, d), SD_E_RESOURCE);
+  ck_assert_ptr_null(f);
+  ck_assert(diags_have(d, "fonts.map"));
+  sd_diags_free(d);
+}
+END_TEST
+
+/* ---- glyph text ----------------------------------------------------------------- */
+
+START_TEST(test_glyph_text_reads_back_logical_text)
+{
+  static const struct { const char *lang, *s; } cases[] = {
+      {"en", "office effect fi fl"},       {"ur", "آپ کا بہت شکریہ"},
+      {"ar", "شُكْرًا لَكُمْ"},            {"bn", "কোথায় পৌঁছে যেহেতু"},
+      {"ta", "கொண்டு வாருங்கள்"},          {"ml", "കൊണ്ടുവരിക ശ്രീ"},
+      {"si", "සමාලෝචන ස්තූතියි"},          {"pa", "ਧੰਨਵਾਦ ਕਿੱਥੇ"},
+      {"hi", "क्षत्रिय द्विज"},            {"pa-Arab", "تہاڈا شکریہ"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    sd_para p;
+    ck_assert_int_eq(lay(cases[i].s, cases[i].lang, 1000, &p, NULL), SD_OK);
+    ck_assert_uint_gt(count_runs(&p), 0);
+    for (size_t l = 0; l < p.n_lines; l++)
+      for (size_t r = 0; r < p.lines[l].n_runs; r++) check_run_text(cases[i].s, &p.lines[l].runs[r]);
+    sd_para_free(&p);
+  }
+}
+END_TEST
+
+START_TEST(test_ligature_glyph_carries_whole_cluster)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("office", "en", 1000, &p, NULL), SD_OK);
+  const sd_run *r = &p.lines[0].runs[0];
+  ck_assert_uint_eq(r->n_glyphs, 4);
+  ck_assert_str_eq(r->glyphs[1].text, "ffi");
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_split_vowel_uses_decomposition)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("কো", "bn", 1000, &p, NULL), SD_OK);
+  const sd_run *r = &p.lines[0].runs[0];
+  ck_assert_uint_eq(r->n_glyphs, 3);
+  ck_assert_str_eq(r->glyphs[0].text, "ক");
+  ck_assert_str_eq(r->glyphs[1].text, "\xe0\xa7\x87"); /* U+09C7 */
+  ck_assert_str_eq(r->glyphs[2].text, "\xe0\xa6\xbe"); /* U+09BE */
+  sd_para_free(&p);
+}
+END_TEST
+
+START_TEST(test_dump_is_stable)
+{
+  char *a = NULL, *b = NULL;
+  size_t na, nb;
+  for (int k = 0; k < 2; k++) {
+    FILE *f = open_memstream(k ? &b : &a, k ? &nb : &na);
+    sd_para p;
+    ck_assert_int_eq(lay("میرا نام John ہے", "ur", 60, &p, NULL), SD_OK);
+    sd_para_dump(&p, f);
+    sd_para_free(&p);
+    fclose(f);
+  }
+  ck_assert_str_eq(a, b);
+  ck_assert(strstr(a, "font=NotoNastaliqUrdu-Regular lang=ur rtl=1") != NULL);
+  free(a);
+  free(b);
+}
+END_TEST
+
+/* ---- threads --------------------------------------------------------------------- */
+
+static const char *thread_texts[4][2] = {
+    {"Thank you for coming to the review meeting.", "en"},
+    {"جائزہ میٹنگ میں آنے کا شکریہ۔ John", "ur"},
+    {"পর্যালোচনা সভায় আসার জন্য আপনাকে ধন্যবাদ।", "bn"},
+    {"感谢您参加评审会议。 Дякуємо, Σας ευχαριστούμε", "zh-Hans"},
+};
+
+static char *dump_of(int i)
+{
+  char *s = NULL;
+  size_t n;
+  FILE *f = open_memstream(&s, &n);
+  sd_para p;
+  sd_status st = lay(thread_texts[i][0], thread_texts[i][1], 90, &p, NULL);
+  fprintf(f, "st=%d\n", st);
+  sd_para_dump(&p, f);
+  sd_para_free(&p);
+  fclose(f);
+  return s;
+}
+
+static void *thread_main(void *arg)
+{
+  int i = (int)(intptr_t)arg;
+  char *want = dump_of(i);
+  intptr_t bad = 0;
+  for (int k = 0; k < 40; k++) {
+    char *got = dump_of((i + k) % 4 == i ? i : i);
+    bad += strcmp(got, want) != 0;
+    free(got);
+  }
+  free(want);
+  return (void *)bad;
+}
+
+START_TEST(test_four_threads_share_fonts)
+{
+  /* a fresh sd_fonts, so the threads race to load the fonts lazily */
+  sd_fonts *saved = fonts;
+  ck_assert_int_eq(sd_fonts_new(fontmap_path(), &fonts, NULL), SD_OK);
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++)
+    ck_assert_int_eq(pthread_create(&t[i], NULL, thread_main, (void *)(intptr_t)i), 0);
+  for (int i = 0; i < 4; i++) {
+    void *bad;
+    pthread_join(t[i], &bad);
+    ck_assert_int_eq((intptr_t)bad, 0);
+  }
+  sd_fonts_free(fonts);
+  fonts = saved;
+}
+END_TEST
+
+/* ---- glyph oracle ------------------------------------------------------------------ */
+
+/* Runs argv, returns its stdout (free it); NULL if it failed. */
+static char *capture(char *const argv[])
+{
+  int fd[2];
+  if (pipe(fd) != 0) return NULL;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd[1], 1);
+    close(fd[0]);
+    close(fd[1]);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  close(fd[1]);
+  size_t cap = 4096, n = 0;
+  char *out = malloc(cap);
+  ssize_t k;
+  while ((k = read(fd[0], out + n, cap - n - 1)) > 0) {
+    n += (size_t)k;
+    if (cap - n < 2) out = realloc(out, cap *= 2);
+  }
+  close(fd[0]);
+  out[n] = '\0';
+  int status;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* The run's script: its first character of a real script, else the row's. */
+static void run_script(const char *s, size_t n, const char *fallback, char out[5])
+{
+  hb_buffer_t *b = hb_buffer_create();
+  hb_buffer_add_utf8(b, s, (int)n, 0, (int)n);
+  hb_buffer_guess_segment_properties(b);
+  hb_script_t sc = hb_buffer_get_script(b);
+  hb_buffer_destroy(b);
+  if (sc == HB_SCRIPT_INVALID || sc == HB_SCRIPT_COMMON || sc == HB_SCRIPT_UNKNOWN) {
+    snprintf(out, 5, "%s", fallback);
+    return;
+  }
+  hb_tag_to_string(hb_script_to_iso15924_tag(sc), out);
+  out[4] = '\0';
+}
+
+/* Compares run r with `hb-shape` output "[gid=cl@x,y+adv|...]". Returns the
+ * number of mismatches (printed). */
+static int compare_with_hb_shape(const char *row, const char *text, const sd_run *r,
+                                 const char *script)
+{
+  char font[600], face[32], lang[64], scr[32], dir[32], txt[4096], before[4096], after[4096];
+  snprintf(font, sizeof font, "--font-file=%s", r->font->path);
+  snprintf(face, sizeof face, "--face-index=%u", r->font->face_index);
+  snprintf(lang, sizeof lang, "--language=%s", r->lang);
+  snprintf(scr, sizeof scr, "--script=%s", script);
+  snprintf(dir, sizeof dir, "--direction=%s", r->rtl ? "rtl" : "ltr");
+  snprintf(txt, sizeof txt, "--text=%.*s", (int)r->src_len, text + r->src_off);
+  snprintf(before, sizeof before, "--text-before=%.*s", (int)r->src_off, text);
+  snprintf(after, sizeof after, "--text-after=%s", text + r->src_off + r->src_len);
+  char *argv[12] = {"hb-shape", font, face, lang, scr, dir, "--no-glyph-names", txt};
+  int a = 8;
+  if (r->src_off) argv[a++] = before;
+  if (text[r->src_off + r->src_len]) argv[a++] = after;
+  argv[a] = NULL;
+  char *out = capture(argv);
+  if (!out) {
+    fprintf(stderr, "oracle %s: hb-shape failed\n", row);
+    return 1;
+  }
+  int bad = 0;
+  size_t i = 0;
+  for (char *tok = strtok(out + 1, "|]\n"); tok; tok = strtok(NULL, "|]\n"), i++) {
+    unsigned gid, cl;
+    int x = 0, y = 0, adv = 0;
+    char *at = strchr(tok, '@'), *plus = strchr(tok, '+');
+    if (sscanf(tok, "%u=%u", &gid, &cl) != 2 || !plus) { bad++; break; }
+    if (at) sscanf(at, "@%d,%d", &x, &y);
+    sscanf(plus, "+%d", &adv);
+    if (i >= r->n_glyphs) { bad++; break; }
+    const sd_glyph *g = &r->glyphs[i];
+    if (g->gid != gid || g->advance != adv || g->x_offset != x || g->y_offset != y) {
+      fprintf(stderr, "oracle %s: glyph %zu is %u+%d@%d,%d, hb-shape says %u+%d@%d,%d\n", row, i,
+              g->gid, g->advance, g->x_offset, g->y_offset, gid, adv, x, y);
+      bad++;
+    }
+  }
+  if (i != r->n_glyphs) {
+    fprintf(stderr, "oracle %s: %zu glyphs, hb-shape gives %zu\n", row, r->n_glyphs, i);
+    bad++;
+  }
+  free(out);
+  return bad;
+}
+
+static int family_matches(const char *family, const sd_font *f)
+{
+  char want[128];
+  size_t j = 0;
+  for (size_t i = 0; family[i] && j < sizeof want - 1; i++)
+    if (family[i] != ' ') want[j++] = family[i];
+  want[j] = '\0';
+  return starts_with(f->ps_name, want);
+}
+
+static int oracle_row(char *line, int lineno, int *rows)
+{
+  char *save, *lang = strtok_r(line, "\t", &save), *script = strtok_r(NULL, "\t", &save);
+  char *dir = strtok_r(NULL, "\t", &save), *family = strtok_r(NULL, "\t", &save);
+  char *text = strtok_r(NULL, "\t\n", &save);
+  ck_assert_msg(lang && script && dir && family && text, "oracle.tsv:%d: 5 columns", lineno);
+  char row[32];
+  snprintf(row, sizeof row, "%d (%s)", lineno, lang);
+  sd_text_params tp = params(lang, 100000);
+  tp.base_dir = strcmp(dir, "rtl") == 0 ? 2 : 1;
+  sd_para p;
+  sd_diags *d = sd_diags_new();
+  sd_status st = sd_text_layout(fonts, text, strlen(text), NULL, 0, &tp, &p, d);
+  if (st != SD_OK) diags_print(d);
+  sd_diags_free(d);
+  ck_assert_msg(st == SD_OK, "oracle row %s: status %d", row, st);
+  ck_assert_uint_eq(p.n_lines, 1);
+  int bad = 0;
+  for (size_t i = 0; i < p.lines[0].n_runs; i++) {
+    const sd_run *r = &p.lines[0].runs[i];
+    char sc[5];
+    run_script(text + r->src_off, r->src_len, script, sc);
+    if (strcmp(family, "-") != 0 && !family_matches(family, r->font)) {
+      fprintf(stderr, "oracle %s: run %zu font %s, expected %s\n", row, i, r->font->ps_name, family);
+      bad++;
+    }
+    bad += compare_with_hb_shape(row, text, r, sc);
+    check_run_text(text, r);
+  }
+  sd_para_free(&p);
+  ++*rows;
+  return bad;
+}
+
+START_TEST(test_glyphs_match_hb_shape_oracle)
+{
+  FILE *f = fopen("tests/text/oracle.tsv", "r");
+  ck_assert_ptr_nonnull(f);
+  char line[4096];
+  int lineno = 0, bad = 0, rows = 0;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    if (line[0] == '#' || line[0] == '\n') continue;
+    bad += oracle_row(line, lineno, &rows);
+  }
+  fclose(f);
+  ck_assert_int_ge(rows, 35);
+  ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+static Suite *text_suite(void)
+{
+  Suite *s = suite_create("text");
+  TCase *tc = tcase_create("core");
+  tcase_add_unchecked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_paragraph_direction_from_first_strong_char);
+  tcase_add_test(tc, test_paragraph_without_strong_char_takes_language_direction);
+  tcase_add_test(tc, test_base_dir_param_overrides_text);
+  tcase_add_test(tc, test_english_name_in_urdu_sentence_gets_own_run);
+  tcase_add_test(tc, test_urdu_word_in_english_uses_span_language);
+  tcase_add_test(tc, test_bold_span_picks_bold_font);
+  tcase_add_test(tc, test_chinese_uses_truetype_font);
+  tcase_add_test(tc, test_lines_break_at_spaces);
+  tcase_add_test(tc, test_trailing_spaces_excluded_from_width);
+  tcase_add_test(tc, test_long_word_broken_at_graphemes_never_overflows);
+  tcase_add_test(tc, test_no_break_inside_bengali_conjunct);
+  tcase_add_test(tc, test_no_break_inside_combining_sequence);
+  tcase_add_test(tc, test_arabic_word_cut_is_reshaped);
+  tcase_add_test(tc, test_hard_breaks_are_respected);
+  tcase_add_test(tc, test_empty_paragraph_has_no_lines);
+  tcase_add_test(tc, test_uncovered_code_point_is_font_error);
+  tcase_add_test(tc, test_invalid_utf8_is_input_error);
+  tcase_add_test(tc, test_bad_arguments_are_usage_errors);
+  tcase_add_test(tc, test_missing_font_map_is_resource_error);
+  tcase_add_test(tc, test_glyph_text_reads_back_logical_text);
+  tcase_add_test(tc, test_ligature_glyph_carries_whole_cluster);
+  tcase_add_test(tc, test_split_vowel_uses_decomposition);
+  tcase_add_test(tc, test_dump_is_stable);
+  tcase_add_test(tc, test_four_threads_share_fonts);
+  tcase_add_test(tc, test_glyphs_match_hb_shape_oracle);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+RUN_SUITE(text_suite)
