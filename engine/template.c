@@ -1,0 +1,1259 @@
+/* template: front matter + CommonMark (cmark) + {{…}} fields → a plain tree.
+ *
+ * The template language
+ * ---------------------
+ * Front matter (optional) is the very first line `---`, then `key: value`
+ * lines, then a line `---`. Blank lines and lines starting with `#` are
+ * ignored; a value may be wrapped in "double" or 'single' quotes. Keys:
+ *   type       document type, e.g. one-page-profile
+ *   page       A4 | A4-landscape | A5-landscape | A6-landscape   (default A4)
+ *   style      standard | large-print | dyslexia                 (default standard)
+ *   max-pages  integer 0..1000, 0 = unlimited                    (default 0)
+ *   title      a template string: fields allowed ({{child.preferred-name}}'s profile)
+ *   footer     a template string
+ * Any other key, a repeated key, a bad value or a missing closing `---` is a
+ * template.frontmatter error. Without a title, the first level-1 heading is
+ * the title.
+ *
+ * The body is CommonMark (cmark 0.30, CMARK_OPT_DEFAULT): headings,
+ * paragraphs, bullet and ordered lists (nested), images ![alt](src),
+ * **strong** and *emphasis* (both print bold: we never print italics),
+ * thematic breaks (a rule), hard and soft line breaks (soft = a space).
+ * Code spans and code blocks print their text literally and are never
+ * searched for fields: `{{x}}` in backticks prints "{{x}}". Raw HTML prints
+ * as text. Links print their text. Block quotes are flattened into their
+ * parent. Tables are not supported yet (the tree has SD_BLK_TABLE for later).
+ *
+ * Fields, anywhere in text (also in image alt and src, title and footer):
+ *   {{a.b.c}}            the text of case element <a><b><c> (attributes are
+ *                        children too). Inside {{#each}}, a path is looked up
+ *                        below the current item first, then below each
+ *                        enclosing item, then below <case>.
+ *   {{.}}                the current item's own text
+ *   {{@index}}           the current item's number, from 1
+ *   {{t:key}}            a message from the locale catalogue, with optional
+ *   {{t:key n=path s="literal" i=@index c=#path}}  named arguments: a field's
+ *                        text, a literal ("…" or '…'), the item number, or how
+ *                        many items {{#each path}} would visit. Markdown runs
+ *                        before fields are found, so a literal must not hold
+ *                        Markdown punctuation (* _ ` [ \ &): put such text in
+ *                        the catalogue.
+ *   {{date:path}}        an ISO date (YYYY-MM-DD) from the case, formatted by
+ *   {{date:2024-09-01}}  the locale; or a literal ISO date
+ * Sections:
+ *   {{#each path}} … {{else}} … {{/each}}   repeat per item; else: no items
+ *   {{#if path}} … {{else}} … {{/if}}       include when the field exists
+ *                        and its text is non-empty and not "false" (an element
+ *                        without text: when it has child elements)
+ *   {{#if @first}}, {{#if @last}}           the current item is the first/last
+ * A section marker alone in its own paragraph (blank lines around it) repeats
+ * or guards whole blocks; markers inside a paragraph guard inline text (e.g.
+ * attendees joined by commas). When an each repeats a list, the items of all
+ * iterations form one list. {{#each p}} visits every element named p; when
+ * there is exactly one, with no text, whose child elements all share one name
+ * (a container such as <strengths><strength>…), it visits those children.
+ * Field names are letters, digits, '-' and '_'. A missing field is a
+ * template.field error naming it, except as the condition of {{#if}}.
+ * Case values are inserted as literal text after Markdown parsing: data is
+ * never markup. Text in the requested language is taken from an element's
+ * translations (exact tag, then primary language with a compatible script),
+ * else the element's own text; the language used goes in sd_inline.lang.
+ *
+ * Errors: template.syntax (unclosed {{, unknown {{…}}, unbalanced sections,
+ * invalid UTF-8), template.field, template.frontmatter, template.limit
+ * (1 MiB template, nesting deeper than 32, more than 100,000 blocks).
+ */
+#include "template_priv.h"
+#include <cmark.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct seg {
+  size_t off;
+  int line, col;
+} seg;
+
+/* A run of adjacent cmark text nodes with the same weight: cmark splits text
+ * at punctuation, so fields are found only after joining. */
+typedef struct run {
+  char *s;
+  size_t n, cap;
+  seg *segs;
+  size_t nseg, segcap;
+  bool strong;
+} run;
+
+typedef struct pctx {
+  const char *file;
+  sd_diags *d;
+  sd_status st;
+  int line0;                 /* file line of the body's first line, minus 1 */
+  const char *body;
+  size_t *line_off;          /* body offset of each body line */
+  size_t n_lines;
+  int open_markers;          /* block sections open, for the depth cap */
+  int n_frames;
+} pctx;
+
+#define PERR(p, code, line, col, field, ...)                              \
+  do {                                                                    \
+    sd_diag_error((p)->d, (code), (p)->file, (line), (col), (field), __VA_ARGS__); \
+    if ((p)->st == SD_OK) (p)->st = SD_E_INPUT;                           \
+  } while (0)
+
+static void set_nomem(pctx *p)
+{
+  if (p->st == SD_OK || p->st == SD_E_INPUT) p->st = SD_E_NOMEM;
+}
+
+/* ---- small containers ---------------------------------------------------- */
+
+static bool tinls_push(tinls *l, tinl *x)
+{
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    tinl **v = realloc(l->v, cap * sizeof *v);
+    if (!v) return false;
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->n++] = x;
+  return true;
+}
+
+static bool tblocks_push(tblocks *l, tblock *x)
+{
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    tblock **v = realloc(l->v, cap * sizeof *v);
+    if (!v) return false;
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->n++] = x;
+  return true;
+}
+
+static tinl *tinl_new(ti_kind k, const char *text, size_t n, bool strong, int line, int col)
+{
+  tinl *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->kind = k;
+  x->strong = strong;
+  x->line = line;
+  x->col = col;
+  if (text) {
+    x->text = sd_strndup(text, n);
+    if (!x->text) {
+      free(x);
+      return NULL;
+    }
+  }
+  return x;
+}
+
+static tblock *tblock_new(tb_kind k, int line, int col)
+{
+  tblock *b = calloc(1, sizeof *b);
+  if (b) {
+    b->kind = k;
+    b->line = line;
+    b->col = col;
+  }
+  return b;
+}
+
+/* Recursion here is bounded: parsing caps nesting at TPL_MAX_DEPTH. */
+void tpl_tinl_free(tinl *x)
+{
+  if (!x) return;
+  free(x->text);
+  for (size_t i = 0; i < x->n_args; i++) {
+    free(x->args[i].name);
+    free(x->args[i].value);
+  }
+  free(x->args);
+  tpl_tinls_free(&x->body);
+  tpl_tinls_free(&x->alt);
+  free(x);
+}
+
+void tpl_tinls_free(tinls *l)
+{
+  for (size_t i = 0; i < l->n; i++) tpl_tinl_free(l->v[i]);
+  free(l->v);
+  l->v = NULL;
+  l->n = l->cap = 0;
+}
+
+static void tblocks_free(tblocks *l)
+{
+  for (size_t i = 0; i < l->n; i++) tpl_tblock_free(l->v[i]);
+  free(l->v);
+  l->v = NULL;
+  l->n = l->cap = 0;
+}
+
+void tpl_tblock_free(tblock *b)
+{
+  if (!b) return;
+  free(b->path);
+  tpl_tinls_free(&b->inl);
+  tpl_tinls_free(&b->src);
+  tblocks_free(&b->body);
+  tblocks_free(&b->alt);
+  tpl_tinl_free(b->marker);
+  free(b);
+}
+
+/* ---- positions ------------------------------------------------------------ */
+
+static void pos_at(const seg *segs, size_t nseg, size_t off, int *line, int *col)
+{
+  size_t i = 0;
+  while (i + 1 < nseg && segs[i + 1].off <= off) i++;
+  if (!nseg) {
+    *line = 0;
+    *col = 0;
+    return;
+  }
+  *line = segs[i].line;
+  *col = segs[i].col + (int)(off - segs[i].off);
+}
+
+/* cmark's inline columns ignore stripped indentation on continuation lines;
+ * find the literal in its source line to report the column a reader sees. */
+static int fix_col(const pctx *p, int body_line, int col, const char *lit, size_t n)
+{
+  if (body_line < 1 || (size_t)body_line > p->n_lines || col < 1 || n == 0) return col;
+  const char *ls = p->body + p->line_off[body_line - 1];
+  const char *le = strchr(ls, '\n');
+  size_t ll = le ? (size_t)(le - ls) : strlen(ls);
+  size_t want = 0;
+  while (want < n && want < 12 && lit[want] != '\n') want++;
+  if (!want) return col;
+  for (size_t i = (size_t)col - 1; i + want <= ll; i++)
+    if (memcmp(ls + i, lit, want) == 0) return (int)i + 1;
+  return col;
+}
+
+/* ---- {{…}} tokens ---------------------------------------------------------- */
+
+static bool name_char(int c)
+{
+  return isalnum(c) || c == '-' || c == '_';
+}
+
+/* A dotted path: name(.name)*, each name [A-Za-z0-9_-]+. */
+static bool valid_path(const char *s, size_t n)
+{
+  if (n == 0 || n > 256) return false;
+  bool need = true;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '.') {
+      if (need) return false;
+      need = true;
+    } else if (name_char((unsigned char)s[i])) {
+      need = false;
+    } else {
+      return false;
+    }
+  }
+  return !need;
+}
+
+static bool iso_date(const char *s, size_t n)
+{
+  if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return false;
+  return true;
+}
+
+static bool is_ws(int c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Parses "key a=b c="lit"" of a {{t:…}} into x. */
+static bool parse_msg(pctx *p, tinl *x, const char *s, size_t n, int line, int col)
+{
+  size_t i = 0;
+  while (i < n && !is_ws((unsigned char)s[i])) i++;
+  bool ok = i > 0;
+  for (size_t k = 0; k < i && ok; k++)
+    if (!name_char((unsigned char)s[k]) && s[k] != '.') ok = false;
+  if (!ok) {
+    PERR(p, "template.syntax", line, col, NULL, "bad message key in {{t:%.*s}}", (int)n, s);
+    return false;
+  }
+  x->text = sd_strndup(s, i);
+  if (!x->text) {
+    set_nomem(p);
+    return false;
+  }
+  while (i < n) {
+    while (i < n && is_ws((unsigned char)s[i])) i++;
+    if (i >= n) break;
+    size_t ns = i;
+    while (i < n && name_char((unsigned char)s[i])) i++;
+    size_t nn = i - ns;
+    if (nn == 0 || i >= n || s[i] != '=') {
+      PERR(p, "template.syntax", line, col, NULL,
+           "message arguments are name=field or name=\"text\" in {{t:%.*s}}", (int)n, s);
+      return false;
+    }
+    i++;
+    targ a = {ARG_LIT, NULL, NULL};
+    char *val = NULL;
+    if (i < n && (s[i] == '"' || s[i] == '\'')) {
+      char q = s[i++];
+      val = malloc(n - i + 1);
+      if (!val) {
+        set_nomem(p);
+        return false;
+      }
+      size_t vn = 0;
+      while (i < n && s[i] != q) {
+        if (s[i] == '\\' && i + 1 < n) i++;
+        val[vn++] = s[i++];
+      }
+      val[vn] = '\0';
+      if (i >= n) {
+        free(val);
+        PERR(p, "template.syntax", line, col, NULL, "unclosed quote in {{t:%.*s}}", (int)n, s);
+        return false;
+      }
+      i++;
+    } else {
+      size_t vs = i;
+      while (i < n && !is_ws((unsigned char)s[i])) i++;
+      const char *v = s + vs;
+      size_t vl = i - vs;
+      if (vl == 6 && memcmp(v, "@index", 6) == 0) {
+        a.kind = ARG_INDEX;
+      } else if (vl > 1 && v[0] == '#' && valid_path(v + 1, vl - 1)) {
+        a.kind = ARG_COUNT;
+        v++;
+        vl--;
+      } else if (valid_path(v, vl) || (vl == 1 && v[0] == '.')) {
+        a.kind = ARG_PATH;
+      } else {
+        PERR(p, "template.syntax", line, col, NULL, "bad message argument value \"%.*s\"", (int)vl, v);
+        return false;
+      }
+      val = sd_strndup(v, vl);
+    }
+    a.name = sd_strndup(s + ns, nn);
+    a.value = val;
+    targ *args = realloc(x->args, (x->n_args + 1) * sizeof *args);
+    if (!a.name || !a.value || !args) {
+      free(a.name);
+      free(a.value);
+      if (args) x->args = args;
+      set_nomem(p);
+      return false;
+    }
+    x->args = args;
+    x->args[x->n_args++] = a;
+  }
+  return true;
+}
+
+/* One {{…}} body (trimmed) → a token, or NULL with a diagnostic. */
+static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line, int col)
+{
+  while (n && is_ws((unsigned char)*s)) s++, n--;
+  while (n && is_ws((unsigned char)s[n - 1])) n--;
+  tinl *x = tinl_new(TI_FIELD, NULL, 0, strong, line, col);
+  if (!x) {
+    set_nomem(p);
+    return NULL;
+  }
+  const char *arg = NULL;
+  size_t an = 0;
+#define IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, n) == 0)
+#define STARTS(lit) (n > sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0 && \
+                     (arg = s + sizeof(lit) - 1, an = n - (sizeof(lit) - 1), 1))
+  if (IS("else")) x->kind = TI_ELSE;
+  else if (IS("/each")) x->kind = TI_CLOSE_EACH;
+  else if (IS("/if")) x->kind = TI_CLOSE_IF;
+  else if (IS("@index")) x->kind = TI_INDEX;
+  else if (IS(".")) x->text = sd_strdup(".");
+  else if (STARTS("#each") && is_ws((unsigned char)*arg)) x->kind = TI_OPEN_EACH;
+  else if (STARTS("#if") && is_ws((unsigned char)*arg)) x->kind = TI_OPEN_IF;
+  else if (STARTS("t:")) {
+    x->kind = TI_MSG;
+    if (!parse_msg(p, x, arg, an, line, col)) goto fail;
+    return x;
+  } else if (STARTS("date:")) {
+    x->kind = TI_DATE;
+    x->date_literal = iso_date(arg, an);
+    if (!x->date_literal && !valid_path(arg, an) && !(an == 1 && *arg == '.')) {
+      PERR(p, "template.syntax", line, col, NULL, "bad date field in {{%.*s}}", (int)n, s);
+      goto fail;
+    }
+    x->text = sd_strndup(arg, an);
+  } else if (valid_path(s, n)) {
+    x->text = sd_strndup(s, n);
+  } else {
+    PERR(p, "template.syntax", line, col, NULL,
+         "{{%.*s}} is not a field, {{t:key}}, {{date:field}}, {{#each}}, {{#if}}, {{else}}, {{/each}} or {{/if}}",
+         (int)(n > 80 ? 80 : n), s);
+    goto fail;
+  }
+#undef IS
+#undef STARTS
+  if (x->kind == TI_OPEN_EACH || x->kind == TI_OPEN_IF) {
+    while (an && is_ws((unsigned char)*arg)) arg++, an--;
+    bool pos = x->kind == TI_OPEN_IF && ((an == 6 && memcmp(arg, "@first", 6) == 0) ||
+                                         (an == 5 && memcmp(arg, "@last", 5) == 0));
+    if (!pos && !valid_path(arg, an)) {
+      PERR(p, "template.syntax", line, col, NULL, "{{%.*s}} needs a field path", (int)n, s);
+      goto fail;
+    }
+    x->text = sd_strndup(arg, an);
+  }
+  if ((x->kind == TI_FIELD || x->kind == TI_DATE || x->kind == TI_OPEN_EACH ||
+       x->kind == TI_OPEN_IF) && !x->text) {
+    set_nomem(p);
+    goto fail;
+  }
+  return x;
+fail:
+  tpl_tinl_free(x);
+  return NULL;
+}
+
+static bool push_text(pctx *p, tinls *out, const char *s, size_t n, bool strong, int line, int col)
+{
+  if (!n) return true;
+  tinl *x = tinl_new(TI_TEXT, s, n, strong, line, col);
+  if (!x || !tinls_push(out, x)) {
+    tpl_tinl_free(x);
+    set_nomem(p);
+    return false;
+  }
+  return true;
+}
+
+/* Splits text into literal pieces and {{…}} tokens. After an error the rest
+ * of the text is kept literal, so one typo gives one message. */
+static void tokenize(pctx *p, const char *s, size_t n, const seg *segs, size_t nseg,
+                     bool strong, tinls *out)
+{
+  size_t i = 0, lit = 0;
+  int line, col;
+  while (i + 1 < n) {
+    if (!(s[i] == '{' && s[i + 1] == '{')) {
+      i++;
+      continue;
+    }
+    size_t open = i, j = i + 2;
+    bool closed = false;
+    char inq = 0;
+    while (j < n) {
+      if (inq) {
+        if (s[j] == '\\' && j + 1 < n) j++;
+        else if (s[j] == inq) inq = 0;
+      } else if (s[j] == '"' || (s[j] == '\'' && j > 0 && s[j - 1] == '=')) {
+        inq = s[j];
+      } else if (s[j] == '}' && j + 1 < n && s[j + 1] == '}') {
+        closed = true;
+        break;
+      } else if (s[j] == '{' && j + 1 < n && s[j + 1] == '{') {
+        break;
+      }
+      j++;
+    }
+    pos_at(segs, nseg, open, &line, &col);
+    if (!closed) {
+      PERR(p, "template.syntax", line, col, NULL, "unclosed {{ (no matching }})");
+      break;
+    }
+    pos_at(segs, nseg, lit, &line, &col);
+    if (!push_text(p, out, s + lit, open - lit, strong, line, col)) return;
+    pos_at(segs, nseg, open, &line, &col);
+    tinl *x = make_token(p, s + open + 2, j - open - 2, strong, line, col);
+    if (!x) return;
+    if (!tinls_push(out, x)) {
+      tpl_tinl_free(x);
+      set_nomem(p);
+      return;
+    }
+    i = lit = j + 2;
+  }
+  pos_at(segs, nseg, lit, &line, &col);
+  push_text(p, out, s + lit, n - lit, strong, line, col);
+}
+
+static const char *marker_name(ti_kind k)
+{
+  switch (k) {
+  case TI_OPEN_EACH: return "{{#each}}";
+  case TI_OPEN_IF: return "{{#if}}";
+  case TI_ELSE: return "{{else}}";
+  case TI_CLOSE_EACH: return "{{/each}}";
+  case TI_CLOSE_IF: return "{{/if}}";
+  default: return "{{…}}";
+  }
+}
+
+/* Nests the flat tokens between {{#each}}/{{#if}} and their closers. */
+static void fold_inline(pctx *p, tinls *flat, tinls *out)
+{
+  tinl *stack[TPL_MAX_DEPTH];
+  bool in_else[TPL_MAX_DEPTH];
+  int sp = 0;
+  size_t i = 0;
+  for (; i < flat->n; i++) {
+    tinl *x = flat->v[i];
+    flat->v[i] = NULL;
+    tinls *target = sp ? (in_else[sp - 1] ? &stack[sp - 1]->alt : &stack[sp - 1]->body) : out;
+    if (x->kind == TI_OPEN_EACH || x->kind == TI_OPEN_IF) {
+      if (sp == TPL_MAX_DEPTH) {
+        PERR(p, "template.limit", x->line, x->col, NULL, "sections nested deeper than %d", TPL_MAX_DEPTH);
+        if (p->st == SD_E_INPUT) p->st = SD_E_LIMIT;
+        tpl_tinl_free(x);
+        break;
+      }
+      x->kind = x->kind == TI_OPEN_EACH ? TI_EACH : TI_IF;
+      if (!tinls_push(target, x)) {
+        tpl_tinl_free(x);
+        set_nomem(p);
+        break;
+      }
+      stack[sp] = x;
+      in_else[sp++] = false;
+    } else if (x->kind == TI_ELSE) {
+      if (!sp || in_else[sp - 1])
+        PERR(p, "template.syntax", x->line, x->col, NULL, "{{else}} outside {{#if}} or {{#each}}");
+      else
+        in_else[sp - 1] = true;
+      tpl_tinl_free(x);
+    } else if (x->kind == TI_CLOSE_EACH || x->kind == TI_CLOSE_IF) {
+      ti_kind want = x->kind == TI_CLOSE_EACH ? TI_EACH : TI_IF;
+      if (!sp || stack[sp - 1]->kind != want)
+        PERR(p, "template.syntax", x->line, x->col, NULL,
+             "%s without a matching %s (section markers that guard whole blocks need blank lines around them)",
+             marker_name(x->kind), want == TI_EACH ? "{{#each}}" : "{{#if}}");
+      else
+        sp--;
+      tpl_tinl_free(x);
+    } else if (!tinls_push(target, x)) {
+      tpl_tinl_free(x);
+      set_nomem(p);
+      break;
+    }
+  }
+  for (; i < flat->n; i++) tpl_tinl_free(flat->v[i]);
+  while (sp > 0) {
+    tinl *o = stack[--sp];
+    PERR(p, "template.syntax", o->line, o->col, o->text, "{{#%s %s}} is never closed",
+         o->kind == TI_EACH ? "each" : "if", o->text);
+  }
+  free(flat->v);
+  flat->v = NULL;
+  flat->n = flat->cap = 0;
+}
+
+/* Nests the blocks between marker paragraphs of one container. */
+static void fold_blocks(pctx *p, tblocks *flat, tblocks *out)
+{
+  tblock *stack[TPL_MAX_DEPTH];
+  bool in_else[TPL_MAX_DEPTH];
+  int sp = 0;
+  size_t i = 0;
+  for (; i < flat->n; i++) {
+    tblock *b = flat->v[i];
+    flat->v[i] = NULL;
+    tblocks *target = sp ? (in_else[sp - 1] ? &stack[sp - 1]->alt : &stack[sp - 1]->body) : out;
+    tinl *m = b->kind == TB_MARKER ? b->marker : NULL;
+    if (m && (m->kind == TI_OPEN_EACH || m->kind == TI_OPEN_IF)) {
+      if (sp == TPL_MAX_DEPTH) {
+        PERR(p, "template.limit", b->line, b->col, NULL, "sections nested deeper than %d", TPL_MAX_DEPTH);
+        if (p->st == SD_E_INPUT) p->st = SD_E_LIMIT;
+        tpl_tblock_free(b);
+        break;
+      }
+      b->kind = m->kind == TI_OPEN_EACH ? TB_EACH : TB_IF;
+      b->path = m->text;
+      m->text = NULL;
+      b->line = m->line;
+      b->col = m->col;
+      tpl_tinl_free(m);
+      b->marker = NULL;
+      if (!tblocks_push(target, b)) {
+        tpl_tblock_free(b);
+        set_nomem(p);
+        break;
+      }
+      stack[sp] = b;
+      in_else[sp++] = false;
+    } else if (m && m->kind == TI_ELSE) {
+      if (!sp || in_else[sp - 1])
+        PERR(p, "template.syntax", m->line, m->col, NULL, "{{else}} outside {{#if}} or {{#each}}");
+      else
+        in_else[sp - 1] = true;
+      tpl_tblock_free(b);
+    } else if (m) {
+      tb_kind want = m->kind == TI_CLOSE_EACH ? TB_EACH : TB_IF;
+      if (!sp || stack[sp - 1]->kind != want)
+        PERR(p, "template.syntax", m->line, m->col, NULL, "%s without a matching %s",
+             marker_name(m->kind), want == TB_EACH ? "{{#each}}" : "{{#if}}");
+      else
+        sp--;
+      tpl_tblock_free(b);
+    } else if (!tblocks_push(target, b)) {
+      tpl_tblock_free(b);
+      set_nomem(p);
+      break;
+    }
+  }
+  for (; i < flat->n; i++) tpl_tblock_free(flat->v[i]);
+  while (sp > 0) {
+    tblock *o = stack[--sp];
+    PERR(p, "template.syntax", o->line, o->col, o->path, "{{#%s %s}} is never closed",
+         o->kind == TB_EACH ? "each" : "if", o->path);
+  }
+  free(flat->v);
+  flat->v = NULL;
+  flat->n = flat->cap = 0;
+}
+
+/* ---- runs of text -------------------------------------------------------- */
+
+static bool run_add(run *r, const char *s, size_t n, int line, int col)
+{
+  if (r->n + n + 1 > r->cap) {
+    size_t cap = r->cap ? r->cap : 64;
+    while (cap < r->n + n + 1) cap *= 2;
+    char *ns = realloc(r->s, cap);
+    if (!ns) return false;
+    r->s = ns;
+    r->cap = cap;
+  }
+  if (r->nseg == r->segcap) {
+    size_t cap = r->segcap ? r->segcap * 2 : 8;
+    seg *sg = realloc(r->segs, cap * sizeof *sg);
+    if (!sg) return false;
+    r->segs = sg;
+    r->segcap = cap;
+  }
+  r->segs[r->nseg++] = (seg){r->n, line, col};
+  memcpy(r->s + r->n, s, n);
+  r->n += n;
+  r->s[r->n] = '\0';
+  return true;
+}
+
+static void run_flush(pctx *p, run *r, tinls *out)
+{
+  if (r->n) tokenize(p, r->s, r->n, r->segs, r->nseg, r->strong, out);
+  r->n = 0;
+  r->nseg = 0;
+}
+
+static void run_free(run *r)
+{
+  free(r->s);
+  free(r->segs);
+}
+
+/* ---- front matter ---------------------------------------------------------- */
+
+static bool only_ws(const tinls *l)
+{
+  for (size_t i = 0; i < l->n; i++) {
+    if (l->v[i]->kind != TI_TEXT) return false;
+    for (const char *c = l->v[i]->text; *c; c++)
+      if (!is_ws((unsigned char)*c)) return false;
+  }
+  return true;
+}
+
+/* A template string in the front matter (title, footer) → folded tokens. */
+static void fm_string(pctx *p, const char *v, size_t n, int line, int col, tinls *out)
+{
+  seg sg = {0, line, col};
+  tinls flat = {0};
+  tokenize(p, v, n, &sg, 1, false, &flat);
+  fold_inline(p, &flat, out);
+}
+
+static bool fm_set(pctx *p, char **slot, const char *v, size_t n, int line, int col,
+                   const char *key, const char *const *allowed)
+{
+  if (allowed) {
+    bool ok = false;
+    for (size_t i = 0; allowed[i] && !ok; i++)
+      ok = strlen(allowed[i]) == n && memcmp(allowed[i], v, n) == 0;
+    if (!ok) {
+      PERR(p, "template.frontmatter", line, col, key, "\"%.*s\" is not a valid %s", (int)n, v, key);
+      return true;
+    }
+  }
+  free(*slot);
+  *slot = sd_strndup(v, n);
+  if (!*slot) set_nomem(p);
+  return true;
+}
+
+/* Reads the front matter if the text starts with a "---" line; returns the
+ * offset of the body and sets p->line0 to the lines it used. */
+static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
+{
+  static const char *const pages[] = {"A4", "A4-landscape", "A5-landscape", "A6-landscape", NULL};
+  static const char *const styles[] = {"standard", "large-print", "dyslexia", NULL};
+  size_t i = 0;
+  int line = 1;
+  size_t e = 0;
+  while (e < n && s[e] != '\n') e++;
+  size_t le = e;
+  while (le > 0 && (s[le - 1] == '\r' || s[le - 1] == ' ' || s[le - 1] == '\t')) le--;
+  if (!(le == 3 && memcmp(s, "---", 3) == 0)) return 0;
+  i = e < n ? e + 1 : n;
+  unsigned seen = 0;
+  static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer"};
+  for (;;) {
+    line++;
+    if (i >= n) {
+      PERR(p, "template.frontmatter", 1, 1, NULL, "front matter is not closed with a \"---\" line");
+      p->line0 = line - 1;
+      return n;
+    }
+    size_t ls = i;
+    while (i < n && s[i] != '\n') i++;
+    size_t lend = i;
+    if (i < n) i++;
+    while (lend > ls && (s[lend - 1] == '\r' || s[lend - 1] == ' ' || s[lend - 1] == '\t')) lend--;
+    const char *l = s + ls;
+    size_t ln = lend - ls;
+    if (ln == 3 && memcmp(l, "---", 3) == 0) break;
+    size_t k = 0;
+    while (k < ln && (l[k] == ' ' || l[k] == '\t')) k++;
+    if (k == ln || l[k] == '#') continue;
+    size_t ks = k;
+    while (k < ln && l[k] != ':') k++;
+    size_t ke = k;
+    while (ke > ks && (l[ke - 1] == ' ' || l[ke - 1] == '\t')) ke--;
+    if (k == ln) {
+      PERR(p, "template.frontmatter", line, (int)ks + 1, NULL, "expected \"key: value\"");
+      continue;
+    }
+    size_t vs = k + 1;
+    while (vs < ln && (l[vs] == ' ' || l[vs] == '\t')) vs++;
+    const char *v = l + vs;
+    size_t vn = ln - vs;
+    int vcol = (int)vs + 1;
+    if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) {
+      v++;
+      vn -= 2;
+      vcol++;
+    }
+    int key = -1;
+    for (int j = 0; j < 6; j++)
+      if (strlen(keys[j]) == ke - ks && memcmp(keys[j], l + ks, ke - ks) == 0) key = j;
+    char kname[32];
+    snprintf(kname, sizeof kname, "%.*s", (int)(ke - ks < 31 ? ke - ks : 31), l + ks);
+    if (key < 0) {
+      PERR(p, "template.frontmatter", line, (int)ks + 1, kname,
+           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer)", kname);
+      continue;
+    }
+    if (seen & (1u << key)) {
+      PERR(p, "template.frontmatter", line, (int)ks + 1, kname, "\"%s\" is given twice", kname);
+      continue;
+    }
+    seen |= 1u << key;
+    switch (key) {
+    case 0: fm_set(p, &t->fm.doc_type, v, vn, line, vcol, kname, NULL); break;
+    case 1: fm_set(p, &t->fm.page_size, v, vn, line, vcol, kname, pages); break;
+    case 2: fm_set(p, &t->fm.style, v, vn, line, vcol, kname, styles); break;
+    case 3: {
+      int m = 0;
+      bool ok = vn > 0 && vn <= 4;
+      for (size_t j = 0; j < vn && ok; j++) {
+        ok = isdigit((unsigned char)v[j]);
+        m = m * 10 + (v[j] - '0');
+      }
+      if (!ok || m > 1000)
+        PERR(p, "template.frontmatter", line, vcol, kname, "max-pages must be a whole number 0..1000");
+      else
+        t->fm.max_pages = m;
+      break;
+    }
+    case 4:
+      t->has_title = true;
+      fm_string(p, v, vn, line, vcol, &t->title);
+      break;
+    default:
+      t->has_footer = true;
+      fm_string(p, v, vn, line, vcol, &t->footer);
+      break;
+    }
+  }
+  p->line0 = line;
+  return i;
+}
+
+/* ---- the cmark walk ---------------------------------------------------------- */
+
+typedef struct frame {
+  tblock *blk;    /* NULL: a block quote, spliced into its parent */
+  tblocks kids;
+} frame;
+
+/* Paragraph tokens → blocks appended to kids: a lone section marker, or
+ * paragraphs split around images. */
+static void finish_para(pctx *p, tinls *flat, int line, int col, tblocks *kids)
+{
+  size_t real = 0, mk = 0;
+  tinl *marker = NULL;
+  for (size_t i = 0; i < flat->n; i++) {
+    tinl *x = flat->v[i];
+    if (x->kind == TI_TEXT) {
+      tinls one = {&flat->v[i], 1, 1};
+      if (only_ws(&one)) continue;
+    }
+    real++;
+    if (x->kind >= TI_OPEN_EACH && x->kind <= TI_CLOSE_IF) {
+      mk++;
+      marker = x;
+    }
+  }
+  if (real == 1 && mk == 1) {
+    tblock *b = tblock_new(TB_MARKER, marker->line, marker->col);
+    if (!b || !tblocks_push(kids, b)) {
+      free(b);
+      set_nomem(p);
+      tpl_tinls_free(flat);
+      return;
+    }
+    if (marker->kind == TI_OPEN_EACH || marker->kind == TI_OPEN_IF) p->open_markers++;
+    else if (marker->kind != TI_ELSE && p->open_markers > 0) p->open_markers--;
+    if (p->open_markers + p->n_frames > TPL_MAX_DEPTH) {
+      PERR(p, "template.limit", marker->line, marker->col, NULL, "blocks nested deeper than %d", TPL_MAX_DEPTH);
+      p->st = SD_E_LIMIT;
+    }
+    for (size_t i = 0; i < flat->n; i++) {
+      if (flat->v[i] == marker) b->marker = marker;
+      else tpl_tinl_free(flat->v[i]);
+    }
+    free(flat->v);
+    *flat = (tinls){0};
+    return;
+  }
+  tinls folded = {0};
+  fold_inline(p, flat, &folded);
+  /* images may only stand at the paragraph's top level */
+  for (size_t i = 0; i < folded.n; i++)
+    if (folded.v[i]->kind == TI_EACH || folded.v[i]->kind == TI_IF) {
+      tinls *ls[2] = {&folded.v[i]->body, &folded.v[i]->alt};
+      for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < ls[k]->n; j++)
+          if (ls[k]->v[j]->kind == TI_IMAGE)
+            PERR(p, "template.syntax", ls[k]->v[j]->line, ls[k]->v[j]->col, NULL,
+                 "an image inside an inline section: put {{#if}}/{{#each}} and the image in paragraphs of their own");
+    }
+  tblock *para = NULL;
+  for (size_t i = 0; i < folded.n; i++) {
+    tinl *x = folded.v[i];
+    folded.v[i] = NULL;
+    if (x->kind == TI_IMAGE) {
+      tblock *img = tblock_new(TB_IMAGE, x->line, x->col);
+      if (!img || !tblocks_push(kids, img)) {
+        free(img);
+        tpl_tinl_free(x);
+        set_nomem(p);
+        continue;
+      }
+      img->inl = x->body;
+      img->src = x->alt;
+      x->body = x->alt = (tinls){0};
+      tpl_tinl_free(x);
+      para = NULL;
+      continue;
+    }
+    if (!para) {
+      para = tblock_new(TB_PARA, line, col);
+      if (!para || !tblocks_push(kids, para)) {
+        free(para);
+        para = NULL;
+        tpl_tinl_free(x);
+        set_nomem(p);
+        continue;
+      }
+    }
+    if (!tinls_push(&para->inl, x)) {
+      tpl_tinl_free(x);
+      set_nomem(p);
+    }
+  }
+  free(folded.v);
+  /* drop whitespace-only paragraphs left between images */
+  size_t w = 0;
+  for (size_t i = 0; i < kids->n; i++) {
+    tblock *b = kids->v[i];
+    if (b->kind == TB_PARA && only_ws(&b->inl)) tpl_tblock_free(b);
+    else kids->v[w++] = b;
+  }
+  kids->n = w;
+}
+
+static void literal_block(pctx *p, const char *lit, int line, int col, tblocks *kids)
+{
+  tblock *b = tblock_new(TB_PARA, line, col);
+  if (!b || !tblocks_push(kids, b)) {
+    free(b);
+    set_nomem(p);
+    return;
+  }
+  size_t n = lit ? strlen(lit) : 0;
+  while (n && lit[n - 1] == '\n') n--;
+  size_t s = 0;
+  int l = line;
+  for (size_t i = 0; i <= n; i++) {
+    if (i < n && lit[i] != '\n') continue;
+    if (!push_text(p, &b->inl, lit + s, i - s, false, l, col)) return;
+    if (i < n) {
+      tinl *br = tinl_new(TI_BREAK, NULL, 0, false, l, col);
+      if (!br || !tinls_push(&b->inl, br)) {
+        tpl_tinl_free(br);
+        set_nomem(p);
+        return;
+      }
+    }
+    s = i + 1;
+    l++;
+  }
+}
+
+static void walk(pctx *p, cmark_node *doc, tblock *root)
+{
+  frame frames[TPL_MAX_DEPTH + 1];
+  int nf = 0;
+  frames[nf++] = (frame){root, {0}};
+  tinls flat = {0};         /* tokens of the current paragraph or heading */
+  tinls alt = {0};          /* tokens of the current image's alt text */
+  run r = {0};
+  bool in_leaf = false, in_img = false;
+  int strong = 0, img_depth = 0, skip_depth = 0;
+  int leaf_line = 0, leaf_col = 0, img_line = 0, img_col = 0, heading = 0;
+  const char *img_url = NULL;
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  if (!it) {
+    set_nomem(p);
+    return;
+  }
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *nd = cmark_iter_get_node(it);
+    cmark_node_type ty = cmark_node_get_type(nd);
+    int line = cmark_node_get_start_line(nd) + p->line0;
+    int bline = cmark_node_get_start_line(nd);
+    int col = cmark_node_get_start_column(nd);
+    bool enter = ev == CMARK_EVENT_ENTER;
+    tinls *cur = in_img ? &alt : &flat;
+    if (p->st == SD_E_NOMEM || p->st == SD_E_LIMIT) break;
+    if (skip_depth) {
+      /* containers past the depth cap: skip their content */
+      if (ty == CMARK_NODE_LIST || ty == CMARK_NODE_ITEM || ty == CMARK_NODE_BLOCK_QUOTE)
+        skip_depth += enter ? 1 : -1;
+      continue;
+    }
+    switch (ty) {
+    case CMARK_NODE_DOCUMENT:
+      break;
+    case CMARK_NODE_LIST:
+    case CMARK_NODE_ITEM:
+    case CMARK_NODE_BLOCK_QUOTE:
+      if (enter) {
+        if (nf > TPL_MAX_DEPTH || nf + p->open_markers > TPL_MAX_DEPTH) {
+          PERR(p, "template.limit", line, col, NULL, "blocks nested deeper than %d", TPL_MAX_DEPTH);
+          p->st = SD_E_LIMIT;
+          skip_depth = 1;
+          break;
+        }
+        tblock *b = NULL;
+        if (ty != CMARK_NODE_BLOCK_QUOTE) {
+          b = tblock_new(ty == CMARK_NODE_LIST ? TB_LIST : TB_ITEM, line, col);
+          if (!b) {
+            set_nomem(p);
+            break;
+          }
+          b->ordered = ty == CMARK_NODE_LIST && cmark_node_get_list_type(nd) == CMARK_ORDERED_LIST;
+        }
+        frames[nf++] = (frame){b, {0}};
+        p->n_frames = nf - 1;
+      } else if (nf > 1) {
+        frame f = frames[--nf];
+        p->n_frames = nf - 1;
+        tblocks *pk = &frames[nf - 1].kids;
+        if (f.blk) {
+          fold_blocks(p, &f.kids, &f.blk->body);
+          if (!tblocks_push(pk, f.blk)) {
+            tpl_tblock_free(f.blk);
+            set_nomem(p);
+          }
+        } else {
+          tblocks folded = {0};
+          fold_blocks(p, &f.kids, &folded);
+          for (size_t i = 0; i < folded.n; i++)
+            if (!tblocks_push(pk, folded.v[i])) {
+              tpl_tblock_free(folded.v[i]);
+              set_nomem(p);
+            }
+          free(folded.v);
+        }
+      }
+      break;
+    case CMARK_NODE_PARAGRAPH:
+    case CMARK_NODE_HEADING:
+      if (enter) {
+        in_leaf = true;
+        strong = 0;
+        leaf_line = line;
+        leaf_col = col;
+        heading = ty == CMARK_NODE_HEADING ? cmark_node_get_heading_level(nd) : 0;
+        r.strong = false;
+      } else {
+        run_flush(p, &r, &flat);
+        in_leaf = false;
+        tblocks *kids = &frames[nf - 1].kids;
+        if (!heading) {
+          finish_para(p, &flat, leaf_line, leaf_col, kids);
+        } else {
+          tblock *b = tblock_new(TB_HEADING, leaf_line, leaf_col);
+          if (!b || !tblocks_push(kids, b)) {
+            free(b);
+            tpl_tinls_free(&flat);
+            set_nomem(p);
+            break;
+          }
+          b->level = heading;
+          /* an image in a heading reads as its alt text */
+          tinls expanded = {0};
+          for (size_t i = 0; i < flat.n; i++) {
+            tinl *x = flat.v[i];
+            if (x->kind != TI_IMAGE) {
+              if (!tinls_push(&expanded, x)) tpl_tinl_free(x), set_nomem(p);
+              continue;
+            }
+            for (size_t j = 0; j < x->body.n; j++)
+              if (!tinls_push(&expanded, x->body.v[j])) tpl_tinl_free(x->body.v[j]), set_nomem(p);
+            x->body.n = 0;
+            tpl_tinl_free(x);
+          }
+          free(flat.v);
+          flat = (tinls){0};
+          fold_inline(p, &expanded, &b->inl);
+        }
+      }
+      break;
+    case CMARK_NODE_TEXT:
+    case CMARK_NODE_SOFTBREAK: {
+      const char *lit = ty == CMARK_NODE_TEXT ? cmark_node_get_literal(nd) : " ";
+      if (!lit || !in_leaf) break;
+      bool st = strong > 0;
+      if (r.n && r.strong != st) run_flush(p, &r, cur);
+      r.strong = st;
+      size_t ln = strlen(lit);
+      if (ty == CMARK_NODE_TEXT) col = fix_col(p, bline, col, lit, ln);
+      else if (r.nseg) {
+        line = r.segs[r.nseg - 1].line;
+        col = r.segs[r.nseg - 1].col + (int)(r.n - r.segs[r.nseg - 1].off);
+      }
+      if (!run_add(&r, lit, ln, line, col)) set_nomem(p);
+      break;
+    }
+    case CMARK_NODE_CODE:
+    case CMARK_NODE_HTML_INLINE: {
+      const char *lit = cmark_node_get_literal(nd);
+      if (!in_leaf) break;
+      run_flush(p, &r, cur);
+      if (lit) push_text(p, cur, lit, strlen(lit), strong > 0, line, col);
+      break;
+    }
+    case CMARK_NODE_LINEBREAK:
+      if (in_leaf) {
+        run_flush(p, &r, cur);
+        tinl *br = tinl_new(TI_BREAK, NULL, 0, strong > 0, line, col);
+        if (!br || !tinls_push(cur, br)) tpl_tinl_free(br), set_nomem(p);
+      }
+      break;
+    case CMARK_NODE_EMPH:
+    case CMARK_NODE_STRONG:
+      run_flush(p, &r, cur);
+      strong += enter ? 1 : -1;
+      break;
+    case CMARK_NODE_IMAGE:
+      if (enter) {
+        if (img_depth++ == 0) {
+          run_flush(p, &r, cur);
+          in_img = true;
+          img_line = line;
+          img_col = col;
+          img_url = cmark_node_get_url(nd);
+        }
+      } else if (--img_depth == 0) {
+        run_flush(p, &r, &alt);
+        in_img = false;
+        tinl *x = tinl_new(TI_IMAGE, NULL, 0, false, img_line, img_col);
+        if (!x) {
+          tpl_tinls_free(&alt);
+          set_nomem(p);
+          break;
+        }
+        tinls fa = alt;
+        alt = (tinls){0};
+        fold_inline(p, &fa, &x->body);
+        if (img_url && *img_url) {
+          seg sg = {0, img_line, img_col};
+          tinls fs = {0};
+          tokenize(p, img_url, strlen(img_url), &sg, 1, false, &fs);
+          fold_inline(p, &fs, &x->alt);
+        }
+        if (!tinls_push(&flat, x)) tpl_tinl_free(x), set_nomem(p);
+      }
+      break;
+    case CMARK_NODE_THEMATIC_BREAK: {
+      tblock *b = tblock_new(TB_RULE, line, col);
+      if (!b || !tblocks_push(&frames[nf - 1].kids, b)) free(b), set_nomem(p);
+      break;
+    }
+    case CMARK_NODE_CODE_BLOCK:
+    case CMARK_NODE_HTML_BLOCK:
+      literal_block(p, cmark_node_get_literal(nd), line, col, &frames[nf - 1].kids);
+      break;
+    default: /* links, custom nodes: their text flows through */
+      break;
+    }
+  }
+  cmark_iter_free(it);
+  tpl_tinls_free(&flat);
+  tpl_tinls_free(&alt);
+  run_free(&r);
+  /* unwind frames left open by an early stop */
+  while (nf > 1) {
+    frame f = frames[--nf];
+    tblocks_free(&f.kids);
+    tpl_tblock_free(f.blk);
+  }
+  fold_blocks(p, &frames[0].kids, &root->body);
+}
+
+/* ---- entry points ------------------------------------------------------------ */
+
+/* Reports the first invalid UTF-8 sequence or NUL byte; true if all valid. */
+static bool check_utf8(pctx *p, const unsigned char *s, size_t n)
+{
+  int line = 1;
+  size_t ls = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned c = s[i];
+    size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = k > 0 && c != 0 && i + k <= n && !(c == 0xC0 || c == 0xC1 || c > 0xF4);
+    for (size_t j = 1; ok && j < k; j++) ok = (s[i + j] & 0xC0) == 0x80;
+    if (ok && k == 3) {
+      unsigned cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6);
+      ok = cp >= 0x800 && !(cp >= 0xD800 && cp <= 0xDFFF);
+    } else if (ok && k == 4) {
+      unsigned cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12);
+      ok = cp >= 0x10000 && cp <= 0x10FFFF;
+    }
+    if (!ok) {
+      PERR(p, "template.syntax", line, (int)(i - ls) + 1, NULL,
+           c ? "invalid UTF-8 (byte 0x%02X)" : "NUL byte (0x%02X) in template", c);
+      return false;
+    }
+    if (c == '\n') {
+      line++;
+      ls = i + 1;
+    }
+    i += k;
+  }
+  return true;
+}
+
+sd_status sd_template_parse(const char *text, size_t len, const char *file,
+                            sd_template **out, sd_diags *d)
+{
+  pctx p = {file, d, SD_OK, 0, NULL, NULL, 0, 0, 0};
+  sd_template *t = NULL;
+  cmark_node *doc = NULL;
+  if (!out || (!text && len)) return SD_E_USAGE;
+  *out = NULL;
+  if (len > TPL_MAX_BYTES) {
+    sd_diag_error(d, "template.limit", file, 0, 0, NULL, "template is larger than %zu bytes",
+                  TPL_MAX_BYTES);
+    return SD_E_LIMIT;
+  }
+  if (!text) text = "";
+  if (!check_utf8(&p, (const unsigned char *)text, len)) return p.st;
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
+  t = calloc(1, sizeof *t);
+  if (!t) return SD_E_NOMEM;
+  t->file = sd_strdup(file);
+  t->fm.page_size = sd_strdup("A4");
+  t->fm.style = sd_strdup("standard");
+  t->root = tblock_new(TB_DOC, 1, 1);
+  if ((file && !t->file) || !t->fm.page_size || !t->fm.style || !t->root) {
+    p.st = SD_E_NOMEM;
+    goto done;
+  }
+  size_t body = front_matter(&p, text, len, t);
+  p.body = text + body;
+  size_t blen = len - body;
+  /* cmark needs no terminator, but fix_col scans lines as C strings */
+  char *copy = sd_strndup(p.body, blen);
+  size_t nl = 1;
+  for (size_t i = 0; i < blen; i++) nl += p.body[i] == '\n';
+  p.line_off = malloc(nl * sizeof *p.line_off);
+  if (!copy || !p.line_off) {
+    free(copy);
+    p.st = SD_E_NOMEM;
+    goto done;
+  }
+  p.body = copy;
+  p.line_off[0] = 0;
+  p.n_lines = 1;
+  for (size_t i = 0; i < blen; i++)
+    if (copy[i] == '\n') p.line_off[p.n_lines++] = i + 1;
+  doc = cmark_parse_document(copy, blen, CMARK_OPT_DEFAULT);
+  if (!doc) {
+    free(copy);
+    p.st = SD_E_NOMEM;
+    goto done;
+  }
+  walk(&p, doc, t->root);
+  free(copy);
+done:
+  cmark_node_free(doc);
+  free(p.line_off);
+  if (p.st != SD_OK) {
+    sd_template_free(t);
+    return p.st;
+  }
+  *out = t;
+  return SD_OK;
+}
+
+void sd_template_free(sd_template *t)
+{
+  if (!t) return;
+  free(t->file);
+  free(t->fm.doc_type);
+  free(t->fm.page_size);
+  free(t->fm.style);
+  tpl_tinls_free(&t->title);
+  tpl_tinls_free(&t->footer);
+  tpl_tblock_free(t->root);
+  free(t);
+}
+
+const sd_front_matter *sd_template_front_matter(const sd_template *t)
+{
+  return t ? &t->fm : NULL;
+}

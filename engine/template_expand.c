@@ -1,0 +1,995 @@
+/* template: expansion of a parsed template against a case, the document
+ * tree's dump and its release. The syntax is described in template.c. */
+#include "template_priv.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct scope {
+  const sd_case_node *item;
+  size_t index, count; /* index is 1-based */
+} scope;
+
+typedef struct bvec {
+  sd_block *v;
+  const tblock **origin; /* template block each output block came from */
+  size_t n, cap;
+} bvec;
+
+typedef struct ivec {
+  sd_inline *v;
+  size_t n, cap;
+} ivec;
+
+typedef struct ectx {
+  const sd_case *c;
+  const char *lang;
+  const char *file;
+  sd_diags *d;
+  sd_status st;
+  scope *sc;
+  size_t nsc, capsc;
+  size_t n_blocks, n_inls;
+  int rep[64][2]; /* positions already reported: one message per template spot */
+  size_t n_rep;
+} ectx;
+
+static bool stopped(const ectx *e)
+{
+  return e->st == SD_E_NOMEM || e->st == SD_E_LIMIT;
+}
+
+static void nomem(ectx *e)
+{
+  if (!stopped(e)) e->st = SD_E_NOMEM;
+}
+
+static void field_error(ectx *e, int line, int col, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void field_error(ectx *e, int line, int col, const char *field, const char *fmt, ...)
+{
+  if (e->st == SD_OK) e->st = SD_E_INPUT;
+  for (size_t i = 0; i < e->n_rep; i++)
+    if (e->rep[i][0] == line && e->rep[i][1] == col) return;
+  if (e->n_rep == sizeof e->rep / sizeof e->rep[0]) return;
+  e->rep[e->n_rep][0] = line;
+  e->rep[e->n_rep++][1] = col;
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sd_diag_error(e->d, "template.field", e->file, line, col, field, "%s", msg);
+}
+
+/* ---- case lookup ----------------------------------------------------------- */
+
+static const sd_case_node *child_named(const sd_case_node *n, const char *name, size_t len)
+{
+  for (size_t i = 0; n && i < n->n_children; i++) {
+    const sd_case_node *k = n->children[i];
+    if (k && k->name && strlen(k->name) == len && memcmp(k->name, name, len) == 0) return k;
+  }
+  return NULL;
+}
+
+/* Follows the dotted path's first len bytes below base. */
+static const sd_case_node *find_below(const sd_case_node *base, const char *path, size_t len)
+{
+  const sd_case_node *n = base;
+  size_t i = 0;
+  while (n && i < len) {
+    size_t j = i;
+    while (j < len && path[j] != '.') j++;
+    n = child_named(n, path + i, j - i);
+    i = j + 1;
+  }
+  return n;
+}
+
+/* Innermost item first, then enclosing items, then <case>. */
+static const sd_case_node *resolve(const ectx *e, const char *path)
+{
+  if (strcmp(path, ".") == 0) return e->nsc ? e->sc[e->nsc - 1].item : NULL;
+  for (size_t i = e->nsc; i > 0; i--) {
+    const sd_case_node *n = find_below(e->sc[i - 1].item, path, strlen(path));
+    if (n) return n;
+  }
+  return e->c ? find_below(e->c->root, path, strlen(path)) : NULL;
+}
+
+/* BCP 47 pieces: primary language and script (explicit or the likely one
+ * for languages written in two scripts, so pa-Guru never stands in for pa-Arab). */
+static size_t primary_len(const char *t)
+{
+  size_t i = 0;
+  while (t[i] && t[i] != '-' && t[i] != '_') i++;
+  return i;
+}
+
+static void script_of(const char *t, char out[5])
+{
+  size_t p = primary_len(t);
+  out[0] = '\0';
+  const char *s = t + p;
+  bool pk = false, tw = false;
+  while (*s) {
+    s++;
+    size_t n = 0;
+    while (s[n] && s[n] != '-' && s[n] != '_') n++;
+    if (n == 4 && !out[0]) {
+      for (size_t i = 0; i < 4; i++) out[i] = (char)(i ? (s[i] | 0x20) : (s[i] & ~0x20));
+      out[4] = '\0';
+    }
+    if (n == 2 && strncasecmp(s, "PK", 2) == 0) pk = true;
+    if (n == 2 && (strncasecmp(s, "TW", 2) == 0 || strncasecmp(s, "HK", 2) == 0)) tw = true;
+    s += n;
+  }
+  if (out[0]) return;
+  static const char *const likely[][3] = {
+    {"pa", "Guru", "Arab"}, {"sd", "Arab", "Arab"}, {"ur", "Arab", "Arab"},
+    {"ks", "Arab", "Arab"}, {"zh", "Hans", "Hant"}, {"sr", "Cyrl", "Cyrl"},
+  };
+  for (size_t i = 0; i < sizeof likely / sizeof likely[0]; i++)
+    if (p == 2 && strncasecmp(t, likely[i][0], 2) == 0) {
+      memcpy(out, (pk || tw) ? likely[i][2] : likely[i][1], 5);
+      return;
+    }
+}
+
+static bool lang_near(const char *want, const char *have)
+{
+  size_t pw = primary_len(want), ph = primary_len(have);
+  if (pw != ph || strncasecmp(want, have, pw) != 0) return false;
+  char sw[5], sh[5];
+  script_of(want, sw);
+  script_of(have, sh);
+  return !sw[0] || !sh[0] || strcmp(sw, sh) == 0;
+}
+
+/* The node's text in lang: exact tag, then same language in a compatible
+ * script, else the node's own text. *used gets the language returned. */
+static const char *text_in(const sd_case_node *n, const char *lang, const char **used)
+{
+  *used = n->lang;
+  if (lang && *lang) {
+    for (int pass = 0; pass < 2; pass++)
+      for (size_t i = 0; i <= n->n_translations; i++) {
+        const sd_case_node *k = i == 0 ? n : n->translations[i - 1];
+        if (!k || !k->text || !k->lang) continue;
+        if (pass == 0 ? strcasecmp(k->lang, lang) == 0 : lang_near(lang, k->lang)) {
+          *used = k->lang;
+          return k->text;
+        }
+      }
+  }
+  return n->text;
+}
+
+static bool has_elements(const sd_case_node *n)
+{
+  for (size_t i = 0; i < n->n_children; i++)
+    if (n->children[i] && !n->children[i]->is_attr) return true;
+  return false;
+}
+
+/* The items {{#each path}} visits (see template.c); *found false if the path
+ * names nothing. Free *items. */
+static size_t each_items(ectx *e, const char *path, const sd_case_node ***items, bool *found)
+{
+  *items = NULL;
+  *found = false;
+  size_t len = strlen(path);
+  const char *dot = strrchr(path, '.');
+  size_t plen = dot ? (size_t)(dot - path) : 0;
+  const char *last = dot ? dot + 1 : path;
+  size_t llen = len - (size_t)(last - path);
+  const sd_case_node *parent = NULL;
+  /* innermost item, enclosing items, then <case> */
+  for (size_t k = 0; k <= e->nsc && !parent; k++) {
+    const sd_case_node *base = k < e->nsc ? e->sc[e->nsc - 1 - k].item : (e->c ? e->c->root : NULL);
+    const sd_case_node *par = base ? (plen ? find_below(base, path, plen) : base) : NULL;
+    if (par && child_named(par, last, llen)) parent = par;
+  }
+  if (!parent) return 0;
+  *found = true;
+  size_t n = 0;
+  const sd_case_node *only = NULL;
+  for (size_t i = 0; i < parent->n_children; i++) {
+    const sd_case_node *k = parent->children[i];
+    if (k && !k->is_attr && strlen(k->name) == llen && memcmp(k->name, last, llen) == 0) {
+      n++;
+      only = k;
+    }
+  }
+  const sd_case_node *src = parent;
+  const char *want = last;
+  size_t wlen = llen;
+  if (n == 1 && (!only->text || !*only->text)) {
+    /* one container whose element children share a name: visit them */
+    const char *cname = NULL;
+    bool same = true;
+    size_t m = 0;
+    for (size_t i = 0; i < only->n_children && same; i++) {
+      const sd_case_node *k = only->children[i];
+      if (!k || k->is_attr) continue;
+      if (!cname) cname = k->name;
+      else if (strcmp(cname, k->name) != 0) same = false;
+      m++;
+    }
+    if (same) {
+      src = only;
+      want = cname;
+      wlen = cname ? strlen(cname) : 0;
+      n = m;
+    }
+  }
+  if (!n) return 0;
+  *items = malloc(n * sizeof **items);
+  if (!*items) {
+    nomem(e);
+    return 0;
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < src->n_children && w < n; i++) {
+    const sd_case_node *k = src->children[i];
+    if (k && !k->is_attr && strlen(k->name) == wlen && memcmp(k->name, want, wlen) == 0)
+      (*items)[w++] = k;
+  }
+  return w;
+}
+
+static bool truthy(ectx *e, const char *path)
+{
+  if (strcmp(path, "@first") == 0) return e->nsc && e->sc[e->nsc - 1].index == 1;
+  if (strcmp(path, "@last") == 0) return e->nsc && e->sc[e->nsc - 1].index == e->sc[e->nsc - 1].count;
+  const sd_case_node **items = NULL;
+  bool found = false;
+  size_t n = each_items(e, path, &items, &found);
+  free(items);
+  const sd_case_node *x = resolve(e, path);
+  if (!x) return false;
+  if (n > 1) return true;
+  if (x->text) {
+    const char *used;
+    const char *t = text_in(x, e->lang, &used);
+    return t && *t && strcmp(t, "false") != 0;
+  }
+  return has_elements(x);
+}
+
+/* ---- output vectors --------------------------------------------------------- */
+
+static sd_inline *ivec_add(ectx *e, ivec *v, sd_inline_kind k)
+{
+  if (++e->n_inls > TPL_MAX_INLINES) {
+    if (!stopped(e)) {
+      sd_diag_error(e->d, "template.limit", e->file, 0, 0, NULL,
+                    "expansion makes more than %d pieces of text", TPL_MAX_INLINES);
+      e->st = SD_E_LIMIT;
+    }
+    return NULL;
+  }
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 8;
+    sd_inline *nv = realloc(v->v, cap * sizeof *nv);
+    if (!nv) {
+      nomem(e);
+      return NULL;
+    }
+    v->v = nv;
+    v->cap = cap;
+  }
+  sd_inline *x = &v->v[v->n++];
+  memset(x, 0, sizeof *x);
+  x->kind = k;
+  return x;
+}
+
+static void inline_free(sd_inline *x)
+{
+  free(x->text);
+  free(x->lang);
+  free(x->field);
+  for (size_t i = 0; i < x->n_args; i++) {
+    free(x->arg_names ? x->arg_names[i] : NULL);
+    free(x->arg_values ? x->arg_values[i] : NULL);
+  }
+  free(x->arg_names);
+  free(x->arg_values);
+}
+
+static void inlines_free(sd_inline *v, size_t n)
+{
+  for (size_t i = 0; v && i < n; i++) inline_free(&v[i]);
+  free(v);
+}
+
+static void block_contents_free(sd_block *root);
+
+static bool bvec_push(ectx *e, bvec *v, sd_block *b, const tblock *origin)
+{
+  if (++e->n_blocks > TPL_MAX_BLOCKS) {
+    if (!stopped(e)) {
+      sd_diag_error(e->d, "template.limit", e->file, origin ? origin->line : 0,
+                    origin ? origin->col : 0, NULL, "expansion makes more than %d blocks",
+                    TPL_MAX_BLOCKS);
+      e->st = SD_E_LIMIT;
+    }
+    block_contents_free(b);
+    return false;
+  }
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 8;
+    sd_block *nv = realloc(v->v, cap * sizeof *nv);
+    const tblock **no = nv ? realloc(v->origin, cap * sizeof *no) : NULL;
+    if (nv) v->v = nv;
+    if (!no) {
+      block_contents_free(b);
+      nomem(e);
+      return false;
+    }
+    v->origin = no;
+    v->cap = cap;
+  }
+  v->origin[v->n] = origin;
+  v->v[v->n++] = *b;
+  return true;
+}
+
+static void bvec_free(bvec *v)
+{
+  for (size_t i = 0; i < v->n; i++) block_contents_free(&v->v[i]);
+  free(v->v);
+  free(v->origin);
+  *v = (bvec){0};
+}
+
+/* ---- expansion --------------------------------------------------------------- */
+
+static bool push_scope(ectx *e, const sd_case_node *item, size_t index, size_t count)
+{
+  if (e->nsc == e->capsc) {
+    size_t cap = e->capsc ? e->capsc * 2 : 8;
+    scope *s = realloc(e->sc, cap * sizeof *s);
+    if (!s) {
+      nomem(e);
+      return false;
+    }
+    e->sc = s;
+    e->capsc = cap;
+  }
+  e->sc[e->nsc++] = (scope){item, index, count};
+  return true;
+}
+
+static bool set_str(ectx *e, char **slot, const char *s)
+{
+  if (!s) return true;
+  *slot = sd_strdup(s);
+  if (!*slot) nomem(e);
+  return *slot != NULL;
+}
+
+/* A field's text in the requested language, or NULL with a diagnostic. */
+static const char *field_text(ectx *e, const tinl *x, const char *path, const sd_case_node **node,
+                              const char **used)
+{
+  *node = NULL;
+  if (!e->c && strcmp(path, ".") != 0) {
+    field_error(e, x->line, x->col, path,
+                "{{%s}}: a Markdown note has no case data to take fields from", path);
+    return NULL;
+  }
+  const sd_case_node *n = resolve(e, path);
+  if (!n) {
+    if (strcmp(path, ".") == 0)
+      field_error(e, x->line, x->col, path, "{{.}} is only meaningful inside {{#each}}");
+    else
+      field_error(e, x->line, x->col, path, "unknown field \"%s\": the case has no such element", path);
+    return NULL;
+  }
+  const char *t = text_in(n, e->lang, used);
+  if (!t) {
+    field_error(e, x->line, x->col, path, "field \"%s\" has no text of its own (it holds other elements)", path);
+    return NULL;
+  }
+  *node = n;
+  return t;
+}
+
+static void expand_inls(ectx *e, const tinls *in, bool strong_ctx, ivec *out);
+
+static void expand_inl(ectx *e, const tinl *x, ivec *out)
+{
+  const sd_case_node *n = NULL;
+  const char *used = NULL;
+  sd_inline *o = NULL;
+  char num[32];
+  switch (x->kind) {
+  case TI_TEXT:
+    if (!x->text[0] || !(o = ivec_add(e, out, SD_INL_TEXT))) return;
+    o->line = x->line;
+    o->col = x->col;
+    o->strong = x->strong;
+    set_str(e, &o->text, x->text);
+    return;
+  case TI_BREAK:
+    if (!(o = ivec_add(e, out, SD_INL_BREAK))) return;
+    o->line = x->line;
+    o->col = x->col;
+    return;
+  case TI_INDEX:
+    if (!e->nsc) {
+      field_error(e, x->line, x->col, "@index", "{{@index}} is only meaningful inside {{#each}}");
+      return;
+    }
+    snprintf(num, sizeof num, "%zu", e->sc[e->nsc - 1].index);
+    if (!(o = ivec_add(e, out, SD_INL_TEXT))) return;
+    o->line = x->line;
+    o->col = x->col;
+    o->strong = x->strong;
+    set_str(e, &o->text, num);
+    return;
+  case TI_FIELD: {
+    const char *t = field_text(e, x, x->text, &n, &used);
+    if (!t || !*t || !(o = ivec_add(e, out, SD_INL_TEXT))) return;
+    o->strong = x->strong;
+    o->line = n->line;
+    o->col = n->col;
+    if (set_str(e, &o->text, t) && set_str(e, &o->lang, used)) set_str(e, &o->field, x->text);
+    return;
+  }
+  case TI_DATE: {
+    const char *t = x->text;
+    if (!x->date_literal) {
+      t = field_text(e, x, x->text, &n, &used);
+      if (!t) return;
+      bool iso = strlen(t) == 10 && t[4] == '-' && t[7] == '-';
+      for (size_t i = 0; iso && i < 10; i++)
+        iso = i == 4 || i == 7 || (t[i] >= '0' && t[i] <= '9');
+      if (!iso) {
+        field_error(e, x->line, x->col, x->text, "field \"%s\" is \"%.40s\", not a date (YYYY-MM-DD)",
+                    x->text, t);
+        return;
+      }
+    }
+    if (!(o = ivec_add(e, out, SD_INL_DATE))) return;
+    o->strong = x->strong;
+    o->line = n ? n->line : x->line;
+    o->col = n ? n->col : x->col;
+    if (set_str(e, &o->text, t) && !x->date_literal) set_str(e, &o->field, x->text);
+    return;
+  }
+  case TI_MSG: {
+    char **names = x->n_args ? calloc(x->n_args, sizeof *names) : NULL;
+    char **vals = x->n_args ? calloc(x->n_args, sizeof *vals) : NULL;
+    bool ok = !x->n_args || (names && vals);
+    for (size_t i = 0; ok && i < x->n_args; i++) {
+      const targ *a = &x->args[i];
+      const char *v = a->value;
+      if (a->kind == ARG_PATH) {
+        v = field_text(e, x, a->value, &n, &used);
+        if (!v) {
+          ok = false;
+          break;
+        }
+      } else if (a->kind == ARG_INDEX) {
+        if (!e->nsc) {
+          field_error(e, x->line, x->col, "@index", "@index is only meaningful inside {{#each}}");
+          ok = false;
+          break;
+        }
+        snprintf(num, sizeof num, "%zu", e->sc[e->nsc - 1].index);
+        v = num;
+      } else if (a->kind == ARG_COUNT) {
+        const sd_case_node **items = NULL;
+        bool found = false;
+        size_t cnt = e->c ? each_items(e, a->value, &items, &found) : 0;
+        free(items);
+        if (!found) {
+          field_error(e, x->line, x->col, a->value, "unknown field \"%s\": the case has no such element",
+                      a->value);
+          ok = false;
+          break;
+        }
+        snprintf(num, sizeof num, "%zu", cnt);
+        v = num;
+      }
+      names[i] = sd_strdup(a->name);
+      vals[i] = sd_strdup(v);
+      if (!names[i] || !vals[i]) {
+        nomem(e);
+        ok = false;
+      }
+    }
+    if (ok) o = ivec_add(e, out, SD_INL_MSG);
+    if (!o) {
+      for (size_t i = 0; i < x->n_args; i++) {
+        free(names ? names[i] : NULL);
+        free(vals ? vals[i] : NULL);
+      }
+      free(names);
+      free(vals);
+      if (ok) return;
+      if (x->n_args && (!names || !vals)) nomem(e);
+      return;
+    }
+    o->strong = x->strong;
+    o->line = x->line;
+    o->col = x->col;
+    o->arg_names = names;
+    o->arg_values = vals;
+    o->n_args = x->n_args;
+    set_str(e, &o->text, x->text);
+    return;
+  }
+  case TI_EACH: {
+    const sd_case_node **items = NULL;
+    bool found = false;
+    size_t cnt = e->c ? each_items(e, x->text, &items, &found) : 0;
+    if (!found) {
+      field_error(e, x->line, x->col, x->text,
+                  e->c ? "unknown field \"%s\": the case has no such element"
+                       : "{{#each %s}}: a Markdown note has no case data", x->text);
+      return;
+    }
+    for (size_t i = 0; i < cnt && !stopped(e); i++) {
+      if (!push_scope(e, items[i], i + 1, cnt)) break;
+      expand_inls(e, &x->body, false, out);
+      e->nsc--;
+    }
+    if (!cnt) expand_inls(e, &x->alt, false, out);
+    free(items);
+    return;
+  }
+  case TI_IF:
+    expand_inls(e, truthy(e, x->text) ? &x->body : &x->alt, false, out);
+    return;
+  default:
+    return;
+  }
+}
+
+static void expand_inls(ectx *e, const tinls *in, bool strong_ctx, ivec *out)
+{
+  (void)strong_ctx;
+  for (size_t i = 0; i < in->n && !stopped(e); i++) expand_inl(e, in->v[i], out);
+}
+
+static bool literal(const sd_inline *x)
+{
+  return x->kind == SD_INL_TEXT && !x->field && !x->lang;
+}
+
+/* Joins neighbouring template text and trims the paragraph's outer spaces
+ * (left by sections that expanded to nothing). */
+static void tidy(ivec *v)
+{
+  size_t w = 0;
+  for (size_t i = 0; i < v->n; i++) {
+    sd_inline *x = &v->v[i];
+    if (w && literal(x) && literal(&v->v[w - 1]) && v->v[w - 1].strong == x->strong) {
+      sd_inline *p = &v->v[w - 1];
+      size_t a = strlen(p->text), b = strlen(x->text);
+      char *s = realloc(p->text, a + b + 1);
+      if (s) {
+        memcpy(s + a, x->text, b + 1);
+        p->text = s;
+        inline_free(x);
+        continue;
+      }
+    }
+    v->v[w++] = *x;
+  }
+  v->n = w;
+  while (v->n && literal(&v->v[0])) {
+    char *t = v->v[0].text;
+    size_t k = strspn(t, " \t\n");
+    memmove(t, t + k, strlen(t + k) + 1);
+    if (*t) break;
+    inline_free(&v->v[0]);
+    memmove(v->v, v->v + 1, (v->n - 1) * sizeof *v->v);
+    v->n--;
+  }
+  while (v->n && literal(&v->v[v->n - 1])) {
+    char *t = v->v[v->n - 1].text;
+    size_t k = strlen(t);
+    while (k && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\n')) k--;
+    t[k] = '\0';
+    if (k) break;
+    inline_free(&v->v[--v->n]);
+  }
+}
+
+static void expand_blocks(ectx *e, const tblocks *in, bvec *out);
+
+static void finish(bvec *kids, sd_block *b)
+{
+  b->children = kids->v;
+  b->n_children = kids->n;
+  free(kids->origin);
+  if (!kids->n) {
+    free(kids->v);
+    b->children = NULL;
+  }
+}
+
+static void expand_block(ectx *e, const tblock *t, bvec *out)
+{
+  sd_block b;
+  memset(&b, 0, sizeof b);
+  b.line = t->line;
+  b.col = t->col;
+  switch (t->kind) {
+  case TB_PARA:
+  case TB_HEADING: {
+    ivec v = {0};
+    expand_inls(e, &t->inl, false, &v);
+    tidy(&v);
+    if (!v.n) {
+      free(v.v);
+      return;
+    }
+    b.kind = t->kind == TB_PARA ? SD_BLK_PARAGRAPH : SD_BLK_HEADING;
+    b.level = t->level;
+    b.inl = v.v;
+    b.n_inl = v.n;
+    bvec_push(e, out, &b, t);
+    return;
+  }
+  case TB_LIST:
+  case TB_ITEM:
+  case TB_DOC: {
+    bvec kids = {0};
+    expand_blocks(e, &t->body, &kids);
+    if (t->kind == TB_LIST && !kids.n) {
+      bvec_free(&kids);
+      return;
+    }
+    /* the items of a list repeated by {{#each}} join the list before */
+    if (t->kind == TB_LIST && out->n && out->origin[out->n - 1] == t) {
+      sd_block *prev = &out->v[out->n - 1];
+      sd_block *nv = realloc(prev->children, (prev->n_children + kids.n) * sizeof *nv);
+      if (!nv) {
+        bvec_free(&kids);
+        nomem(e);
+        return;
+      }
+      memcpy(nv + prev->n_children, kids.v, kids.n * sizeof *nv);
+      prev->children = nv;
+      prev->n_children += kids.n;
+      free(kids.v);
+      free(kids.origin);
+      return;
+    }
+    b.kind = t->kind == TB_LIST ? SD_BLK_LIST : SD_BLK_ITEM;
+    b.ordered = t->ordered;
+    finish(&kids, &b);
+    bvec_push(e, out, &b, t);
+    return;
+  }
+  case TB_IMAGE: {
+    ivec alt = {0}, src = {0};
+    expand_inls(e, &t->inl, false, &alt);
+    tidy(&alt);
+    expand_inls(e, &t->src, false, &src);
+    size_t an = 0, sn = 0;
+    for (size_t i = 0; i < alt.n; i++) an += alt.v[i].kind == SD_INL_TEXT ? strlen(alt.v[i].text) : 0;
+    for (size_t i = 0; i < src.n; i++) {
+      if (src.v[i].kind != SD_INL_TEXT) {
+        if (e->st == SD_OK) e->st = SD_E_INPUT;
+        sd_diag_error(e->d, "template.syntax", e->file, t->line, t->col, NULL,
+                      "an image source may hold only text and fields");
+        break;
+      }
+      sn += strlen(src.v[i].text);
+    }
+    b.kind = SD_BLK_IMAGE;
+    b.alt = malloc(an + 1);
+    b.src = malloc(sn + 1);
+    if (b.alt && b.src) {
+      b.alt[0] = b.src[0] = '\0';
+      for (size_t i = 0; i < alt.n; i++)
+        if (alt.v[i].kind == SD_INL_TEXT) strcat(b.alt, alt.v[i].text);
+      for (size_t i = 0; i < src.n; i++)
+        if (src.v[i].kind == SD_INL_TEXT) strcat(b.src, src.v[i].text);
+    } else {
+      nomem(e);
+    }
+    inlines_free(src.v, src.n);
+    b.inl = alt.v;
+    b.n_inl = alt.n;
+    if (!alt.n) {
+      free(alt.v);
+      b.inl = NULL;
+    }
+    bvec_push(e, out, &b, t);
+    return;
+  }
+  case TB_RULE:
+    b.kind = SD_BLK_RULE;
+    bvec_push(e, out, &b, t);
+    return;
+  case TB_EACH: {
+    const sd_case_node **items = NULL;
+    bool found = false;
+    size_t cnt = e->c ? each_items(e, t->path, &items, &found) : 0;
+    if (!found) {
+      field_error(e, t->line, t->col, t->path,
+                  e->c ? "unknown field \"%s\": the case has no such element"
+                       : "{{#each %s}}: a Markdown note has no case data", t->path);
+      free(items);
+      return;
+    }
+    for (size_t i = 0; i < cnt && !stopped(e); i++) {
+      if (!push_scope(e, items[i], i + 1, cnt)) break;
+      expand_blocks(e, &t->body, out);
+      e->nsc--;
+    }
+    if (!cnt) expand_blocks(e, &t->alt, out);
+    free(items);
+    return;
+  }
+  case TB_IF:
+    expand_blocks(e, truthy(e, t->path) ? &t->body : &t->alt, out);
+    return;
+  default:
+    return;
+  }
+}
+
+static void expand_blocks(ectx *e, const tblocks *in, bvec *out)
+{
+  for (size_t i = 0; i < in->n && !stopped(e); i++) expand_block(e, in->v[i], out);
+}
+
+static bool copy_inlines(const sd_inline *src, size_t n, sd_inline **out)
+{
+  *out = n ? calloc(n, sizeof **out) : NULL;
+  if (n && !*out) return false;
+  for (size_t i = 0; i < n; i++) {
+    sd_inline *o = &(*out)[i];
+    *o = src[i];
+    o->text = sd_strdup(src[i].text);
+    o->lang = sd_strdup(src[i].lang);
+    o->field = sd_strdup(src[i].field);
+    o->arg_names = o->arg_values = NULL;
+    o->n_args = 0;
+    bool ok = (!src[i].text || o->text) && (!src[i].lang || o->lang) && (!src[i].field || o->field);
+    if (ok && src[i].n_args) {
+      o->arg_names = calloc(src[i].n_args, sizeof *o->arg_names);
+      o->arg_values = calloc(src[i].n_args, sizeof *o->arg_values);
+      ok = o->arg_names && o->arg_values;
+      o->n_args = ok ? src[i].n_args : 0;
+      for (size_t k = 0; ok && k < src[i].n_args; k++) {
+        o->arg_names[k] = sd_strdup(src[i].arg_names[k]);
+        o->arg_values[k] = sd_strdup(src[i].arg_values[k]);
+        ok = o->arg_names[k] && o->arg_values[k];
+      }
+    }
+    if (!ok) {
+      inlines_free(*out, i + 1);
+      *out = NULL;
+      return false;
+    }
+  }
+  return true;
+}
+
+sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
+                             sd_doc_tree *out, sd_diags *d)
+{
+  if (!t || !out) return SD_E_USAGE;
+  memset(out, 0, sizeof *out);
+  ectx e;
+  memset(&e, 0, sizeof e);
+  e.c = c && c->root ? c : NULL;
+  e.lang = lang;
+  e.file = t->file;
+  e.d = d;
+  bvec top = {0};
+  ivec title = {0}, footer = {0};
+  expand_blocks(&e, &t->root->body, &top);
+  if (t->has_title) {
+    expand_inls(&e, &t->title, false, &title);
+    tidy(&title);
+  }
+  if (t->has_footer) {
+    expand_inls(&e, &t->footer, false, &footer);
+    tidy(&footer);
+  }
+  out->root.kind = SD_BLK_DOCUMENT;
+  out->root.line = out->root.col = 1;
+  finish(&top, &out->root);
+  out->title = title.v;
+  out->n_title = title.n;
+  out->footer = footer.v;
+  out->n_footer = footer.n;
+  if (!t->has_title)
+    for (size_t i = 0; i < out->root.n_children; i++) {
+      const sd_block *h = &out->root.children[i];
+      if (h->kind == SD_BLK_HEADING && h->level == 1) {
+        if (!copy_inlines(h->inl, h->n_inl, &out->title)) nomem(&e);
+        else out->n_title = h->n_inl;
+        break;
+      }
+    }
+  if (!set_str(&e, &out->fm.doc_type, t->fm.doc_type) || !set_str(&e, &out->fm.page_size, t->fm.page_size) ||
+      !set_str(&e, &out->fm.style, t->fm.style) || !set_str(&e, &out->lang, lang))
+    nomem(&e);
+  out->fm.max_pages = t->fm.max_pages;
+  free(e.sc);
+  if (e.st != SD_OK) {
+    if (e.st == SD_E_NOMEM)
+      sd_diag_error(d, "template.nomem", t->file, 0, 0, NULL, "out of memory expanding the template");
+    sd_doc_tree_free(out);
+    memset(out, 0, sizeof *out);
+  }
+  return e.st;
+}
+
+/* ---- release ---------------------------------------------------------------- */
+
+/* Frees what b holds (not b itself) without recursion: list nesting comes
+ * from input, so the walk keeps its own stack (cmark's S_free_nodes). */
+static void block_contents_free(sd_block *root)
+{
+  sd_block **stack = NULL;
+  void **arrays = NULL;
+  size_t ns = 0, caps = 0, na = 0, capa = 0;
+  sd_block *b = root;
+  for (;;) {
+    inlines_free(b->inl, b->n_inl);
+    free(b->src);
+    free(b->alt);
+    free(b->lang);
+    b->inl = NULL;
+    b->src = b->alt = b->lang = NULL;
+    if (b->children) {
+      if (na == capa) {
+        size_t cap = capa ? capa * 2 : 16;
+        void **a = realloc(arrays, cap * sizeof *a);
+        if (!a) goto recurse;
+        arrays = a;
+        capa = cap;
+      }
+      if (ns + b->n_children > caps) {
+        size_t cap = caps ? caps : 16;
+        while (cap < ns + b->n_children) cap *= 2;
+        sd_block **s = realloc(stack, cap * sizeof *s);
+        if (!s) goto recurse;
+        stack = s;
+        caps = cap;
+      }
+      arrays[na++] = b->children;
+      for (size_t i = 0; i < b->n_children; i++) stack[ns++] = &b->children[i];
+      b->children = NULL;
+      b->n_children = 0;
+    }
+    if (!ns) break;
+    b = stack[--ns];
+    continue;
+  recurse:
+    /* no memory for the stack: fall back to recursion for this subtree */
+    for (size_t i = 0; i < b->n_children; i++) block_contents_free(&b->children[i]);
+    free(b->children);
+    b->children = NULL;
+    b->n_children = 0;
+    if (!ns) break;
+    b = stack[--ns];
+  }
+  for (size_t i = 0; i < na; i++) free(arrays[i]);
+  free(arrays);
+  free(stack);
+}
+
+void sd_doc_tree_free(sd_doc_tree *t)
+{
+  if (!t) return;
+  free(t->fm.doc_type);
+  free(t->fm.page_size);
+  free(t->fm.style);
+  inlines_free(t->title, t->n_title);
+  inlines_free(t->footer, t->n_footer);
+  free(t->lang);
+  free(t->date);
+  block_contents_free(&t->root);
+  memset(t, 0, sizeof *t);
+}
+
+/* ---- dump ------------------------------------------------------------------- */
+
+static void put_str(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+    else if (*p == '\n') fputs("\\n", f);
+    else if (*p == '\t') fputs("\\t", f);
+    else if (*p < 0x20 || *p == 0x7F) fprintf(f, "\\x%02X", *p);
+    else fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+static void dump_inlines(FILE *f, const sd_inline *v, size_t n, int depth)
+{
+  static const char *const kinds[] = {"text", "msg", "date", "break"};
+  for (size_t i = 0; i < n; i++) {
+    const sd_inline *x = &v[i];
+    fprintf(f, "%*s%s", depth * 2, "", (unsigned)x->kind < 4 ? kinds[x->kind] : "?");
+    if (x->kind != SD_INL_BREAK) {
+      fputc(' ', f);
+      put_str(f, x->text);
+    }
+    if (x->strong) fputs(" strong", f);
+    if (x->lang) fprintf(f, " lang=%s", x->lang);
+    if (x->field) fprintf(f, " field=%s", x->field);
+    for (size_t k = 0; k < x->n_args; k++) {
+      fprintf(f, " %s=", x->arg_names[k]);
+      put_str(f, x->arg_values[k]);
+    }
+    fputc('\n', f);
+  }
+}
+
+void sd_doc_tree_dump(const sd_doc_tree *t, FILE *f)
+{
+  static const char *const kinds[] = {"document", "heading", "paragraph", "list", "item",
+                                      "image", "table", "row", "cell", "rule"};
+  if (!t || !f) return;
+  fprintf(f, "document type=%s page=%s style=%s max-pages=%d lang=%s date=%s\n",
+          t->fm.doc_type ? t->fm.doc_type : "-", t->fm.page_size ? t->fm.page_size : "-",
+          t->fm.style ? t->fm.style : "-", t->fm.max_pages, t->lang ? t->lang : "-",
+          t->date ? t->date : "-");
+  fputs("title\n", f);
+  dump_inlines(f, t->title, t->n_title, 1);
+  fputs("footer\n", f);
+  dump_inlines(f, t->footer, t->n_footer, 1);
+  fputs("body\n", f);
+  /* explicit stack: (block, depth) pairs, children pushed in reverse */
+  size_t cap = 64, n = 0;
+  const sd_block **st = malloc(cap * sizeof *st);
+  int *dp = malloc(cap * sizeof *dp);
+  if (!st || !dp) goto done;
+  st[n] = &t->root;
+  dp[n++] = 0;
+  while (n) {
+    const sd_block *b = st[--n];
+    int depth = dp[n];
+    if (depth) fprintf(f, "%*s%s", depth * 2, "", (unsigned)b->kind < 10 ? kinds[b->kind] : "?");
+    if (!depth) goto kids;
+    if (b->kind == SD_BLK_HEADING) fprintf(f, " %d", b->level);
+    if (b->kind == SD_BLK_LIST) fputs(b->ordered ? " ordered" : " bullet", f);
+    if (b->kind == SD_BLK_IMAGE) {
+      fputs(" src=", f);
+      put_str(f, b->src);
+      fputs(" alt=", f);
+      put_str(f, b->alt);
+    }
+    if (b->lang) fprintf(f, " lang=%s", b->lang);
+    fprintf(f, " @%d:%d\n", b->line, b->col);
+    dump_inlines(f, b->inl, b->n_inl, depth + 1);
+  kids:
+    if (n + b->n_children > cap) {
+      size_t nc = cap;
+      while (nc < n + b->n_children) nc *= 2;
+      const sd_block **s2 = realloc(st, nc * sizeof *s2);
+      if (!s2) goto done;
+      st = s2;
+      int *d2 = realloc(dp, nc * sizeof *d2);
+      if (!d2) goto done;
+      dp = d2;
+      cap = nc;
+    }
+    for (size_t i = b->n_children; i > 0; i--) {
+      st[n] = &b->children[i - 1];
+      dp[n++] = depth + 1;
+    }
+  }
+done:
+  free(st);
+  free(dp);
+}

@@ -1,0 +1,88 @@
+/* template (private): the parsed template as the expander sees it. The cmark
+ * tree is walked once at parse time into this small tree of blocks and
+ * inline tokens with every {{…}} already split out, so syntax errors surface
+ * at parse time and expansion never touches Markdown again. */
+#ifndef SD_TEMPLATE_PRIV_H
+#define SD_TEMPLATE_PRIV_H
+#include <stdio.h>
+#include "template.h"
+
+/* Nesting of lists, items, quotes, each and if; deeper input is template.limit. */
+#define TPL_MAX_DEPTH 32
+#define TPL_MAX_BYTES ((size_t)1 << 20)
+#define TPL_MAX_BLOCKS 100000
+#define TPL_MAX_INLINES 1000000
+
+typedef enum ti_kind {
+  TI_TEXT,   /* template literal: text */
+  TI_FIELD,  /* case value: text is the path ("." for the item) */
+  TI_INDEX,  /* {{@index}} */
+  TI_MSG,    /* {{t:key args}}: text is the key */
+  TI_DATE,   /* {{date:path}} or {{date:YYYY-MM-DD}} */
+  TI_BREAK,  /* hard line break */
+  TI_EACH,   /* inline each: text is the path, body/alt */
+  TI_IF,     /* inline if: text is the path, body/alt */
+  /* markers, only while parsing */
+  TI_OPEN_EACH, TI_OPEN_IF, TI_ELSE, TI_CLOSE_EACH, TI_CLOSE_IF,
+  TI_IMAGE   /* only while parsing a paragraph: an image to split out */
+} ti_kind;
+
+typedef enum targ_kind { ARG_LIT, ARG_PATH, ARG_INDEX, ARG_COUNT } targ_kind;
+
+typedef struct targ {
+  targ_kind kind;
+  char *name, *value; /* value: literal text or a path */
+} targ;
+
+typedef struct tinl tinl;
+typedef struct tinls {
+  tinl **v;
+  size_t n, cap;
+} tinls;
+
+struct tinl {
+  ti_kind kind;
+  bool strong;
+  bool date_literal; /* TI_DATE: text is an ISO date, not a path */
+  int line, col;
+  char *text;
+  targ *args;
+  size_t n_args;
+  tinls body, alt;   /* TI_EACH/TI_IF; TI_IMAGE: body = alt text, alt = src */
+};
+
+typedef enum tb_kind {
+  TB_DOC, TB_HEADING, TB_PARA, TB_LIST, TB_ITEM, TB_IMAGE, TB_RULE,
+  TB_TABLE, TB_ROW, TB_CELL, TB_EACH, TB_IF, TB_MARKER
+} tb_kind;
+
+typedef struct tblock tblock;
+typedef struct tblocks {
+  tblock **v;
+  size_t n, cap;
+} tblocks;
+
+struct tblock {
+  tb_kind kind;
+  int level;          /* heading */
+  bool ordered;       /* list */
+  int line, col;
+  char *path;         /* each/if */
+  tinls inl;          /* paragraph, heading, cell; image: alt text */
+  tinls src;          /* image source */
+  tblocks body, alt;  /* children; if/each: else branch in alt */
+  tinl *marker;       /* TB_MARKER: the lone {{#each}}/{{else}}/… token */
+};
+
+struct sd_template {
+  char *file;
+  sd_front_matter fm;
+  bool has_title, has_footer;
+  tinls title, footer;
+  tblock *root;
+};
+
+void tpl_tinl_free(tinl *x);
+void tpl_tinls_free(tinls *l);
+void tpl_tblock_free(tblock *b);
+#endif
