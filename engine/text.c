@@ -366,6 +366,13 @@ static sd_status cut_word(breaker *b, uint32_t *s, uint32_t e)
       if (width(b->c, *s, k) > b->max) break;
       best = k;
     }
+    /* the estimate ignores how shaping changes at the cut (Arabic final
+     * forms): check the real width and step back while it overflows */
+    while (best && text_line_width(b->c, *s, trim_end(b->c, *s, best)) > b->max) {
+      uint32_t k = best - 1;
+      while (k > *s && !can_cut(b, k)) k--;
+      best = k > *s ? k : 0;
+    }
     uint32_t cut = best ? best : first;
     if (!cut) break; /* one cluster wider than the line: it overflows */
     sd_status st = push_line(b, *s, cut);

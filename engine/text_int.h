@@ -79,6 +79,9 @@ typedef struct text_ctx {
 
 /* Shapes every run once to measure it (fills ctx->gl, wsum, cl_start). */
 sd_status text_measure(text_ctx *c);
+/* Width in points of code points [s, e) laid out as one line, shaped again
+ * where a run is cut (the measuring pass only estimates cut runs). */
+double text_line_width(text_ctx *c, uint32_t s, uint32_t e);
 /* Fills out (a run of one line) for code points [ps, pe) of run r; the line's
  * visible text [ls, le) is the shaping context. */
 sd_status text_emit_run(text_ctx *c, const text_run *r, uint32_t ps, uint32_t pe,

@@ -121,6 +121,38 @@ sd_status text_measure(text_ctx *c)
   return SD_OK;
 }
 
+/* First run ending after code point s (runs are sorted and disjoint). */
+static size_t run_at(const text_ctx *c, uint32_t s)
+{
+  size_t lo = 0, hi = c->n_runs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c->runs[mid].e <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+double text_line_width(text_ctx *c, uint32_t s, uint32_t e)
+{
+  double w = 0;
+  for (size_t k = run_at(c, s); k < c->n_runs && c->runs[k].s < e; k++) {
+    const text_run *r = &c->runs[k];
+    uint32_t ps = r->s > s ? r->s : s, pe = r->e < e ? r->e : e;
+    int64_t units = 0;
+    if (ps == r->s && pe == r->e) {
+      for (size_t g = 0; g < r->ng; g++) units += c->gl[r->g0 + g].adv;
+    } else {
+      shape(c, r, s, e, ps, pe);
+      unsigned ng;
+      hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
+      for (unsigned g = 0; g < ng; g++) units += gp[g].x_advance;
+    }
+    w += (double)units * c->p->size_pt / r->font->upem;
+  }
+  return w;
+}
+
 /* ---- glyph text ---------------------------------------------------------- */
 
 static sd_status grow_units(text_ctx *c, size_t need)
