@@ -211,13 +211,19 @@ void tpl_tblock_free(tblock *b)
 
 static void pos_at(const seg *segs, size_t nseg, size_t off, int *line, int *col)
 {
-  size_t i = 0;
-  while (i + 1 < nseg && segs[i + 1].off <= off) i++;
   if (!nseg) {
     *line = 0;
     *col = 0;
     return;
   }
+  /* binary search: a paragraph may hold many thousands of text nodes */
+  size_t lo = 0, hi = nseg;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (segs[mid].off <= off) lo = mid;
+    else hi = mid;
+  }
+  size_t i = lo;
   *line = segs[i].line;
   *col = segs[i].col + (int)(off - segs[i].off);
 }
@@ -233,7 +239,8 @@ static int fix_col(const pctx *p, int body_line, int col, const char *lit, size_
   size_t want = 0;
   while (want < n && want < 12 && lit[want] != '\n') want++;
   if (!want) return col;
-  for (size_t i = (size_t)col - 1; i + want <= ll; i++)
+  /* a bounded window keeps long lines of many text nodes linear */
+  for (size_t i = (size_t)col - 1; i + want <= ll && i < (size_t)col + 256; i++)
     if (memcmp(ls + i, lit, want) == 0) return (int)i + 1;
   return col;
 }

@@ -568,30 +568,42 @@ static bool literal(const sd_inline *x)
 static void tidy(ivec *v)
 {
   size_t w = 0;
-  for (size_t i = 0; i < v->n; i++) {
+  for (size_t i = 0; i < v->n;) {
     sd_inline *x = &v->v[i];
-    if (w && literal(x) && literal(&v->v[w - 1]) && v->v[w - 1].strong == x->strong) {
-      sd_inline *p = &v->v[w - 1];
-      size_t a = strlen(p->text), b = strlen(x->text);
-      char *s = realloc(p->text, a + b + 1);
-      if (s) {
-        memcpy(s + a, x->text, b + 1);
-        p->text = s;
-        inline_free(x);
-        continue;
+    size_t j = i + 1, len = literal(x) ? strlen(x->text) : 0;
+    while (literal(x) && j < v->n && literal(&v->v[j]) && v->v[j].strong == x->strong)
+      len += strlen(v->v[j++].text);
+    char *s = j > i + 1 ? malloc(len + 1) : NULL;
+    if (s) {
+      /* one allocation per run keeps long runs linear */
+      size_t k = 0;
+      for (size_t m = i; m < j; m++) {
+        size_t l = strlen(v->v[m].text);
+        memcpy(s + k, v->v[m].text, l);
+        k += l;
+        if (m > i) inline_free(&v->v[m]);
       }
+      s[k] = '\0';
+      free(x->text);
+      x->text = s;
+    } else {
+      j = i + 1;
     }
     v->v[w++] = *x;
+    i = j;
   }
   v->n = w;
-  while (v->n && literal(&v->v[0])) {
-    char *t = v->v[0].text;
+  size_t drop = 0;
+  while (drop < v->n && literal(&v->v[drop])) {
+    char *t = v->v[drop].text;
     size_t k = strspn(t, " \t\n");
     memmove(t, t + k, strlen(t + k) + 1);
     if (*t) break;
-    inline_free(&v->v[0]);
-    memmove(v->v, v->v + 1, (v->n - 1) * sizeof *v->v);
-    v->n--;
+    inline_free(&v->v[drop++]);
+  }
+  if (drop) {
+    memmove(v->v, v->v + drop, (v->n - drop) * sizeof *v->v);
+    v->n -= drop;
   }
   while (v->n && literal(&v->v[v->n - 1])) {
     char *t = v->v[v->n - 1].text;

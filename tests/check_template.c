@@ -556,6 +556,39 @@ START_TEST(test_free_null_is_noop)
 }
 END_TEST
 
+/* Pathological inputs (cmark's pathological_tests.py): each must finish well
+ * inside the test timeout. */
+START_TEST(test_pathological_inputs)
+{
+  size_t cap = (1u << 20) - 64;
+  char *s = malloc(cap + 64);
+  const char *pieces[] = {"&amp;{{child.preferred-name}}", "\\*x", "{{a.b", "- i\n", "{{#if strengths}}x{{/if}}"};
+  many(B, B->c.root, "lots", "i", 1000);
+  for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+    size_t k = 0, pl = strlen(pieces[p]);
+    while (k + pl < cap) {
+      memcpy(s + k, pieces[p], pl);
+      k += pl;
+    }
+    s[k] = '\0';
+    sd_diags *d = sd_diags_new();
+    sd_doc_tree t;
+    sd_status st = expand(s, &B->c, "ur", &t, d);
+    ck_assert_msg(st == SD_OK || st == SD_E_INPUT || st == SD_E_LIMIT, "piece %zu: %d", p, st);
+    sd_doc_tree_free(&t);
+    sd_diags_free(d);
+  }
+  /* 1,000 x 1,000 adjacent literals: joined in one pass */
+  ck_assert_int_eq(expand("{{#each lots}}{{#each lots}}x{{/each}}{{/each}}\n", &B->c, NULL, &T, D), SD_OK);
+  ck_assert_uint_eq(strlen(T.root.children[0].inl[0].text), 1000000);
+  sd_doc_tree_free(&T);
+  ck_assert_int_eq(expand("{{#each lots}}{{#each lots}}x{{/each}}y{{/each}}\n", &B->c, NULL, &T, D), SD_E_LIMIT);
+  ck_assert_int_eq(expand("{{#each lots}}{{#each lots}}{{#if @first}}x{{/if}}{{/each}}{{/each}}\n", &B->c, NULL, &T, D), SD_OK);
+  ck_assert_uint_eq(strlen(T.root.children[0].inl[0].text), 1000);
+  free(s);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
   FILE *f = fopen(path, "rb");
@@ -659,6 +692,8 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_invalid_utf8_is_rejected);
   tcase_add_test(tc, test_free_null_is_noop);
   tcase_add_test(tc, test_golden_profile_dump);
+  tcase_add_test(tc, test_pathological_inputs);
+  tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
 }
