@@ -539,11 +539,21 @@ void sd_para_free(sd_para *p)
   memset(p, 0, sizeof *p);
 }
 
+/* Points with two decimals, independent of LC_NUMERIC (golden files must not
+ * change under LANG=fr_FR.UTF-8). */
+static const char *pt(char buf[32], float v)
+{
+  long h = lroundf(v * 100);
+  snprintf(buf, 32, "%s%ld.%02ld", h < 0 ? "-" : "", labs(h) / 100, labs(h) % 100);
+  return buf;
+}
+
 static void dump_run(const sd_run *r, FILE *out)
 {
-  fprintf(out, "  run font=%s lang=%s rtl=%d style=%s width=%.2f src=%u+%u\n   ",
+  char w[32];
+  fprintf(out, "  run font=%s lang=%s rtl=%d style=%s width=%s src=%u+%u\n   ",
           r->font ? r->font->ps_name : "-", r->lang ? r->lang : "-", r->rtl,
-          r->style == SD_FONT_BOLD ? "bold" : "regular", r->width_pt, r->src_off, r->src_len);
+          r->style == SD_FONT_BOLD ? "bold" : "regular", pt(w, r->width_pt), r->src_off, r->src_len);
   for (size_t g = 0; g < r->n_glyphs; g++) {
     const sd_glyph *gl = &r->glyphs[g];
     fprintf(out, " %u+%d", gl->gid, gl->advance);
@@ -558,8 +568,9 @@ void sd_para_dump(const sd_para *p, FILE *out)
   fprintf(out, "para rtl=%d lines=%zu\n", p->rtl, p->n_lines);
   for (size_t i = 0; i < p->n_lines; i++) {
     const sd_line *l = &p->lines[i];
-    fprintf(out, "line %zu off=%u width=%.2f ascent=%.2f descent=%.2f runs=%zu\n", i, l->src_off,
-            l->width_pt, l->ascent_pt, l->descent_pt, l->n_runs);
+    char w[32], a[32], dd[32];
+    fprintf(out, "line %zu off=%u width=%s ascent=%s descent=%s runs=%zu\n", i, l->src_off,
+            pt(w, l->width_pt), pt(a, l->ascent_pt), pt(dd, l->descent_pt), l->n_runs);
     for (size_t r = 0; r < l->n_runs; r++) dump_run(&l->runs[r], out);
   }
 }

@@ -71,7 +71,7 @@ typedef struct sd_para {
 #define SD_GLYPH_FILLER 0x034Fu
 #define SD_TEXT_MAX_BYTES (1u << 20) /* longer paragraphs: SD_E_LIMIT */
 
-/* Shapes and breaks one paragraph. Code points no font covers are reported
+/* Shapes and breaks one paragraph (an empty one has no lines). Code points no font covers are reported
  * (U+XXXX, field, file:line) and return SD_E_FONT. Free with sd_para_free(). */
 sd_status sd_text_layout(sd_fonts *fonts, const char *utf8, size_t len,
                          const sd_text_span *spans, size_t n_spans,
