@@ -126,6 +126,8 @@ static sd_status resolve_row(FcConfig *cfg, map_row *row)
   FcPattern *pat = FcPatternCreate(), *match = NULL;
   if (!pat) return SD_E_NOMEM;
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)row->family);
+  /* style as well as weight: Debian's Noto Nastaliq Urdu Bold claims weight 80 */
+  FcPatternAddString(pat, FC_STYLE, (const FcChar8 *)(row->style == SD_FONT_BOLD ? "Bold" : "Regular"));
   FcPatternAddInteger(pat, FC_WEIGHT, row->style == SD_FONT_BOLD ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
   FcPatternAddInteger(pat, FC_SLANT, FC_SLANT_ROMAN);
   FcPatternAddInteger(pat, FC_WIDTH, FC_WIDTH_NORMAL);
