@@ -102,8 +102,9 @@ END_TEST
 
 START_TEST(test_one_page_document_steps_type_down_to_fit)
 {
-  enum { N = 13 };
-  sd_inline in = text(LONG);
+  enum { N = 20 };
+  /* one line at 16 pt, two at 18 pt: only stepping down makes it fit */
+  sd_inline in = text("A visual timetable on her desk helps Ava stay calm all day long");
   sd_block kids[N];
   for (int i = 0; i < N; i++) kids[i] = (sd_block){ .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 };
   sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = N }, .lang = "en-GB",
