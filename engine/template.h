@@ -44,9 +44,11 @@ struct sd_block {
   sd_block_kind kind;
   int level;            /* heading level */
   bool ordered;         /* list */
-  char *src, *alt;      /* image: resolved file path and alternative text */
+  char *src, *alt;      /* image: source as written in the template/case (resolve
+                           with sd_case_resolve_photo) and alternative text */
   char *lang;           /* block language when it differs from the document; NULL otherwise */
-  sd_inline *inl;       /* paragraph, heading, cell */
+  sd_inline *inl;       /* paragraph, heading, cell; image: its alt text as inlines
+                           (MSG/DATE resolvable by locale; alt holds their plain text) */
   size_t n_inl;
   sd_block *children;
   size_t n_children;

@@ -399,7 +399,7 @@ static const char *field_text(ectx *e, const tinl *x, const char *path, const sd
   return t;
 }
 
-static void expand_inls(ectx *e, const tinls *in, bool strong_ctx, ivec *out);
+static void expand_inls(ectx *e, const tinls *in, ivec *out);
 
 static void expand_inl(ectx *e, const tinl *x, ivec *out)
 {
@@ -537,24 +537,23 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     }
     for (size_t i = 0; i < cnt && !stopped(e); i++) {
       if (!push_scope(e, items[i], i + 1, cnt)) break;
-      expand_inls(e, &x->body, false, out);
+      expand_inls(e, &x->body, out);
       e->nsc--;
     }
-    if (!cnt) expand_inls(e, &x->alt, false, out);
+    if (!cnt) expand_inls(e, &x->alt, out);
     free(items);
     return;
   }
   case TI_IF:
-    expand_inls(e, truthy(e, x->text) ? &x->body : &x->alt, false, out);
+    expand_inls(e, truthy(e, x->text) ? &x->body : &x->alt, out);
     return;
   default:
     return;
   }
 }
 
-static void expand_inls(ectx *e, const tinls *in, bool strong_ctx, ivec *out)
+static void expand_inls(ectx *e, const tinls *in, ivec *out)
 {
-  (void)strong_ctx;
   for (size_t i = 0; i < in->n && !stopped(e); i++) expand_inl(e, in->v[i], out);
 }
 
@@ -638,7 +637,7 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
   case TB_PARA:
   case TB_HEADING: {
     ivec v = {0};
-    expand_inls(e, &t->inl, false, &v);
+    expand_inls(e, &t->inl, &v);
     tidy(&v);
     if (!v.n) {
       free(v.v);
@@ -684,9 +683,9 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
   }
   case TB_IMAGE: {
     ivec alt = {0}, src = {0};
-    expand_inls(e, &t->inl, false, &alt);
+    expand_inls(e, &t->inl, &alt);
     tidy(&alt);
-    expand_inls(e, &t->src, false, &src);
+    expand_inls(e, &t->src, &src);
     size_t an = 0, sn = 0;
     for (size_t i = 0; i < alt.n; i++) an += alt.v[i].kind == SD_INL_TEXT ? strlen(alt.v[i].text) : 0;
     for (size_t i = 0; i < src.n; i++) {
@@ -805,11 +804,11 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
   ivec title = {0}, footer = {0};
   expand_blocks(&e, &t->root->body, &top);
   if (t->has_title) {
-    expand_inls(&e, &t->title, false, &title);
+    expand_inls(&e, &t->title, &title);
     tidy(&title);
   }
   if (t->has_footer) {
-    expand_inls(&e, &t->footer, false, &footer);
+    expand_inls(&e, &t->footer, &footer);
     tidy(&footer);
   }
   out->root.kind = SD_BLK_DOCUMENT;
@@ -947,10 +946,26 @@ static void dump_inlines(FILE *f, const sd_inline *v, size_t n, int depth)
   }
 }
 
-void sd_doc_tree_dump(const sd_doc_tree *t, FILE *f)
+static void dump_block_line(FILE *f, const sd_block *b, int depth)
 {
   static const char *const kinds[] = {"document", "heading", "paragraph", "list", "item",
                                       "image", "table", "row", "cell", "rule"};
+  fprintf(f, "%*s%s", depth * 2, "", (unsigned)b->kind < 10 ? kinds[b->kind] : "?");
+  if (b->kind == SD_BLK_HEADING) fprintf(f, " %d", b->level);
+  if (b->kind == SD_BLK_LIST) fputs(b->ordered ? " ordered" : " bullet", f);
+  if (b->kind == SD_BLK_IMAGE) {
+    fputs(" src=", f);
+    put_str(f, b->src);
+    fputs(" alt=", f);
+    put_str(f, b->alt);
+  }
+  if (b->lang) fprintf(f, " lang=%s", b->lang);
+  fprintf(f, " @%d:%d\n", b->line, b->col);
+  dump_inlines(f, b->inl, b->n_inl, depth + 1);
+}
+
+void sd_doc_tree_dump(const sd_doc_tree *t, FILE *f)
+{
   if (!t || !f) return;
   fprintf(f, "document type=%s page=%s style=%s max-pages=%d lang=%s date=%s\n",
           t->fm.doc_type ? t->fm.doc_type : "-", t->fm.page_size ? t->fm.page_size : "-",
@@ -971,20 +986,7 @@ void sd_doc_tree_dump(const sd_doc_tree *t, FILE *f)
   while (n) {
     const sd_block *b = st[--n];
     int depth = dp[n];
-    if (depth) fprintf(f, "%*s%s", depth * 2, "", (unsigned)b->kind < 10 ? kinds[b->kind] : "?");
-    if (!depth) goto kids;
-    if (b->kind == SD_BLK_HEADING) fprintf(f, " %d", b->level);
-    if (b->kind == SD_BLK_LIST) fputs(b->ordered ? " ordered" : " bullet", f);
-    if (b->kind == SD_BLK_IMAGE) {
-      fputs(" src=", f);
-      put_str(f, b->src);
-      fputs(" alt=", f);
-      put_str(f, b->alt);
-    }
-    if (b->lang) fprintf(f, " lang=%s", b->lang);
-    fprintf(f, " @%d:%d\n", b->line, b->col);
-    dump_inlines(f, b->inl, b->n_inl, depth + 1);
-  kids:
+    if (depth) dump_block_line(f, b, depth);
     if (n + b->n_children > cap) {
       size_t nc = cap;
       while (nc < n + b->n_children) nc *= 2;
