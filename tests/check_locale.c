@@ -241,6 +241,18 @@ START_TEST(test_two_named_args)
   ck_assert_str_eq(s, "Page 2 of 4");
   free(s);
   sd_locale_free(l);
+  /* page numbers in the locale's own digits, like its dates */
+  l = open_ok(dir(), "ar", dg);
+  s = sd_locale_message(l, "common.page_x_of_y", names, values, 2, NULL, dg);
+  ck_assert_str_eq(s, "الصفحة ٢ من ٤");
+  free(s);
+  sd_locale_free(l);
+  l = open_ok(dir(), "bn", dg);
+  s = sd_locale_message(l, "common.page_x_of_y", names, values, 2, NULL, dg);
+  ck_assert_str_eq(s, "পৃষ্ঠা ২ / ৪");
+  free(s);
+  sd_locale_free(l);
+  ck_assert_uint_eq(sd_diags_count(dg), 0);
   sd_diags_free(dg);
 }
 END_TEST
