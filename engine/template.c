@@ -39,7 +39,8 @@
  *                        Markdown punctuation (* _ ` [ \ &): put such text in
  *                        the catalogue.
  *   {{date:path}}        an ISO date (YYYY-MM-DD) from the case, formatted by
- *   {{date:2024-09-01}}  the locale; or a literal ISO date
+ *   {{date:2024-09-01}}  the locale; or a literal ISO date; {{date:today}} is
+ *                        the document's date (SOURCE_DATE_EPOCH or now)
  * Sections:
  *   {{#each path}} … {{else}} … {{/each}}   repeat per item; else: no items
  *   {{#if path}} … {{else}} … {{/if}}       include when the field exists
@@ -396,7 +397,8 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
     return x;
   } else if (STARTS("date:")) {
     x->kind = TI_DATE;
-    x->date_literal = iso_date(arg, an);
+    /* {{date:today}} is the document's own date, filled in by the engine */
+    x->date_literal = iso_date(arg, an) || (an == 5 && memcmp(arg, "today", 5) == 0);
     if (!x->date_literal && !valid_path(arg, an) && !(an == 1 && *arg == '.')) {
       PERR(p, "template.syntax", line, col, NULL, "bad date field in {{%.*s}}", (int)n, s);
       goto fail;

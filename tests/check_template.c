@@ -468,6 +468,14 @@ START_TEST(test_date_field_must_be_iso)
 }
 END_TEST
 
+START_TEST(test_date_today_is_left_for_the_engine)
+{
+  ck_assert_int_eq(expand("Printed {{date:today}}\n", NULL, "en-GB", &T, D), SD_OK);
+  ck_assert_int_eq(T.root.children[0].inl[1].kind, SD_INL_DATE);
+  ck_assert_str_eq(T.root.children[0].inl[1].text, "today");
+}
+END_TEST
+
 START_TEST(test_fields_survive_cmark_splitting)
 {
   ck_assert_int_eq(expand("a &amp; [{{child.preferred-name}}] \\* {{t:k_x v=\"a_b_c\"}}!\n", &B->c, NULL, &T, D), SD_OK);
@@ -686,6 +694,7 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_image_with_field_src_and_alt);
   tcase_add_test(tc, test_plain_note_without_case);
   tcase_add_test(tc, test_date_field_must_be_iso);
+  tcase_add_test(tc, test_date_today_is_left_for_the_engine);
   tcase_add_test(tc, test_fields_survive_cmark_splitting);
   tcase_add_test(tc, test_markdown_features);
   tcase_add_test(tc, test_limits);
