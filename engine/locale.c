@@ -454,7 +454,6 @@ static void parse_argument(scan *s, int depth)
 {
   char name[32], type[32] = "";
   skip_ws(s);
-  int32_t st = s->i;
   size_t k = 0;
   while (s->i < s->n && !is_ws(s->p[s->i]) && s->p[s->i] != ',' && s->p[s->i] != '}') {
     UChar c = s->p[s->i];
@@ -481,7 +480,6 @@ static void parse_argument(scan *s, int depth)
       emit(s, &u, 1);
     }
   }
-  (void)st;
   skip_ws(s);
   if (s->i >= s->n) {
     fail(s, "unterminated argument");
