@@ -5,6 +5,7 @@
 #define SD_CASE_H
 #include "diag.h"
 #include <stdbool.h>
+#include <stdio.h>
 
 typedef struct sd_case_node sd_case_node;
 struct sd_case_node {
@@ -41,4 +42,24 @@ const char *sd_case_text_in(const sd_case_node *node, const char *lang, const ch
 char *sd_case_resolve_photo(const sd_case *c, const sd_case_node *at, const char *rel, sd_diags *d);
 /* Prints the tree as stable text (for golden tests). */
 void sd_case_dump(const sd_case_node *root, FILE *out);
+
+/* ---- parsing (used by the engine; see case.c) ---- */
+
+typedef struct sd_schema sd_schema; /* a parsed XSD, read-only, shared by threads */
+
+/* Loads the case XSD from xsd_path without network access, includes or
+ * imports. Free with sd_schema_free(). SD_E_RESOURCE when missing or invalid. */
+sd_status sd_schema_load(const char *xsd_path, sd_schema **out, sd_diags *d);
+void sd_schema_free(sd_schema *s);
+/* Parses and validates case data: no DTD, no entities beyond the five
+ * predefined, UTF-8 only, bounded by lim; then the rules the XSD cannot
+ * express (translations, references, date order, photo paths). base_dir bounds
+ * photo paths (NULL: none allowed). Free *out with sd_case_free().
+ * SD_E_INPUT, SD_E_LIMIT, SD_E_NOMEM, SD_E_USAGE. */
+sd_status sd_case_parse(const sd_schema *schema, const void *data, size_t len, const char *name,
+                        const char *base_dir, const sd_limits *lim, sd_case **out, sd_diags *d);
+/* Reads a file (bounded by lim->max_file_bytes) and calls sd_case_parse with
+ * base_dir = its folder. Adds SD_E_IO to the statuses above. */
+sd_status sd_case_parse_file(const sd_schema *schema, const char *path, const sd_limits *lim,
+                             sd_case **out, sd_diags *d);
 #endif
