@@ -218,6 +218,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
   /* the parser stands at the end of the start tag; its '<' is the last one
    * before (attribute values cannot hold a literal '<') */
   size_t off = cur_offset(ctxt, ps);
+  if (off >= ps->len) off = ps->len - 1; /* at end of input (prescan: len > 0) */
   while (off > 0 && ps->buf[off] != '<') off--;
   sd_case_pos p = pos_at(ps, off);
   if (++ps->depth > ps->lim->max_depth) {
@@ -259,6 +260,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id, co
   xmlParserCtxtPtr ctxt = ctx;
   parse_state *ps = ctxt->_private;
   size_t off = cur_offset(ctxt, ps);
+  if (off >= ps->len) off = ps->len - 1;
   while (off > 0 && !(ps->buf[off] == '<' && off + 2 <= ps->len && ps->buf[off + 1] == '!')) off--;
   sd_case_pos p = pos_at(ps, off);
   sd_diag_error(ps->d, "case.doctype", ps->name, p.line, p.col, NULL,

@@ -574,6 +574,24 @@ START_TEST(test_schema_never_reads_other_files)
 }
 END_TEST
 
+/* fuzz_case crash-633038f4: a start tag cut off at the end of input made
+ * the column scan read one byte past the buffer */
+START_TEST(test_start_tag_at_end_of_input)
+{
+  static const char *const inputs[] = { "<bn", "<case", "<case version=\"1\"", "<!DOCTYPE", "<a><b" };
+  for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+    sd_case *c = NULL;
+    size_t n = strlen(inputs[i]);
+    char *b = malloc(n); /* exactly n bytes, so ASan sees a read past the end */
+    memcpy(b, inputs[i], n);
+    ck_assert_int_ne(sd_case_parse(schema, b, n, "cut.xml", NULL, NULL, &c, dg), SD_OK);
+    ck_assert_ptr_null(c);
+    free(b);
+  }
+  ck_assert_uint_ge(sd_diags_errors(dg), 5);
+}
+END_TEST
+
 START_TEST(test_free_null_and_usage)
 {
   sd_case_free(NULL);
@@ -626,6 +644,7 @@ static Suite *case_suite(void)
   tcase_add_test(t, test_review_before_plan_date);
   tcase_add_test(t, test_many_items_and_a_long_field);
   tcase_add_test(t, test_schema_never_reads_other_files);
+  tcase_add_test(t, test_start_tag_at_end_of_input);
   tcase_add_test(t, test_free_null_and_usage);
   suite_add_tcase(s, t);
 
