@@ -33,6 +33,15 @@ sd_case_pos sd_case_node_pos(const sd_case_src *src, const xmlNode *n);
  * Adds diagnostics; SD_E_INPUT when a rule fails, SD_E_NOMEM. */
 sd_status sd_case_build(sd_case *c, const xmlDoc *doc, const sd_case_src *src, sd_diags *d);
 
+/* A libxml2 schema-validation message in plain words (case_message.c). */
+typedef struct sd_schema_msg {
+  char elem[64], attr[64]; /* the element and attribute it is about, "" if none */
+  bool facet;              /* a facet (enumeration, pattern, length) failed */
+  bool type_error;         /* "... is not a valid value of the ... type" */
+  char text[1024];
+} sd_schema_msg;
+void sd_case_schema_message(const char *raw, const xmlNode *node, sd_schema_msg *m);
+
 /* Shortens a value from case data for a message: at most max code points,
  * then "…". Returns buf. */
 const char *sd_case_clip(const char *s, size_t max, char *buf, size_t cap);

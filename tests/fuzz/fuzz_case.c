@@ -1,7 +1,7 @@
 /* fuzz_case: libFuzzer target for case parsing, validation and the tree.
  *   clang -fsanitize=fuzzer,address,undefined -Iengine/include -Iengine \
- *     $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_case.c engine/case.c \
- *     engine/case_tree.c engine/diag.c $(pkg-config --libs libxml-2.0) -o fuzz_case
+ *     $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_case.c engine/case.c engine/case_tree.c \
+ *     engine/case_find.c engine/case_message.c engine/diag.c $(pkg-config --libs libxml-2.0) -o fuzz_case
  *   ./fuzz_case -dict=tests/fuzz/fuzz_case.dict tests/fuzz/corpus/fuzz_case
  * Run from the repository root (or set SENDOC_XSD). The schema is loaded
  * once; the first byte picks limits and whether photos may resolve (inside
