@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include <libxml/parser.h>
 #include <glob.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -236,6 +237,40 @@ START_TEST(test_dump_is_stable)
   free(want);
   free(buf);
   sd_case_free(c);
+}
+END_TEST
+
+/* One schema, several threads: no global state in parsing or validation. */
+static void *parse_samples(void *arg)
+{
+  static const char *const files[] = { "samples/ava-thompson.xml", "samples/bilal-hussain.xml",
+                                       "samples/rumi-begum.xml", "samples/kacper-nowak.xml",
+                                       "tests/case/bad-enum.xml" };
+  intptr_t bad = 0;
+  for (int round = 0; round < 10; round++) {
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+      sd_diags *d = sd_diags_new();
+      sd_case *c = NULL;
+      sd_status st = sd_case_parse_file(schema, files[i], NULL, &c, d);
+      bool want_ok = i < 4;
+      if ((st == SD_OK) != want_ok || (!want_ok && !diags_have(d, "case.schema"))) bad++;
+      sd_case_free(c);
+      sd_diags_free(d);
+    }
+  }
+  (void)arg;
+  return (void *)bad;
+}
+
+START_TEST(test_threads_share_one_schema)
+{
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) ck_assert_int_eq(pthread_create(&t[i], NULL, parse_samples, NULL), 0);
+  for (int i = 0; i < 4; i++) {
+    void *bad;
+    pthread_join(t[i], &bad);
+    ck_assert_ptr_null(bad);
+  }
 }
 END_TEST
 
@@ -618,6 +653,7 @@ static Suite *case_suite(void)
   tcase_add_test(t, test_translations_fold_and_match);
   tcase_add_test(t, test_script_subtags_never_cross);
   tcase_add_test(t, test_dump_is_stable);
+  tcase_add_test(t, test_threads_share_one_schema);
   suite_add_tcase(s, t);
 
   t = tcase_create("hostile");
