@@ -218,6 +218,8 @@ static void free_font(sd_font *ft)
   hb_blob_destroy(ft->blob);
   free(ft->path);
   free(ft->ps_name);
+  free(ft->gid_by_width);
+  free(ft->width_sorted);
   free(ft);
 }
 
@@ -284,6 +286,58 @@ static void read_metrics(sd_font *ft)
                table_len(ft->face, HB_TAG('C', 'F', 'F', '2')) > 0;
 }
 
+typedef struct width_gid { int32_t w; uint32_t gid; } width_gid;
+
+static int by_width(const void *a, const void *b)
+{
+  const width_gid *x = a, *y = b;
+  if (x->w != y->w) return x->w < y->w ? -1 : 1;
+  return x->gid < y->gid ? -1 : x->gid > y->gid;
+}
+
+/* The PDF writer's invisible text layer needs, per cluster, a glyph as wide
+ * as the cluster (pdf.c); the index is built once, when the font loads. */
+static int index_widths(sd_font *ft)
+{
+  unsigned n = hb_face_get_glyph_count(ft->face);
+  width_gid *v = malloc((n ? n : 1) * sizeof *v);
+  if (!v) return -1;
+  unsigned k = 0;
+  for (unsigned g = 1; g < n; g++) {
+    int32_t w = hb_font_get_glyph_h_advance(ft->font, g);
+    if (w > 0) v[k++] = (width_gid){ w, g };
+    else if (w == 0 && !ft->zero_width_gid) ft->zero_width_gid = g;
+  }
+  qsort(v, k, sizeof *v, by_width);
+  ft->gid_by_width = malloc((k ? k : 1) * sizeof *ft->gid_by_width);
+  ft->width_sorted = malloc((k ? k : 1) * sizeof *ft->width_sorted);
+  if (!ft->gid_by_width || !ft->width_sorted) {
+    free(v);
+    return -1;
+  }
+  for (unsigned i = 0; i < k; i++) {
+    ft->gid_by_width[i] = v[i].gid;
+    ft->width_sorted[i] = v[i].w;
+  }
+  ft->n_by_width = k;
+  free(v);
+  return 0;
+}
+
+uint32_t sd_font_glyph_of_width(const sd_font *ft, int32_t adv)
+{
+  unsigned lo = 0, hi = ft->n_by_width;
+  if (!hi) return 0;
+  while (lo < hi) {
+    unsigned mid = lo + (hi - lo) / 2;
+    if (ft->width_sorted[mid] < adv) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == ft->n_by_width) lo--;
+  else if (lo > 0 && adv - ft->width_sorted[lo - 1] < ft->width_sorted[lo] - adv) lo--;
+  return ft->gid_by_width[lo];
+}
+
 static sd_font *load_font(const char *path, unsigned index, unsigned id)
 {
   sd_font *ft = calloc(1, sizeof *ft);
@@ -304,8 +358,11 @@ static sd_font *load_font(const char *path, unsigned index, unsigned id)
   ft->face_index = index;
   ft->id = id;
   read_metrics(ft);
+  if (index_widths(ft)) goto fail;
   return ft;
 fail:
+  free(ft->gid_by_width);
+  free(ft->width_sorted);
   hb_font_destroy(ft->font);
   hb_face_destroy(ft->face);
   hb_blob_destroy(ft->blob);

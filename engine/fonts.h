@@ -19,6 +19,11 @@ typedef struct sd_font {
   int bbox[4];          /* font units */
   bool is_cff;          /* outlines in 'CFF ' (else 'glyf') */
   unsigned id;          /* stable small number, unique within the sd_fonts */
+  /* glyphs with an advance, by advance (ascending): for sd_font_glyph_of_width */
+  uint32_t *gid_by_width;
+  int32_t *width_sorted;
+  unsigned n_by_width;
+  uint32_t zero_width_gid; /* a glyph with no advance (a mark), 0 if none */
 } sd_font;
 
 typedef enum sd_font_style { SD_FONT_REGULAR = 0, SD_FONT_BOLD = 1 } sd_font_style;
@@ -34,4 +39,7 @@ void sd_fonts_free(sd_fonts *f);
  * font covers cp. Thread-safe; the font is borrowed from f. */
 const sd_font *sd_fonts_pick(sd_fonts *f, hb_script_t script, const char *lang,
                              sd_font_style style, hb_codepoint_t cp);
+/* A glyph whose advance (font units) is as close as the font has to adv;
+ * 0 if the font has no glyph with an advance. */
+uint32_t sd_font_glyph_of_width(const sd_font *font, int32_t adv);
 #endif

@@ -188,6 +188,19 @@ static float line_height(const sd_line *ln, float size, float spacing)
   return natural > lh ? natural : lh;
 }
 
+/* The k-th run of a line in reading order (runs are stored left to right;
+ * a line has few runs, so counting is cheaper than sorting). */
+static size_t logical_run(const sd_line *ln, size_t k)
+{
+  for (size_t r = 0; r < ln->n_runs; r++) {
+    size_t before = 0;
+    for (size_t q = 0; q < ln->n_runs; q++)
+      before += ln->runs[q].src_off < ln->runs[r].src_off || (ln->runs[q].src_off == ln->runs[r].src_off && q < r);
+    if (before == k) return r;
+  }
+  return k;
+}
+
 /* Places a shaped paragraph in box b from the cursor down, breaking pages
  * between lines. Runs in another language than the element get a Span with
  * their own /Lang (PDF/UA-1 7.2). */
@@ -204,8 +217,13 @@ static sd_status place_para(lay *L, const sd_para *p, box b, float size, int ele
     }
     float half = (lh - ln->ascent_pt - ln->descent_pt) / 2;
     float base = L->y - half - ln->ascent_pt;
-    float x = p->rtl ? b.x1 - ln->width_pt : b.x0;
-    for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
+    float x0 = p->rtl ? b.x1 - ln->width_pt : b.x0;
+    /* runs are placed left to right but drawn in reading order: pdf.js
+     * joins a line's text items in content order */
+    for (size_t k = 0; k < ln->n_runs && st == SD_OK; k++) {
+      size_t r = logical_run(ln, k);
+      float x = x0;
+      for (size_t q = 0; q < r; q++) x += ln->runs[q].width_pt;
       const sd_run *run = &ln->runs[r];
       int owner = elem;
       if (elem >= 0 && run->lang && !same_lang(run->lang, elem_lang)) owner = add_elem(L, "Span", elem, run->lang);
@@ -213,7 +231,6 @@ static sd_status place_para(lay *L, const sd_para *p, box b, float size, int ele
       sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = color, .font = run->font,
                      .size_pt = size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs, .lang = run->lang };
       if (run->n_glyphs) st = add_item(L, &it);
-      x += run->width_pt;
     }
     L->y -= lh;
   }
@@ -341,15 +358,19 @@ static sd_status figure(lay *L, const sd_block *blk, box b, int parent)
   return add_item(L, &it);
 }
 
-static sd_status label(lay *L, const char *text, float size, box b, int rtl, float top, int elem, const char *lang)
+/* A list label on the baseline of its item's first line (or, with no
+ * first line to follow, on its own line). */
+static sd_status label(lay *L, const char *text, float size, box b, int rtl, float top, const sd_line *body,
+                       int elem, const char *lang)
 {
   sd_inline inl = { .kind = SD_INL_TEXT, .text = (char *)text };
   sd_para *p;
   sd_status st = shape(L, &inl, 1, lang, 0, size, b.x1 - b.x0, &p);
   if (st != SD_OK || !p->n_lines) return st;
   const sd_line *ln = &p->lines[0];
-  float lh = line_height(ln, size, L->sty->line_spacing);
-  float base = top - (lh - ln->ascent_pt - ln->descent_pt) / 2 - ln->ascent_pt;
+  const sd_line *ref = body ? body : ln;
+  float lh = line_height(ref, size, L->sty->line_spacing);
+  float base = top - (lh - ref->ascent_pt - ref->descent_pt) / 2 - ref->ascent_pt;
   float x = rtl ? b.x1 - ln->width_pt : b.x0;
   for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
     sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = elem, .x = x, .y = base, .color = L->sty->text,
@@ -395,7 +416,9 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
     snprintf(num, sizeof num, "%zu.", i + 1);
     float top = L->y;
     box lb = ib;
-    if ((st = label(L, blk->ordered ? num : "\xE2\x80\xA2", L->body, lb, rtl, top, lbl, lang)) != SD_OK) break;
+    const sd_line *first_line = p && p->n_lines ? &p->lines[0] : NULL;
+    if ((st = label(L, blk->ordered ? num : "\xE2\x80\xA2", L->body, lb, rtl, top, first_line, lbl, lang)) != SD_OK)
+      break;
     int body = add_elem(L, "LBody", li, NULL);
     if (body < 0) return SD_E_NOMEM;
     box bb = ib;

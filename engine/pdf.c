@@ -1,5 +1,6 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
+#include "outline.h"
 #include "pdffont.h"
 #include "tags.h"
 #include <hpdf.h>
@@ -12,12 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #define SD_PRODUCER "sendoc " SD_VERSION
 
 typedef struct pdf_ctx {
   HPDF_Doc doc;
   HPDF_STATUS err, err_detail;
+  sd_outlines *outlines;   /* glyph forms of complex runs */
   sd_pdffont **fonts;      /* by sd_font id */
   size_t n_fonts;
   sd_diags *d;
@@ -72,17 +76,82 @@ static sd_pdffont *font_for(pdf_ctx *c, const sd_font *f)
   return c->fonts[f->id];
 }
 
-/* One shaped run. HarfBuzz positions are reproduced exactly: TJ adjustments
- * make up the difference between the advance the font's /W says and the
- * shaped one, and a glyph raised or lowered by shaping (marks) is drawn with
- * text rise (Ts) so the pen never moves vertically. */
-static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
+static int code_for(pdf_ctx *c, sd_pdffont *pf, uint32_t gid, const char *text, size_t len, sd_status *st)
 {
-  const sd_font *f = it->font;
-  sd_pdffont *pf = font_for(c, f);
-  if (!pf) return SD_E_NOMEM;
-  double k = 1000.0 / f->upem;
-  HPDF_Stream_WriteStr(s, "BT\n");
+  int code = sd_pdffont_code(pf, gid, text, len);
+  if (code == SD_PDFFONT_BADARG) {
+    sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL, "a glyph's text cannot be written to the text layer");
+    *st = SD_E_INTERNAL;
+  } else if (code < 0) {
+    sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
+    *st = SD_E_LIMIT;
+  }
+  return code;
+}
+
+/* Byte length of the first stretch of text with no nonspacing mark (Mn),
+ * and where it starts. pdf.js counts any glyph whose text holds an Mn as
+ * zero-width (its SpecialCharRegExp), so only such text may sit on a glyph
+ * that advances. */
+static size_t mark_free_span(const char *t, size_t len, size_t *start)
+{
+  size_t i = 0, s0 = len;
+  while (i < len) {
+    size_t at = i;
+    UChar32 cp;
+    U8_NEXT(t, i, (int32_t)len, cp);
+    int mn = cp >= 0 && u_charType(cp) == U_NON_SPACING_MARK;
+    if (!mn && s0 == len) s0 = at;
+    if (mn && s0 != len) {
+      *start = s0;
+      return at - s0;
+    }
+  }
+  *start = s0;
+  return len - s0;
+}
+
+static int has_mark(const char *t, size_t len)
+{
+  size_t start;
+  return mark_free_span(t, len, &start) != len;
+}
+
+static int is_filler(const sd_glyph *g)
+{
+  /* SD_GLYPH_FILLER, U+034F, in UTF-8 */
+  return g->text_len == 2 && (unsigned char)g->text[0] == 0xCD && (unsigned char)g->text[1] == 0x8F;
+}
+
+/* A run an extractor can read from its drawn glyphs: every glyph on the
+ * baseline, none moved off its pen position, each standing for real text,
+ * and no shaped advance far from the font's own (pdf.js inserts a space for
+ * a gap over 0.102 em and starts a new item for a step back over 0.2 em). */
+static int run_is_simple(const sd_item *it, sd_pdffont *pf)
+{
+  double k = 1000.0 / it->font->upem;
+  for (size_t i = 0; i < it->n_glyphs; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    if (g->x_offset || g->y_offset || is_filler(g)) return 0;
+    if (g->advance && has_mark(g->text, g->text_len)) return 0;
+    double w = hb_font_get_glyph_h_advance(it->font->font, g->gid) * k;
+    if (fabs(w - g->advance * k) > 80) return 0;
+  }
+  (void)pf;
+  return 1;
+}
+
+static void put_code(HPDF_Stream s, int code)
+{
+  char hex[12];
+  snprintf(hex, sizeof hex, "<%04X>", (unsigned)code);
+  HPDF_Stream_WriteStr(s, hex);
+}
+
+static void begin_text(HPDF_Stream s, const sd_item *it, sd_pdffont *pf, int invisible)
+{
+  /* text render mode outlives ET: the invisible layer keeps it inside q/Q */
+  HPDF_Stream_WriteStr(s, invisible ? "q BT\n3 Tr\n" : "BT\n");
   put_rgb(s, it->color, "rg\n/");
   HPDF_Stream_WriteStr(s, sd_pdffont_resource_name(pf));
   HPDF_Stream_WriteStr(s, " ");
@@ -91,32 +160,116 @@ static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
   put_num(s, it->x);
   put_num(s, it->y);
   HPDF_Stream_WriteStr(s, "Tm\n[");
-  int raised = 0;
+}
+
+static sd_status show_code(pdf_ctx *c, HPDF_Stream s, sd_pdffont *pf, uint32_t gid, const char *t, size_t n,
+                           double adv_units)
+{
+  sd_status st = SD_OK;
+  int code = code_for(c, pf, gid, t, n, &st);
+  if (code < 0) return st;
+  put_code(s, code);
+  double adj = sd_pdffont_width(pf, (unsigned)code) - adv_units;
+  if (fabs(adj) >= 0.0005) put_num(s, adj);
+  return SD_OK;
+}
+
+/* One cluster of the invisible layer: its mark-free core on a glyph as wide
+ * as the cluster, marks before and after it on zero-width glyphs. */
+static sd_status invisible_cluster(pdf_ctx *c, HPDF_Stream s, sd_pdffont *pf, const char *t, size_t len, double adv)
+{
+  const sd_font *f = sd_pdffont_font(pf);
+  double k = 1000.0 / f->upem;
+  uint32_t wide = sd_font_glyph_of_width(f, (int32_t)lround(adv));
+  uint32_t zero = f->zero_width_gid;
+  size_t start, n = mark_free_span(t, len, &start);
+  if (!zero || n == 0 || n == len) return show_code(c, s, pf, wide, t, len, adv * k);
+  sd_status st = SD_OK;
+  if (start) st = show_code(c, s, pf, zero, t, start, 0);
+  if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, adv * k);
+  if (st == SD_OK && start + n < len) st = show_code(c, s, pf, zero, t + start + n, len - start - n, 0);
+  return st;
+}
+
+/* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
+ * outlines, then an invisible text layer (render mode 3) on the baseline
+ * with one glyph per cluster standing for the cluster's whole text, each
+ * advancing exactly as far as the cluster, so extractors read the run in
+ * order without gaps or overlaps. */
+static sd_status draw_complex(pdf_ctx *c, HPDF_Stream s, const sd_item *it, sd_pdffont *pf)
+{
+  const sd_font *f = it->font;
+  double scale = it->size_pt / f->upem, k = 1000.0 / f->upem, pen = 0;
+  sd_status st = SD_OK;
+  HPDF_Stream_WriteStr(s, "q ");
+  put_rgb(s, it->color, "rg\n");
+  for (size_t i = 0; i < it->n_glyphs && st == SD_OK; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    const char *name = sd_outlines_form(c->outlines, f, g->gid, &st);
+    if (name) {
+      HPDF_Stream_WriteStr(s, "q ");
+      put_num(s, scale);
+      HPDF_Stream_WriteStr(s, "0 0 ");
+      put_num(s, scale);
+      put_num(s, it->x + (pen + g->x_offset) * scale);
+      put_num(s, it->y + g->y_offset * scale);
+      HPDF_Stream_WriteStr(s, "cm /");
+      HPDF_Stream_WriteStr(s, name);
+      HPDF_Stream_WriteStr(s, " Do Q\n");
+    }
+    pen += g->advance;
+  }
+  HPDF_Stream_WriteStr(s, "Q\n");
+  if (st != SD_OK) return st;
+  begin_text(s, it, pf, 1);
+  /* per cluster one invisible glyph, chosen for its width: pdf.js measures
+   * gaps against /W (ignoring Tz), so the glyph must be as wide as the
+   * cluster; a cluster with no advance joins the next one */
+  char text[2048];
+  size_t len = 0;
+  double adv = 0;
+  for (size_t i = 0; i < it->n_glyphs && st == SD_OK;) {
+    size_t j = i + 1;
+    while (j < it->n_glyphs && it->glyphs[j].cluster_cont) j++;
+    for (size_t m = i; m < j; m++) {
+      const sd_glyph *g = &it->glyphs[m];
+      adv += g->advance;
+      if (!is_filler(g) && len + g->text_len <= sizeof text) {
+        memcpy(text + len, g->text, g->text_len);
+        len += g->text_len;
+      }
+    }
+    i = j;
+    if ((adv * k < 5 && i < it->n_glyphs) || !len) continue;
+    st = invisible_cluster(c, s, pf, text, len, adv);
+    len = 0;
+    adv = 0;
+  }
+  HPDF_Stream_WriteStr(s, "] TJ\nET Q\n");
+  return st;
+}
+
+/* One shaped run. HarfBuzz positions are reproduced exactly: TJ adjustments
+ * make up the difference between the advance the font's /W says and the
+ * shaped one. */
+static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
+{
+  const sd_font *f = it->font;
+  sd_pdffont *pf = font_for(c, f);
+  if (!pf) return SD_E_NOMEM;
+  if (!run_is_simple(it, pf)) return draw_complex(c, s, it, pf);
+  double k = 1000.0 / f->upem;
+  sd_status st = SD_OK;
+  begin_text(s, it, pf, 0);
   for (size_t i = 0; i < it->n_glyphs; i++) {
     const sd_glyph *g = &it->glyphs[i];
-    int code = sd_pdffont_code(pf, g->gid, g->text, g->text_len);
-    if (code == SD_PDFFONT_BADARG) {
-      sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL, "a glyph's text cannot be written to the text layer");
-      return SD_E_INTERNAL;
-    }
-    if (code < 0) {
-      sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
-      return SD_E_LIMIT;
-    }
-    if (g->y_offset != 0 || raised) {
-      HPDF_Stream_WriteStr(s, "] TJ ");
-      put_num(s, g->y_offset * it->size_pt / f->upem);
-      HPDF_Stream_WriteStr(s, "Ts [");
-      raised = g->y_offset != 0;
-    }
-    if (g->x_offset) put_num(s, -g->x_offset * k);
-    char hex[12];
-    snprintf(hex, sizeof hex, "<%04X>", (unsigned)code);
-    HPDF_Stream_WriteStr(s, hex);
-    double adj = sd_pdffont_width(pf, (unsigned)code) - g->advance * k + g->x_offset * k;
+    int code = code_for(c, pf, g->gid, g->text, g->text_len, &st);
+    if (code < 0) return st;
+    put_code(s, code);
+    double adj = sd_pdffont_width(pf, (unsigned)code) - g->advance * k;
     if (fabs(adj) >= 0.0005) put_num(s, adj);
   }
-  HPDF_Stream_WriteStr(s, raised ? "] TJ 0 Ts\nET\n" : "] TJ\nET\n");
+  HPDF_Stream_WriteStr(s, "] TJ\nET\n");
   return SD_OK;
 }
 
@@ -343,7 +496,8 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
   HPDF_Page *pages = calloc(l->n_pages ? l->n_pages : 1, sizeof *pages);
   sd_tags *tags = sd_tags_new(l->elems, l->n_elems, l->n_pages);
   c.doc = HPDF_New(on_hpdf_error, &c);
-  if (!pages || !tags || !c.doc ) { st = SD_E_NOMEM; goto done; }
+  if (c.doc) c.outlines = sd_outlines_new(c.doc);
+  if (!pages || !tags || !c.doc || !c.outlines) { st = SD_E_NOMEM; goto done; }
   c.doc->pdf_version = HPDF_VER_17; /* PDF/UA-1 is built on ISO 32000-1 (PDF 1.7) */
   HPDF_SetCompressionMode(c.doc, HPDF_COMP_ALL);
   for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) {
@@ -354,6 +508,7 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
     st = write_page(&c, tags, l, i, pages[i]);
   }
   if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);
+  for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) st = sd_outlines_add_to_page(c.outlines, pages[i]);
   if (st == SD_OK) st = sd_tags_finish(tags, c.doc, pages, d);
   if (st == SD_OK) st = add_document_info(&c, meta);
   if (st == SD_OK && c.err) st = SD_E_INTERNAL;
@@ -365,6 +520,7 @@ done:
   for (size_t i = 0; i < c.n_fonts; i++) sd_pdffont_free(c.fonts[i]);
   free(c.fonts);
   sd_tags_free(tags);
+  sd_outlines_free(c.outlines);
   if (c.doc) HPDF_Free(c.doc);
   free(pages);
   return st;

@@ -35,6 +35,7 @@ typedef struct sd_glyph {
   const char *text;      /* the text this glyph stands for in reading order (never empty), borrowed from the paragraph;
                             in an RTL run the code points are reversed (see SD_GLYPH_FILLER) */
   uint32_t text_len;     /* bytes */
+  uint8_t cluster_cont;  /* 1: same HarfBuzz cluster as the glyph before it (visual order) */
 } sd_glyph;
 
 typedef struct sd_run {

@@ -279,6 +279,7 @@ static sd_status assign_text(text_ctx *c, sd_glyph *g, const text_gl *src, size_
     if (hi <= lo) hi = lo + 1;
     sd_status st = assign_cluster(c, lo, hi, g + i, j - i, rtl);
     if (st != SD_OK) return st;
+    for (size_t k = i; k < j; k++) g[k].cluster_cont = k > i;
     i = j;
   }
   return SD_OK;

@@ -167,6 +167,46 @@ START_TEST(test_unicode_title_is_utf16_text_string)
 }
 END_TEST
 
+static int count(const char *hay, const char *needle)
+{
+  int n = 0;
+  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+  return n;
+}
+
+/* Regression: text render mode outlives ET, so after a run drawn as outlines
+ * with an invisible text layer, every later run was invisible too. */
+START_TEST(test_invisible_layer_does_not_leak_render_mode)
+{
+  size_t nh, np;
+  sd_glyph *h = ascii_glyphs("Raised", &nh), *p = ascii_glyphs("Visible after", &np);
+  h[1].y_offset = 120; /* a shaped offset makes the run complex */
+  sd_layout l;
+  build(&l, h, nh, p, np, p, np);
+  sd_diags *d = sd_diags_new();
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_pdf_meta meta = { .title = "T", .lang = "en-GB", .epoch = 0 };
+  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
+  char path[64], cmd[256];
+  write_tmp(pdf, len, path);
+  snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable %s - 2>/dev/null", path);
+  const char *qdf = run_cmd(cmd);
+  ck_assert_int_ge(count(qdf, "3 Tr"), 1);
+  ck_assert_int_eq(count(qdf, "3 Tr"), count(qdf, "ET Q"));
+  ck_assert_int_ge(count(qdf, " Do Q"), 5); /* the raised run's glyphs as outlines */
+  snprintf(cmd, sizeof cmd, "pdftotext %s - 2>&1", path);
+  const char *text = run_cmd(cmd);
+  ck_assert_ptr_nonnull(strstr(text, "Raised"));
+  ck_assert_ptr_nonnull(strstr(text, "Visible after"));
+  unlink(path);
+  free(pdf);
+  free(h);
+  free(p);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *pdf_suite(void)
 {
   Suite *s = suite_create("pdf");
@@ -176,6 +216,7 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_pdf_is_tagged_and_extracts_text);
   tcase_add_test(tc, test_content_numbers_ignore_decimal_comma_locale);
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
+  tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
   suite_add_tcase(s, tc);
   return s;
 }

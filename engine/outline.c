@@ -1,0 +1,231 @@
+/* outline: glyph outlines as Form XObjects. */
+#include "outline.h"
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct form {
+  unsigned font_id;
+  uint32_t gid;
+  HPDF_Dict dict;       /* NULL: an empty glyph */
+  char name[32];
+} form;
+
+struct sd_outlines {
+  HPDF_Doc doc;
+  form *slots;          /* open addressing on (font, gid) */
+  size_t cap, n;
+};
+
+typedef struct path_buf {
+  char *s;
+  size_t n, cap;
+  int failed;
+} path_buf;
+
+sd_outlines *sd_outlines_new(HPDF_Doc doc)
+{
+  sd_outlines *o = calloc(1, sizeof *o);
+  if (!o) return NULL;
+  o->doc = doc;
+  o->cap = 256;
+  o->slots = calloc(o->cap, sizeof *o->slots);
+  if (!o->slots) {
+    free(o);
+    return NULL;
+  }
+  for (size_t i = 0; i < o->cap; i++) o->slots[i].gid = UINT32_MAX;
+  return o;
+}
+
+void sd_outlines_free(sd_outlines *o)
+{
+  if (!o) return;
+  free(o->slots);
+  free(o);
+}
+
+static size_t hash(unsigned font_id, uint32_t gid, size_t cap)
+{
+  uint64_t h = ((uint64_t)font_id << 32 | gid) * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 20) & (cap - 1);
+}
+
+static form *find_slot(form *slots, size_t cap, unsigned font_id, uint32_t gid)
+{
+  size_t i = hash(font_id, gid, cap);
+  while (slots[i].gid != UINT32_MAX && (slots[i].font_id != font_id || slots[i].gid != gid)) i = (i + 1) & (cap - 1);
+  return &slots[i];
+}
+
+static int grow(sd_outlines *o)
+{
+  size_t cap = o->cap * 2;
+  form *s = calloc(cap, sizeof *s);
+  if (!s) return -1;
+  for (size_t i = 0; i < cap; i++) s[i].gid = UINT32_MAX;
+  for (size_t i = 0; i < o->cap; i++)
+    if (o->slots[i].gid != UINT32_MAX) *find_slot(s, cap, o->slots[i].font_id, o->slots[i].gid) = o->slots[i];
+  free(o->slots);
+  o->slots = s;
+  o->cap = cap;
+  return 0;
+}
+
+/* Coordinates are font units; halves and quarters appear from the
+ * quadratic-to-cubic conversion, so two decimals, locale-free. */
+static void put(path_buf *b, float v)
+{
+  if (b->failed) return;
+  if (b->cap - b->n < 32) {
+    size_t cap = b->cap ? b->cap * 2 : 1024;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+      b->failed = 1;
+      return;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  long long c = llroundf(v * 100.0f);
+  const char *sign = c < 0 ? "-" : "";
+  if (c < 0) c = -c;
+  int w = (c % 100) ? snprintf(b->s + b->n, 32, "%s%lld.%02lld ", sign, c / 100, c % 100)
+                    : snprintf(b->s + b->n, 32, "%s%lld ", c ? sign : "", c / 100);
+  b->n += (size_t)w;
+}
+
+static void op(path_buf *b, const char *o)
+{
+  if (b->failed) return;
+  size_t l = strlen(o);
+  if (b->cap - b->n < l + 2) {
+    size_t cap = (b->cap ? b->cap * 2 : 1024) + l;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+      b->failed = 1;
+      return;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, o, l);
+  b->n += l;
+  b->s[b->n++] = '\n';
+}
+
+static void move_to(hb_draw_funcs_t *f, void *d, hb_draw_state_t *st, float x, float y, void *u)
+{
+  put(d, x), put(d, y), op(d, "m");
+}
+
+static void line_to(hb_draw_funcs_t *f, void *d, hb_draw_state_t *st, float x, float y, void *u)
+{
+  put(d, x), put(d, y), op(d, "l");
+}
+
+static void cubic_to(hb_draw_funcs_t *f, void *d, hb_draw_state_t *st, float c1x, float c1y, float c2x,
+                     float c2y, float x, float y, void *u)
+{
+  put(d, c1x), put(d, c1y), put(d, c2x), put(d, c2y), put(d, x), put(d, y), op(d, "c");
+}
+
+/* PDF has no quadratic curves: the same curve as a cubic */
+static void quad_to(hb_draw_funcs_t *f, void *d, hb_draw_state_t *st, float qx, float qy, float x, float y,
+                    void *u)
+{
+  float x0 = st->current_x, y0 = st->current_y;
+  cubic_to(f, d, st, x0 + 2.0f / 3 * (qx - x0), y0 + 2.0f / 3 * (qy - y0), x + 2.0f / 3 * (qx - x),
+           y + 2.0f / 3 * (qy - y), x, y, u);
+}
+
+static void close_path(hb_draw_funcs_t *f, void *d, hb_draw_state_t *st, void *u)
+{
+  op(d, "h");
+}
+
+static hb_draw_funcs_t *draw_funcs(void)
+{
+  hb_draw_funcs_t *df = hb_draw_funcs_create();
+  hb_draw_funcs_set_move_to_func(df, move_to, NULL, NULL);
+  hb_draw_funcs_set_line_to_func(df, line_to, NULL, NULL);
+  hb_draw_funcs_set_quadratic_to_func(df, quad_to, NULL, NULL);
+  hb_draw_funcs_set_cubic_to_func(df, cubic_to, NULL, NULL);
+  hb_draw_funcs_set_close_path_func(df, close_path, NULL, NULL);
+  hb_draw_funcs_make_immutable(df);
+  return df;
+}
+
+static sd_status make_form(sd_outlines *o, form *slot, const sd_font *font)
+{
+  path_buf b = { 0 };
+  hb_draw_funcs_t *df = draw_funcs();
+  hb_font_get_glyph_shape(font->font, slot->gid, df, &b);
+  hb_draw_funcs_destroy(df);
+  if (b.failed) {
+    free(b.s);
+    return SD_E_NOMEM;
+  }
+  if (b.n == 0) return SD_OK; /* nothing to draw */
+  op(&b, "f");
+  hb_glyph_extents_t ext = { 0 };
+  hb_font_get_glyph_extents(font->font, slot->gid, &ext);
+  HPDF_Dict f = HPDF_DictStream_New(o->doc->mmgr, o->doc->xref);
+  HPDF_Array bbox = HPDF_Array_New(o->doc->mmgr);
+  sd_status st = SD_E_INTERNAL;
+  if (f && bbox && HPDF_Dict_AddName(f, "Type", "XObject") == HPDF_OK &&
+      HPDF_Dict_AddName(f, "Subtype", "Form") == HPDF_OK &&
+      HPDF_Array_AddReal(bbox, (HPDF_REAL)ext.x_bearing - 1) == HPDF_OK &&
+      HPDF_Array_AddReal(bbox, (HPDF_REAL)(ext.y_bearing + ext.height) - 1) == HPDF_OK &&
+      HPDF_Array_AddReal(bbox, (HPDF_REAL)(ext.x_bearing + ext.width) + 1) == HPDF_OK &&
+      HPDF_Array_AddReal(bbox, (HPDF_REAL)ext.y_bearing + 1) == HPDF_OK &&
+      HPDF_Dict_Add(f, "BBox", bbox) == HPDF_OK &&
+      HPDF_Stream_Write(f->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.n) == HPDF_OK) {
+    f->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    slot->dict = f;
+    st = SD_OK;
+  }
+  free(b.s);
+  return st;
+}
+
+const char *sd_outlines_form(sd_outlines *o, const sd_font *font, uint32_t gid, sd_status *st)
+{
+  *st = SD_OK;
+  form *slot = find_slot(o->slots, o->cap, font->id, gid);
+  if (slot->gid == UINT32_MAX) {
+    if ((o->n + 1) * 2 > o->cap) {
+      if (grow(o)) {
+        *st = SD_E_NOMEM;
+        return NULL;
+      }
+      slot = find_slot(o->slots, o->cap, font->id, gid);
+    }
+    slot->font_id = font->id;
+    slot->gid = gid;
+    snprintf(slot->name, sizeof slot->name, "G%u_%u", font->id, gid);
+    o->n++;
+    if ((*st = make_form(o, slot, font)) != SD_OK) return NULL;
+  }
+  return slot->dict ? slot->name : NULL;
+}
+
+sd_status sd_outlines_add_to_page(sd_outlines *o, HPDF_Page page)
+{
+  if (!o->n) return SD_OK;
+  HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+  if (!res) return SD_E_INTERNAL;
+  HPDF_Dict xo = HPDF_Dict_GetItem(res, "XObject", HPDF_OCLASS_DICT);
+  if (!xo) {
+    xo = HPDF_Dict_New(o->doc->mmgr);
+    if (!xo || HPDF_Dict_Add(res, "XObject", xo) != HPDF_OK) return SD_E_INTERNAL;
+  }
+  for (size_t i = 0; i < o->cap; i++)
+    if (o->slots[i].gid != UINT32_MAX && o->slots[i].dict)
+      if (HPDF_Dict_Add(xo, o->slots[i].name, o->slots[i].dict) != HPDF_OK) return SD_E_INTERNAL;
+  return SD_OK;
+}
