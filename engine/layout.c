@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicode/uloc.h>
 
 static const sd_style_spec STYLES[] = {
   /* name, body, min body, h1, h2, h3, footer, line spacing, measure (ems), text, background */
@@ -49,6 +50,7 @@ typedef struct lay {
   size_t cap_pages, cap_elems, *cap_items;
   pool *pool;
   const char *doc_lang;
+  int doc_rtl;           /* the document's language is written right to left */
   float overflow;        /* height laid out past the page limit */
 } lay;
 
@@ -176,9 +178,18 @@ static sd_status collect(lay *L, const sd_inline *inl, size_t n, const char *lan
 
 static box narrow_for_float(lay *L, box b, float top)
 {
-  if (L->float_bottom > 0 && L->float_page == L->out->n_pages - 1 && top > L->float_bottom && b.x1 > L->float_x0)
-    b.x1 = L->float_x0;
+  if (L->float_bottom <= 0 || L->float_page != L->out->n_pages - 1 || top <= L->float_bottom) return b;
+  if (L->doc_rtl && b.x0 < L->float_x0) b.x0 = L->float_x0;
+  else if (!L->doc_rtl && b.x1 > L->float_x0) b.x1 = L->float_x0;
   return b;
+}
+
+static int lang_is_rtl(const char *tag)
+{
+  char id[ULOC_FULLNAME_CAPACITY];
+  UErrorCode err = U_ZERO_ERROR;
+  uloc_forLanguageTag(tag, id, sizeof id, NULL, &err);
+  return U_SUCCESS(err) && uloc_isRightToLeft(id);
 }
 
 static float line_height(const sd_line *ln, float size, float spacing)
@@ -349,11 +360,11 @@ static sd_status figure(lay *L, const sd_block *blk, box b, int parent)
   int e = add_elem(L, "Figure", parent, NULL);
   if (e < 0) return SD_E_NOMEM;
   L->out->elems[e].alt = blk->alt;
-  sd_item it = { .kind = SD_ITEM_IMAGE, .elem = e, .x = b.x1 - w, .y = L->y - h, .w = w, .h = h,
-                 .image_path = blk->src };
   /* the photo floats at the reading end of the first lines */
+  float x = L->doc_rtl ? b.x0 : b.x1 - w;
+  sd_item it = { .kind = SD_ITEM_IMAGE, .elem = e, .x = x, .y = L->y - h, .w = w, .h = h, .image_path = blk->src };
   L->float_bottom = L->y - h - 8;
-  L->float_x0 = b.x1 - w - 14;
+  L->float_x0 = L->doc_rtl ? b.x0 + w + 14 : b.x1 - w - 14;
   L->float_page = L->out->n_pages - 1;
   return add_item(L, &it);
 }
@@ -581,6 +592,7 @@ sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fo
   for (;;) {
     lay L = { .t = t, .loc = loc, .fonts = fonts, .sty = style, .body = body, .d = d, .out = out,
               .doc_lang = t->lang ? t->lang : "en-GB" };
+    L.doc_rtl = lang_is_rtl(L.doc_lang);
     page_size(t->fm.page_size, &L.pw, &L.ph, &L.margin);
     L.top = L.ph - L.margin;
     L.bottom = L.margin + style->footer_pt * 2.2f;
