@@ -119,7 +119,8 @@ static sd_status resolve_images(const sd_case *c, sd_block *b, const sd_limits *
       sd_diag_error(d, "template.image", NULL, b->line, b->col, NULL, "a note without case data cannot show images");
       return SD_E_INPUT;
     }
-    char *path = sd_case_resolve_photo(c, c->root, b->src ? b->src : "", d);
+    const sd_case_node *at = sd_case_find(c->root, "child.photo");
+    char *path = sd_case_resolve_photo(c, at ? at : c->root, b->src ? b->src : "", d);
     if (!path) return SD_E_INPUT;
     free(b->src);
     b->src = path;
