@@ -52,6 +52,13 @@ $(B)/tests/check_%: tests/check_%.c tests/testutil.h $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/lib/libsendoc.a $(CHECK_FLAGS) $(LIBS_ALL)
 
+# Benchmarks: tests/bench/*.c against the library (run by `make bench`)
+BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+$(B)/bench/%: tests/bench/%.c $(B)/lib/libsendoc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/lib/libsendoc.a $(LIBS_ALL)
+
 $(DATA)/schema/%: engine/schema/%
 	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/fonts/%: fonts/%
@@ -86,7 +93,7 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-unit
 
-bench: all
+bench: all $(BENCH_BIN)
 	@sh tools/bench.sh $(B)
 
 fuzz:

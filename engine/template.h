@@ -52,6 +52,7 @@ struct sd_block {
   size_t n_inl;
   sd_block *children;
   size_t n_children;
+  bool header;          /* SD_BLK_ROW: a header row (its cells are TH, repeated after a page break) */
   int line, col;        /* template position */
 };
 
@@ -69,6 +70,12 @@ typedef struct sd_doc_tree {
   size_t n_title;
   sd_inline *footer;    /* footer text, left; page number added by layout */
   size_t n_footer;
+  sd_inline *header;    /* running header (front matter `header:`), an artifact on every page;
+                           when present the page number goes in the header, else in the footer */
+  size_t n_header;
+  sd_inline *watermark; /* front matter `watermark:` (e.g. DRAFT), drawn across every page as an artifact;
+                           empty text after expansion means no watermark */
+  size_t n_watermark;
   char *lang;           /* document language (BCP 47) */
   char *date;           /* ISO date the document is dated, from the case or options */
 } sd_doc_tree;
