@@ -2,7 +2,7 @@
  * paragraphs), never justified; body size and line spacing from the reading
  * style; lists with their labels on the reading side; a photo floats beside
  * the first blocks; footers and page numbers are artifacts. */
-#include "layout.h"
+#include "layout_int.h"
 #include "image.h"
 #include <math.h>
 #include <stdlib.h>
@@ -26,35 +26,7 @@ const sd_style_spec *sd_style_find(const char *name)
   return NULL;
 }
 
-typedef struct box { float x0, x1; } box;
-
-typedef struct pool {
-  void **ptrs;
-  size_t n, cap;
-  sd_para **paras;       /* each allocated alone: items point into them */
-  size_t n_paras, cap_paras;
-} pool;
-
-typedef struct lay {
-  const sd_doc_tree *t;
-  const sd_locale *loc;
-  sd_fonts *fonts;
-  const sd_style_spec *sty;
-  float body;            /* body size in use (one-page fitting steps it down) */
-  sd_diags *d;
-  float pw, ph, margin, top, bottom;
-  float y;               /* top of the free space on the current page */
-  float float_bottom, float_x0; /* a floated photo narrows lines above float_bottom */
-  size_t float_page;
-  sd_layout *out;
-  size_t cap_pages, cap_elems, *cap_items;
-  pool *pool;
-  const char *doc_lang;
-  int doc_rtl;           /* the document's language is written right to left */
-  float overflow;        /* height laid out past the page limit */
-} lay;
-
-static void *keep(lay *L, void *p)
+void *lay_keep(lay *L, void *p)
 {
   pool *pl = L->pool;
   if (!p) return NULL;
@@ -69,7 +41,7 @@ static void *keep(lay *L, void *p)
   return p;
 }
 
-static sd_para *new_para(lay *L)
+sd_para *lay_new_para(lay *L)
 {
   pool *pl = L->pool;
   if (pl->n_paras == pl->cap_paras) {
@@ -84,7 +56,7 @@ static sd_para *new_para(lay *L)
   return p;
 }
 
-static sd_status new_page(lay *L)
+sd_status lay_new_page(lay *L)
 {
   sd_layout *o = L->out;
   if (o->n_pages == L->cap_pages) {
@@ -106,7 +78,7 @@ static sd_status new_page(lay *L)
   return SD_OK;
 }
 
-static sd_status add_item(lay *L, const sd_item *it)
+sd_status lay_add_item(lay *L, const sd_item *it)
 {
   size_t pi = L->out->n_pages - 1;
   sd_page *pg = &L->out->pages[pi];
@@ -121,7 +93,19 @@ static sd_status add_item(lay *L, const sd_item *it)
   return SD_OK;
 }
 
-static int add_elem(lay *L, const char *role, int parent, const char *lang)
+sd_status lay_insert_item(lay *L, size_t at, const sd_item *it)
+{
+  sd_status st = lay_add_item(L, it);
+  if (st != SD_OK) return st;
+  sd_page *pg = &L->out->pages[L->out->n_pages - 1];
+  if (at >= pg->n_items - 1) return SD_OK;
+  sd_item moved = pg->items[pg->n_items - 1];
+  memmove(pg->items + at + 1, pg->items + at, (pg->n_items - 1 - at) * sizeof *pg->items);
+  pg->items[at] = moved;
+  return SD_OK;
+}
+
+int lay_add_elem(lay *L, const char *role, int parent, const char *lang)
 {
   sd_layout *o = L->out;
   if (o->n_elems == L->cap_elems) {
@@ -141,7 +125,12 @@ static int add_elem(lay *L, const char *role, int parent, const char *lang)
   return (int)o->n_elems++;
 }
 
-static int same_lang(const char *a, const char *b)
+sd_status lay_break_page(lay *L)
+{
+  return lay_new_page(L);
+}
+
+int lay_same_lang(const char *a, const char *b)
 {
   if (!a || !b) return a == b;
   return strcasecmp(a, b) == 0;
@@ -170,8 +159,8 @@ static sd_status collect(lay *L, const sd_inline *inl, size_t n, const char *lan
     o += pl;
   }
   s[o] = 0;
-  *text = keep(L, s);
-  *spans = keep(L, sp);
+  *text = lay_keep(L, s);
+  *spans = lay_keep(L, sp);
   *n_spans = k;
   return (*text && *spans) ? SD_OK : SD_E_NOMEM;
 }
@@ -192,7 +181,7 @@ static int lang_is_rtl(const char *tag)
   return U_SUCCESS(err) && uloc_isRightToLeft(id);
 }
 
-static float line_height(const sd_line *ln, float size, float spacing)
+float lay_line_height(const sd_line *ln, float size, float spacing)
 {
   float natural = ln->ascent_pt + ln->descent_pt;
   float lh = size * spacing;
@@ -215,17 +204,14 @@ static size_t logical_run(const sd_line *ln, size_t k)
 /* Places a shaped paragraph in box b from the cursor down, breaking pages
  * between lines. Runs in another language than the element get a Span with
  * their own /Lang (PDF/UA-1 7.2). */
-static sd_status place_para(lay *L, const sd_para *p, box b, float size, int elem, const char *elem_lang,
+sd_status lay_place_para(lay *L, const sd_para *p, box b, float size, int elem, const char *elem_lang,
                             sd_rgb color)
 {
   sd_status st = SD_OK;
   for (size_t i = 0; i < p->n_lines && st == SD_OK; i++) {
     const sd_line *ln = &p->lines[i];
-    float lh = line_height(ln, size, L->sty->line_spacing);
-    if (L->y - lh < L->bottom) {
-      if (L->t->fm.max_pages && (int)L->out->n_pages >= L->t->fm.max_pages) L->overflow += lh;
-      if ((st = new_page(L)) != SD_OK) return st;
-    }
+    float lh = lay_line_height(ln, size, L->sty->line_spacing);
+    if (L->y - lh < L->bottom && (st = lay_break_page(L)) != SD_OK) return st;
     float half = (lh - ln->ascent_pt - ln->descent_pt) / 2;
     float base = L->y - half - ln->ascent_pt;
     float x0 = p->rtl ? b.x1 - ln->width_pt : b.x0;
@@ -237,18 +223,18 @@ static sd_status place_para(lay *L, const sd_para *p, box b, float size, int ele
       for (size_t q = 0; q < r; q++) x += ln->runs[q].width_pt;
       const sd_run *run = &ln->runs[r];
       int owner = elem;
-      if (elem >= 0 && run->lang && !same_lang(run->lang, elem_lang)) owner = add_elem(L, "Span", elem, run->lang);
+      if (elem >= 0 && run->lang && !lay_same_lang(run->lang, elem_lang)) owner = lay_add_elem(L, "Span", elem, run->lang);
       if (owner < -1) return SD_E_NOMEM;
       sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = color, .font = run->font,
                      .size_pt = size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs, .lang = run->lang };
-      if (run->n_glyphs) st = add_item(L, &it);
+      if (run->n_glyphs) st = lay_add_item(L, &it);
     }
     L->y -= lh;
   }
   return st;
 }
 
-static sd_status shape(lay *L, const sd_inline *inl, size_t n, const char *lang, int bold, float size,
+sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, int bold, float size,
                        float width, sd_para **out)
 {
   char *text;
@@ -256,7 +242,7 @@ static sd_status shape(lay *L, const sd_inline *inl, size_t n, const char *lang,
   size_t n_spans;
   sd_status st = collect(L, inl, n, lang, bold, &text, &spans, &n_spans);
   if (st != SD_OK) return st;
-  sd_para *p = new_para(L);
+  sd_para *p = lay_new_para(L);
   if (!p) return SD_E_NOMEM;
   const sd_inline *src = n ? &inl[0] : NULL;
   for (size_t i = 0; i < n; i++)
@@ -284,14 +270,14 @@ static sd_status text_block(lay *L, const sd_block *blk, box b, float size, int 
   b = narrow_for_float(L, b, L->y);
   float width = measure_cap(L, b);
   sd_para *p;
-  sd_status st = shape(L, blk->inl, blk->n_inl, lang, bold, size, width, &p);
+  sd_status st = lay_shape(L, blk->inl, blk->n_inl, lang, bold, size, width, &p);
   if (st != SD_OK) return st;
   if (p->rtl) b.x0 = b.x1 - width;
   else b.x1 = b.x0 + width;
-  int e = add_elem(L, role, parent, same_lang(lang, L->doc_lang) ? NULL : lang);
+  int e = lay_add_elem(L, role, parent, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
   if (e < 0) return SD_E_NOMEM;
   if (elem_out) *elem_out = e;
-  return place_para(L, p, b, size, e, lang, color);
+  return lay_place_para(L, p, b, size, e, lang, color);
 }
 
 static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int parent);
@@ -308,7 +294,7 @@ static const char *heading_role(int level)
   return roles[level < 1 ? 0 : level > 6 ? 5 : level - 1];
 }
 
-static char *plain_text(const sd_inline *inl, size_t n)
+char *lay_plain_text(const sd_inline *inl, size_t n)
 {
   size_t len = 0;
   for (size_t i = 0; i < n; i++) len += inl[i].text ? strlen(inl[i].text) + 1 : 1;
@@ -330,8 +316,7 @@ static sd_status heading(lay *L, const sd_block *blk, box b, int parent)
   float need = size * L->sty->line_spacing * 2 + L->body * L->sty->line_spacing * 2;
   /* keep a heading with the first lines that follow it */
   if (L->y < L->top && L->y - need < L->bottom) {
-    if (L->t->fm.max_pages && (int)L->out->n_pages >= L->t->fm.max_pages) L->overflow += L->y - L->bottom;
-    sd_status st = new_page(L);
+    sd_status st = lay_break_page(L);
     if (st != SD_OK) return st;
   }
   if (L->y < L->top) L->y -= size * 0.7f;
@@ -339,7 +324,7 @@ static sd_status heading(lay *L, const sd_block *blk, box b, int parent)
   sd_rgb color = { 0.07f, 0.2f, 0.38f }; /* dark blue: 11:1 on white, 10:1 on cream */
   sd_status st = text_block(L, blk, b, size, 1, heading_role(blk->level), parent, color, &e);
   if (st != SD_OK) return st;
-  L->out->elems[e].bookmark = keep(L, plain_text(blk->inl, blk->n_inl));
+  L->out->elems[e].bookmark = lay_keep(L, lay_plain_text(blk->inl, blk->n_inl));
   L->y -= size * 0.3f;
   return SD_OK;
 }
@@ -355,9 +340,9 @@ static sd_status figure(lay *L, const sd_block *blk, box b, int parent)
   float h = w * (float)info.height / (float)info.width;
   if (h > 190) { w *= 190 / h; h = 190; }
   if (L->y - h < L->bottom) {
-    if ((st = new_page(L)) != SD_OK) return st;
+    if ((st = lay_new_page(L)) != SD_OK) return st;
   }
-  int e = add_elem(L, "Figure", parent, NULL);
+  int e = lay_add_elem(L, "Figure", parent, NULL);
   if (e < 0) return SD_E_NOMEM;
   L->out->elems[e].alt = blk->alt;
   /* the photo floats at the reading end of the first lines */
@@ -366,7 +351,7 @@ static sd_status figure(lay *L, const sd_block *blk, box b, int parent)
   L->float_bottom = L->y - h - 8;
   L->float_x0 = L->doc_rtl ? b.x0 + w + 14 : b.x1 - w - 14;
   L->float_page = L->out->n_pages - 1;
-  return add_item(L, &it);
+  return lay_add_item(L, &it);
 }
 
 /* A list label on the baseline of its item's first line (or, with no
@@ -376,18 +361,18 @@ static sd_status label(lay *L, const char *text, float size, box b, int rtl, flo
 {
   sd_inline inl = { .kind = SD_INL_TEXT, .text = (char *)text };
   sd_para *p;
-  sd_status st = shape(L, &inl, 1, lang, 0, size, b.x1 - b.x0, &p);
+  sd_status st = lay_shape(L, &inl, 1, lang, 0, size, b.x1 - b.x0, &p);
   if (st != SD_OK || !p->n_lines) return st;
   const sd_line *ln = &p->lines[0];
   const sd_line *ref = body ? body : ln;
-  float lh = line_height(ref, size, L->sty->line_spacing);
+  float lh = lay_line_height(ref, size, L->sty->line_spacing);
   float base = top - (lh - ref->ascent_pt - ref->descent_pt) / 2 - ref->ascent_pt;
   float x = rtl ? b.x1 - ln->width_pt : b.x0;
   for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
     sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = elem, .x = x, .y = base, .color = L->sty->text,
                    .font = ln->runs[r].font, .size_pt = size, .glyphs = ln->runs[r].glyphs,
                    .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang };
-    st = add_item(L, &it);
+    st = lay_add_item(L, &it);
     x += ln->runs[r].width_pt;
   }
   return st;
@@ -401,7 +386,7 @@ static const char *block_lang(lay *L, const sd_block *blk)
 /* L > LI > (Lbl, LBody): the label goes on the reading side of the item. */
 static sd_status list(lay *L, const sd_block *blk, box b, int parent)
 {
-  int le = add_elem(L, "L", parent, NULL);
+  int le = lay_add_elem(L, "L", parent, NULL);
   if (le < 0) return SD_E_NOMEM;
   float indent = L->body * 1.6f;
   sd_status st = SD_OK;
@@ -412,16 +397,15 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
     box ib = narrow_for_float(L, b, L->y);
     sd_para *p = NULL;
     if (first && first->kind == SD_BLK_PARAGRAPH) {
-      if ((st = shape(L, first->inl, first->n_inl, lang, 0, L->body, measure_cap(L, ib) - indent, &p)) != SD_OK) break;
-      if (p->n_lines && L->y - line_height(&p->lines[0], L->body, L->sty->line_spacing) < L->bottom) {
-        if (L->t->fm.max_pages && (int)L->out->n_pages >= L->t->fm.max_pages) L->overflow += L->y - L->bottom;
-        if ((st = new_page(L)) != SD_OK) break;
+      if ((st = lay_shape(L, first->inl, first->n_inl, lang, 0, L->body, measure_cap(L, ib) - indent, &p)) != SD_OK) break;
+      if (p->n_lines && L->y - lay_line_height(&p->lines[0], L->body, L->sty->line_spacing) < L->bottom) {
+        if ((st = lay_break_page(L)) != SD_OK) break;
         ib = b;
       }
     }
     int rtl = p ? p->rtl : 0;
-    int li = add_elem(L, "LI", le, NULL);
-    int lbl = add_elem(L, "Lbl", li, NULL);
+    int li = lay_add_elem(L, "LI", le, NULL);
+    int lbl = lay_add_elem(L, "Lbl", li, NULL);
     if (li < 0 || lbl < 0) return SD_E_NOMEM;
     char num[24];
     snprintf(num, sizeof num, "%zu.", i + 1);
@@ -430,17 +414,17 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
     const sd_line *first_line = p && p->n_lines ? &p->lines[0] : NULL;
     if ((st = label(L, blk->ordered ? num : "\xE2\x80\xA2", L->body, lb, rtl, top, first_line, lbl, lang)) != SD_OK)
       break;
-    int body = add_elem(L, "LBody", li, NULL);
+    int body = lay_add_elem(L, "LBody", li, NULL);
     if (body < 0) return SD_E_NOMEM;
     box bb = ib;
     if (rtl) bb.x1 -= indent;
     else bb.x0 += indent;
     size_t from = 0;
     if (p) {
-      int pe = add_elem(L, "P", body, same_lang(lang, L->doc_lang) ? NULL : lang);
+      int pe = lay_add_elem(L, "P", body, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
       if (pe < 0) return SD_E_NOMEM;
       if (rtl) bb.x0 = bb.x1 - (measure_cap(L, ib) - indent);
-      if ((st = place_para(L, p, bb, L->body, pe, lang, L->sty->text)) != SD_OK) break;
+      if ((st = lay_place_para(L, p, bb, L->body, pe, lang, L->sty->text)) != SD_OK) break;
       from = 1;
     }
     if (from < item->n_children) st = blocks(L, item->children + from, item->n_children - from, bb, body);
@@ -454,7 +438,7 @@ static sd_status rule(lay *L, box b)
 {
   L->y -= L->body * 1.2f;
   if (L->y < L->bottom) {
-    sd_status st = new_page(L);
+    sd_status st = lay_new_page(L);
     if (st != SD_OK) return st;
     L->y -= L->body * 1.2f;
   }
@@ -462,7 +446,7 @@ static sd_status rule(lay *L, box b)
   sd_item it = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y, .w = b.x1 - b.x0, .h = 0.8f,
                  .color = { 0.35f, 0.35f, 0.35f } };
   L->y -= L->body * 0.6f;
-  return add_item(L, &it);
+  return lay_add_item(L, &it);
 }
 
 static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int parent)
@@ -479,6 +463,7 @@ static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int paren
     case SD_BLK_LIST: st = list(L, blk, b, parent); break;
     case SD_BLK_IMAGE: st = figure(L, blk, b, parent); break;
     case SD_BLK_RULE: st = rule(L, b); break;
+    case SD_BLK_TABLE: st = lay_table(L, blk, b, parent); break;
     case SD_BLK_ITEM:
     case SD_BLK_DOCUMENT: st = blocks(L, blk->children, blk->n_children, b, parent); break;
     default:
@@ -488,51 +473,6 @@ static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int paren
     }
   }
   return st;
-}
-
-/* PDF/UA-1 7.8: running footers and page numbers are pagination artifacts. */
-static sd_status footers(lay *L)
-{
-  size_t n = L->out->n_pages;
-  float size = L->sty->footer_pt * (L->body / L->sty->body_pt);
-  if (size < 10) size = 10;
-  box b = { L->margin, L->pw - L->margin };
-  for (size_t i = 0; i < n; i++) {
-    char page[24], pages[24];
-    snprintf(page, sizeof page, "%zu", i + 1);
-    snprintf(pages, sizeof pages, "%zu", n);
-    char *names[] = { "page", "pages" }, *values[] = { page, pages };
-    char *num = keep(L, sd_locale_message(L->loc, "common.page_x_of_y", names, values, 2, NULL, L->d));
-    if (!num) return SD_E_RESOURCE;
-    sd_inline inl = { .kind = SD_INL_TEXT, .text = num };
-    sd_para *pn, *pf = NULL;
-    sd_status st = shape(L, &inl, 1, L->doc_lang, 0, size, (b.x1 - b.x0) / 3, &pn);
-    if (st == SD_OK && L->t->n_footer)
-      st = shape(L, L->t->footer, L->t->n_footer, L->doc_lang, 0, size, (b.x1 - b.x0) * 0.62f, &pf);
-    if (st != SD_OK) return st;
-    size_t saved_pages = L->out->n_pages;
-    L->out->n_pages = i + 1; /* add items to page i */
-    float y = L->margin * 0.55f;
-    const sd_para *parts[2] = { pf, pn };
-    for (int k = 0; k < 2 && st == SD_OK; k++) {
-      const sd_para *p = parts[k];
-      if (!p || !p->n_lines) continue;
-      const sd_line *ln = &p->lines[0];
-      /* footer text at the reading start, page number at the other end */
-      int at_right = (k == 1) != (p->rtl != 0);
-      float x = at_right ? b.x1 - ln->width_pt : b.x0;
-      for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
-        sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = -1, .x = x, .y = y, .color = { 0.25f, 0.25f, 0.25f },
-                       .font = ln->runs[r].font, .size_pt = size, .glyphs = ln->runs[r].glyphs,
-                       .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang };
-        st = add_item(L, &it);
-        x += ln->runs[r].width_pt;
-      }
-    }
-    L->out->n_pages = saved_pages;
-    if (st != SD_OK) return st;
-  }
-  return SD_OK;
 }
 
 static void page_size(const char *name, float *w, float *h, float *margin)
@@ -574,13 +514,13 @@ void sd_layout_free(sd_layout *l)
 
 static sd_status run_once(lay *L)
 {
-  sd_status st = new_page(L);
+  sd_status st = lay_new_page(L);
   if (st != SD_OK) return st;
-  int doc = add_elem(L, "Document", -1, NULL);
+  int doc = lay_add_elem(L, "Document", -1, NULL);
   if (doc < 0) return SD_E_NOMEM;
   box b = { L->margin, L->pw - L->margin };
   st = blocks(L, L->t->root.children, L->t->root.n_children, b, doc);
-  if (st == SD_OK) st = footers(L);
+  if (st == SD_OK) st = lay_page_furniture(L);
   return st;
 }
 
@@ -602,9 +542,10 @@ sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fo
     sd_status st = run_once(&L);
     free(L.cap_items);
     int too_long = st == SD_OK && t->fm.max_pages && (int)out->n_pages > t->fm.max_pages;
+    size_t pages_laid = out->n_pages;
     if (st == SD_OK && !too_long) {
       out->lang = sd_strdup(L.doc_lang);
-      out->title = t->n_title ? plain_text(t->title, t->n_title) : sd_strdup("");
+      out->title = t->n_title ? lay_plain_text(t->title, t->n_title) : sd_strdup("");
       out->background = style->background;
       return (out->lang && out->title) ? SD_OK : SD_E_NOMEM;
     }
@@ -615,8 +556,11 @@ sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fo
       body -= 0.5f;
       continue;
     }
+    /* what ran past the limit: the full extra pages and the last one's part */
     float avail = L.top - L.bottom;
-    int pct = (int)ceilf(100.0f * L.overflow / (avail + L.overflow));
+    size_t extra = pages_laid - (size_t)t->fm.max_pages;
+    L.overflow = (float)(extra - 1) * avail + (L.top - L.y);
+    int pct = (int)ceilf(100.0f * L.overflow / ((float)t->fm.max_pages * avail + L.overflow));
     int lines = (int)ceilf(L.overflow / (body * style->line_spacing));
     sd_diag_error(d, "layout.too-long", NULL, 0, 0, NULL,
                   "the content does not fit on %d page%s even at %.1f pt: cut about %d line%s "

@@ -27,6 +27,7 @@ typedef struct sd_item {
   float w, h;
   const char *image_path;
   float stroke_width;    /* rect: 0 fills, > 0 strokes */
+  float angle;           /* degrees anticlockwise about (x, y); 0 for all but watermarks */
 } sd_item;
 
 typedef struct sd_page {

@@ -360,7 +360,23 @@ static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_
     /* one marked sequence for a stretch of items of the same owner */
     for (; i < pg->n_items && pg->items[i].elem == elem && st == SD_OK; i++) {
       const sd_item *it = &pg->items[i];
-      if (it->kind == SD_ITEM_GLYPHS) st = draw_glyphs(c, s, it);
+      sd_item turned;
+      if (it->angle != 0 && it->kind == SD_ITEM_GLYPHS) {
+        /* rotate about the item's origin, then draw it there at (0, 0) */
+        double a = it->angle * 3.14159265358979 / 180.0;
+        HPDF_Stream_WriteStr(s, "q ");
+        put_num(s, cos(a));
+        put_num(s, sin(a));
+        put_num(s, -sin(a));
+        put_num(s, cos(a));
+        put_num(s, it->x);
+        put_num(s, it->y);
+        HPDF_Stream_WriteStr(s, "cm\n");
+        turned = *it;
+        turned.x = turned.y = 0;
+        st = draw_glyphs(c, s, &turned);
+        HPDF_Stream_WriteStr(s, "Q\n");
+      } else if (it->kind == SD_ITEM_GLYPHS) st = draw_glyphs(c, s, it);
       else if (it->kind == SD_ITEM_IMAGE) st = draw_image(c, page, it);
       else draw_rect(s, it);
       if (it->kind == SD_ITEM_IMAGE && elem >= 0) { i++; break; } /* a figure's image is its own sequence */

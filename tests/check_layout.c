@@ -175,6 +175,114 @@ START_TEST(test_run_in_other_language_gets_a_span_with_lang)
 }
 END_TEST
 
+/* A table of n body rows under a header row of `cols` columns. */
+static sd_block *make_table(size_t n, size_t cols, sd_inline *head, sd_inline *body)
+{
+  sd_block *rows = calloc(n + 1, sizeof *rows);
+  for (size_t r = 0; r <= n; r++) {
+    rows[r].kind = SD_BLK_ROW;
+    rows[r].header = r == 0;
+    rows[r].children = calloc(cols, sizeof(sd_block));
+    rows[r].n_children = cols;
+    for (size_t c = 0; c < cols; c++)
+      rows[r].children[c] = (sd_block){ .kind = SD_BLK_CELL, .inl = r ? body : head, .n_inl = 1 };
+  }
+  return rows;
+}
+
+static void free_table(sd_block *rows, size_t n)
+{
+  for (size_t r = 0; r <= n; r++) free(rows[r].children);
+  free(rows);
+}
+
+START_TEST(test_table_has_th_with_scope_and_repeats_header_after_page_break)
+{
+  enum { N = 60 };
+  sd_inline head = text("How often"), body = text("Twice a week, 30 minutes, small group");
+  sd_block *rows = make_table(N, 3, &head, &body);
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = N + 1 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "en-GB" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  ck_assert_uint_ge(l.n_pages, 2);
+  ck_assert_int_eq(count_role(&l, "Table"), 1);
+  ck_assert_int_eq(count_role(&l, "TR"), N + 1);
+  ck_assert_int_eq(count_role(&l, "TH"), 3);
+  ck_assert_int_eq(count_role(&l, "TD"), 3 * N);
+  for (size_t i = 0; i < l.n_elems; i++)
+    if (!strcmp(l.elems[i].role, "TH")) ck_assert_str_eq(l.elems[i].scope, "Column");
+  /* page 2 starts with the header again, as an artifact: its first glyph
+   * items above the first body cell are not owned by any element */
+  const sd_page *p2 = &l.pages[1];
+  float top_artifact = -1, top_content = -1;
+  for (size_t i = 0; i < p2->n_items; i++) {
+    const sd_item *it = &p2->items[i];
+    if (it->kind != SD_ITEM_GLYPHS) continue;
+    if (it->elem < 0 && it->y > 100 && it->y > top_artifact) top_artifact = it->y;
+    if (it->elem >= 0 && it->y > top_content) top_content = it->y;
+  }
+  ck_assert_float_gt(top_artifact, top_content);
+  /* and the header's tint is drawn beneath its text */
+  const sd_page *p1 = &l.pages[0];
+  ck_assert_int_eq(p1->items[0].kind, SD_ITEM_RECT);
+  sd_layout_free(&l);
+  free_table(rows, N);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_rtl_table_puts_first_column_on_the_right)
+{
+  sd_inline head = text("A"), body = text("b");
+  sd_block *rows = make_table(1, 2, &head, &body);
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "ar" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  float first = -1, second = -1;
+  for (size_t i = 0; i < l.pages[0].n_items; i++) {
+    const sd_item *it = &l.pages[0].items[i];
+    if (it->elem < 0 || it->kind != SD_ITEM_GLYPHS || strcmp(l.elems[it->elem].role, "TH")) continue;
+    if (first < 0) first = it->x;
+    else second = it->x;
+  }
+  ck_assert_float_gt(first, second);
+  sd_layout_free(&l);
+  free_table(rows, 1);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_running_header_page_numbers_and_watermark_are_artifacts)
+{
+  enum { N = 70 };
+  sd_inline in = text(LONG), hdr = text("Ava Thompson - EHC plan"), wm = text("DRAFT");
+  sd_block kids[N];
+  for (int i = 0; i < N; i++) kids[i] = (sd_block){ .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = N }, .lang = "en-GB",
+                    .header = &hdr, .n_header = 1, .watermark = &wm, .n_watermark = 1 };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  ck_assert_uint_ge(l.n_pages, 2);
+  for (size_t p = 0; p < l.n_pages; p++) {
+    const sd_page *pg = &l.pages[p];
+    /* the watermark comes first (beneath everything), turned, an artifact */
+    ck_assert_int_eq(pg->items[0].elem, -1);
+    ck_assert_float_eq(pg->items[0].angle, 45);
+    int top_artifacts = 0;
+    for (size_t i = 0; i < pg->n_items; i++)
+      if (pg->items[i].elem < 0 && pg->items[i].y > pg->height - 54) top_artifacts++;
+    ck_assert_int_ge(top_artifacts, 2); /* header text and "Page n of N" */
+  }
+  sd_layout_free(&l);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
   Suite *s = suite_create("layout");
@@ -186,6 +294,9 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_one_page_document_steps_type_down_to_fit);
   tcase_add_test(tc, test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right);
   tcase_add_test(tc, test_run_in_other_language_gets_a_span_with_lang);
+  tcase_add_test(tc, test_table_has_th_with_scope_and_repeats_header_after_page_break);
+  tcase_add_test(tc, test_rtl_table_puts_first_column_on_the_right);
+  tcase_add_test(tc, test_running_header_page_numbers_and_watermark_are_artifacts);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,0 +1,54 @@
+/* layout internals shared by layout.c (blocks), layout_page.c (headers,
+ * footers, watermark) and layout_table.c (tables). Not a stage contract. */
+#ifndef SD_LAYOUT_INT_H
+#define SD_LAYOUT_INT_H
+#include "layout.h"
+
+typedef struct box { float x0, x1; } box;
+
+typedef struct pool {
+  void **ptrs;
+  size_t n, cap;
+  sd_para **paras;       /* each allocated alone: items point into them */
+  size_t n_paras, cap_paras;
+} pool;
+
+typedef struct lay {
+  const sd_doc_tree *t;
+  const sd_locale *loc;
+  sd_fonts *fonts;
+  const sd_style_spec *sty;
+  float body;            /* body size in use (one-page fitting steps it down) */
+  sd_diags *d;
+  float pw, ph, margin, top, bottom;
+  float y;               /* top of the free space on the current page */
+  float float_bottom, float_x0; /* a floated photo narrows lines above float_bottom */
+  size_t float_page;
+  sd_layout *out;
+  size_t cap_pages, cap_elems, *cap_items;
+  pool *pool;
+  const char *doc_lang;
+  int doc_rtl;           /* the document's language is written right to left */
+  float overflow;        /* height laid out past the page limit */
+} lay;
+
+
+void *lay_keep(lay *L, void *p);
+sd_para *lay_new_para(lay *L);
+sd_status lay_new_page(lay *L);
+/* A page break in flowing content. */
+sd_status lay_break_page(lay *L);
+sd_status lay_add_item(lay *L, const sd_item *it);
+/* Adds an item to the current page before item index at (drawn beneath what follows). */
+sd_status lay_insert_item(lay *L, size_t at, const sd_item *it);
+int lay_add_elem(lay *L, const char *role, int parent, const char *lang);
+int lay_same_lang(const char *a, const char *b);
+float lay_line_height(const sd_line *ln, float size, float spacing);
+sd_status lay_place_para(lay *L, const sd_para *p, box b, float size, int elem, const char *elem_lang, sd_rgb color);
+sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, int bold, float size, float width,
+                    sd_para **out);
+char *lay_plain_text(const sd_inline *inl, size_t n);
+/* Running header, footer, page numbers and watermark on every page. */
+sd_status lay_page_furniture(lay *L);
+sd_status lay_table(lay *L, const sd_block *blk, box b, int parent);
+#endif
