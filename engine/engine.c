@@ -155,50 +155,167 @@ static void date_today_blocks(sd_block *b, const char *iso)
   for (size_t i = 0; i < b->n_children; i++) date_today_blocks(&b->children[i], iso);
 }
 
-static sd_status render_template(sd_engine *e, const sd_template *tp, const sd_case *c,
-                                 const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
-                                 sd_diags *d)
-{
+/* Everything one document needs until its PDF is written: the layout
+ * points into the tree (alt text, languages) and the locale. */
+static sd_status load_template(sd_engine *e, const char *ref, sd_template **out, sd_diags *d);
+
+typedef struct rendered {
   sd_doc_tree tree;
-  memset(&tree, 0, sizeof tree);
-  sd_locale *loc = NULL;
+  sd_locale *loc;
   sd_layout lay;
-  memset(&lay, 0, sizeof lay);
-  const char *lang = opt && opt->lang ? opt->lang : "en-GB";
-  int64_t epoch = pick_epoch(opt);
-  char iso[16];
+} rendered;
+
+static void rendered_free(rendered *r)
+{
+  sd_layout_free(&r->lay);
+  sd_locale_free(r->loc);
+  sd_doc_tree_free(&r->tree);
+  memset(r, 0, sizeof *r);
+}
+
+static void iso_date(int64_t epoch, char iso[16])
+{
   time_t tt = (time_t)epoch;
   struct tm tm;
   gmtime_r(&tt, &tm);
-  strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+  strftime(iso, 16, "%Y-%m-%d", &tm);
+}
 
-  sd_status st = sd_template_expand(tp, c, lang, &tree, d);
+static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
+                              int64_t epoch, rendered *r, sd_diags *d)
+{
+  memset(r, 0, sizeof *r);
+  const char *lang = opt && opt->lang ? opt->lang : "en-GB";
+  char iso[16];
+  iso_date(epoch, iso);
+  sd_status st = sd_template_expand(tp, c, lang, &r->tree, d);
   if (st == SD_OK) {
-    if (!tree.lang) tree.lang = sd_strdup(lang);
-    date_today_blocks(&tree.root, iso);
-    date_today(tree.footer, tree.n_footer, iso);
-    date_today(tree.title, tree.n_title, iso);
-    st = resolve_images(c, &tree.root, &SD_LIMITS_DEFAULT, d);
+    if (!r->tree.lang) r->tree.lang = sd_strdup(lang);
+    date_today_blocks(&r->tree.root, iso);
+    date_today(r->tree.footer, r->tree.n_footer, iso);
+    date_today(r->tree.header, r->tree.n_header, iso);
+    date_today(r->tree.title, r->tree.n_title, iso);
+    st = resolve_images(c, &r->tree.root, &SD_LIMITS_DEFAULT, d);
   }
   char *loc_dir = sd_strdup_printf("%s/locales", e->data_dir);
-  if (st == SD_OK) st = loc_dir ? sd_locale_open(loc_dir, lang, &loc, d) : SD_E_NOMEM;
-  if (st == SD_OK) st = sd_locale_resolve(loc, &tree, d);
-  const char *style_name = opt && opt->style ? opt->style : tree.fm.style ? tree.fm.style : "standard";
+  if (st == SD_OK) st = loc_dir ? sd_locale_open(loc_dir, lang, &r->loc, d) : SD_E_NOMEM;
+  free(loc_dir);
+  if (st == SD_OK && strcmp(sd_locale_status(r->loc), "unreviewed") == 0)
+    sd_diag_warn(d, "locale.unreviewed", NULL, 0, 0, "lang",
+                 "the %s catalogue has not been reviewed by a native speaker yet: please check the fixed wording",
+                 sd_locale_bundle(r->loc));
+  if (st == SD_OK) st = sd_locale_resolve(r->loc, &r->tree, d);
+  const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
   const sd_style_spec *style = sd_style_find(style_name);
   if (st == SD_OK && !style) {
     sd_diag_error(d, "usage.style", NULL, 0, 0, "style", "unknown style \"%s\" (standard, large-print, dyslexia)",
                   style_name);
     st = SD_E_USAGE;
   }
-  if (st == SD_OK) st = sd_layout_run(&tree, loc, e->fonts, style, &lay, d);
+  if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
+  return st;
+}
+
+static sd_status render_template(sd_engine *e, const sd_template *tp, const sd_case *c,
+                                 const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
+                                 sd_diags *d)
+{
+  int64_t epoch = pick_epoch(opt);
+  rendered r;
+  sd_status st = build_layout(e, tp, c, opt, epoch, &r, d);
   if (st == SD_OK) {
-    sd_pdf_meta meta = { .title = lay.title, .lang = lay.lang, .epoch = epoch };
-    st = sd_pdf_write(&lay, &meta, out_pdf, out_len, d);
+    sd_pdf_meta meta = { .title = r.lay.title, .lang = r.lay.lang, .epoch = epoch };
+    st = sd_pdf_write(&r.lay, &meta, out_pdf, out_len, d);
   }
-  sd_layout_free(&lay);
-  sd_locale_free(loc);
-  free(loc_dir);
-  sd_doc_tree_free(&tree);
+  rendered_free(&r);
+  return st;
+}
+
+/* Several documents as one: a Document whose children are the parts'
+ * documents, retagged as Part. The merged layout borrows the parts'
+ * items (renumbering their elements in place); free only its arrays. */
+static sd_status merge_layouts(rendered *parts, size_t n, sd_layout *out)
+{
+  size_t pages = 0, elems = 1;
+  for (size_t i = 0; i < n; i++) {
+    pages += parts[i].lay.n_pages;
+    elems += parts[i].lay.n_elems;
+  }
+  memset(out, 0, sizeof *out);
+  out->pages = calloc(pages, sizeof *out->pages);
+  out->elems = calloc(elems, sizeof *out->elems);
+  if (!out->pages || !out->elems) return SD_E_NOMEM;
+  out->elems[0] = (sd_elem){ .role = "Document", .parent = -1 };
+  out->n_elems = 1;
+  for (size_t i = 0; i < n; i++) {
+    sd_layout *l = &parts[i].lay;
+    int eoff = (int)out->n_elems, poff = (int)out->n_pages;
+    for (size_t k = 0; k < l->n_elems; k++) {
+      sd_elem e = l->elems[k];
+      e.parent = e.parent < 0 ? 0 : e.parent + eoff;
+      if (k == 0) e.role = "Part";
+      e.page += poff;
+      out->elems[out->n_elems++] = e;
+    }
+    for (size_t p = 0; p < l->n_pages; p++) {
+      sd_page pg = l->pages[p];
+      for (size_t k = 0; k < pg.n_items; k++)
+        if (pg.items[k].elem >= 0) pg.items[k].elem += eoff;
+      out->pages[out->n_pages++] = pg;
+    }
+  }
+  out->background = parts[0].lay.background;
+  return SD_OK;
+}
+
+SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size_t n, const sd_render_options *opt,
+                                 unsigned char **out_pdf, size_t *out_len, sd_diags *d)
+{
+  *out_pdf = NULL;
+  *out_len = 0;
+  if (!e || !cases || !n || !opt || !opt->template_ref) {
+    sd_diag_error(d, "usage.template", NULL, 0, 0, NULL, "cases and a template are required");
+    return SD_E_USAGE;
+  }
+  sd_template *tp = NULL;
+  sd_status st = load_template(e, opt->template_ref, &tp, d);
+  rendered *parts = calloc(n, sizeof *parts);
+  if (st == SD_OK && !parts) st = SD_E_NOMEM;
+  int64_t epoch = pick_epoch(opt);
+  /* every case is laid out (and checked) on its own; all problems are reported */
+  size_t failed = 0;
+  for (size_t i = 0; st == SD_OK && i < n; i++) {
+    sd_status one = build_layout(e, tp, cases[i], opt, epoch, &parts[i], d);
+    if (one == SD_E_INPUT || one == SD_E_LIMIT) failed++;
+    else if (one != SD_OK) st = one;
+  }
+  if (st == SD_OK && failed) st = SD_E_INPUT;
+  sd_layout all;
+  memset(&all, 0, sizeof all);
+  char *title = NULL;
+  if (st == SD_OK) st = merge_layouts(parts, n, &all);
+  if (st == SD_OK) {
+    /* the title names every child's document, in order */
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(parts[i].lay.title) + 3;
+    title = malloc(len);
+    if (!title) st = SD_E_NOMEM;
+    else {
+      title[0] = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (i) strcat(title, " \xC2\xB7 ");
+        strcat(title, parts[i].lay.title);
+      }
+      sd_pdf_meta meta = { .title = title, .lang = parts[0].lay.lang, .epoch = epoch };
+      st = sd_pdf_write(&all, &meta, out_pdf, out_len, d);
+    }
+  }
+  free(title);
+  free(all.pages);
+  free(all.elems);
+  for (size_t i = 0; parts && i < n; i++) rendered_free(&parts[i]);
+  free(parts);
+  sd_template_free(tp);
   return st;
 }
 

@@ -483,6 +483,81 @@ static sd_status add_fonts(pdf_ctx *c, HPDF_Page *pages, size_t n_pages)
   return SD_OK;
 }
 
+typedef struct outline_node {
+  HPDF_Dict dict;
+  int parent;            /* node index, -1: the outline root */
+  int first, last, next, prev;
+  int descendants;
+} outline_node;
+
+/* Bookmarks: one per heading, nested by heading level, each opening its
+ * page at the heading. Every item open (Count = its descendants). */
+static sd_status add_outline(pdf_ctx *c, const sd_layout *l, HPDF_Page *pages)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < l->n_elems; i++) n += l->elems[i].bookmark != NULL;
+  if (!n) return SD_OK;
+  HPDF_MMgr mm = c->doc->mmgr;
+  outline_node *nodes = calloc(n, sizeof *nodes);
+  int *stack = calloc(n, sizeof *stack), *levels = calloc(n, sizeof *levels);
+  HPDF_Dict root = HPDF_Dict_New(mm);
+  sd_status st = SD_E_INTERNAL;
+  if (!nodes || !stack || !levels) { st = SD_E_NOMEM; goto done; }
+  if (!root || HPDF_Xref_Add(c->doc->xref, root) != HPDF_OK) goto done;
+  int depth = 0, root_first = -1, root_last = -1, k = 0;
+  for (size_t i = 0; i < l->n_elems; i++) {
+    const sd_elem *e = &l->elems[i];
+    if (!e->bookmark) continue;
+    int level = e->role[0] == 'H' && e->role[1] >= '1' && e->role[1] <= '6' ? e->role[1] - '0' : 1;
+    while (depth > 0 && levels[depth - 1] >= level) depth--;
+    outline_node *o = &nodes[k];
+    o->parent = depth ? stack[depth - 1] : -1;
+    o->first = o->last = o->next = o->prev = -1;
+    int *plast = o->parent >= 0 ? &nodes[o->parent].last : &root_last;
+    int *pfirst = o->parent >= 0 ? &nodes[o->parent].first : &root_first;
+    o->prev = *plast;
+    if (*plast >= 0) nodes[*plast].next = k;
+    else *pfirst = k;
+    *plast = k;
+    for (int a = o->parent; a >= 0; a = nodes[a].parent) nodes[a].descendants++;
+    o->dict = HPDF_Dict_New(mm);
+    if (!o->dict || HPDF_Xref_Add(c->doc->xref, o->dict) != HPDF_OK) goto done;
+    HPDF_Array dest = HPDF_Array_New(mm);
+    if (!dest || HPDF_Dict_Add(o->dict, "Title", sd_pdf_text_string(mm, e->bookmark)) != HPDF_OK ||
+        HPDF_Array_Add(dest, pages[e->page >= 0 ? e->page : 0]) != HPDF_OK ||
+        HPDF_Array_AddName(dest, "XYZ") != HPDF_OK || HPDF_Array_AddNumber(dest, 0) != HPDF_OK ||
+        HPDF_Array_AddReal(dest, e->top) != HPDF_OK || HPDF_Array_AddNumber(dest, 0) != HPDF_OK ||
+        HPDF_Dict_Add(o->dict, "Dest", dest) != HPDF_OK)
+      goto done;
+    stack[depth] = k;
+    levels[depth++] = level;
+    k++;
+  }
+  for (int i = 0; i < k; i++) {
+    outline_node *o = &nodes[i];
+    if (HPDF_Dict_Add(o->dict, "Parent", o->parent >= 0 ? nodes[o->parent].dict : root) != HPDF_OK) goto done;
+    if (o->prev >= 0 && HPDF_Dict_Add(o->dict, "Prev", nodes[o->prev].dict) != HPDF_OK) goto done;
+    if (o->next >= 0 && HPDF_Dict_Add(o->dict, "Next", nodes[o->next].dict) != HPDF_OK) goto done;
+    if (o->first >= 0 && (HPDF_Dict_Add(o->dict, "First", nodes[o->first].dict) != HPDF_OK ||
+                          HPDF_Dict_Add(o->dict, "Last", nodes[o->last].dict) != HPDF_OK ||
+                          HPDF_Dict_AddNumber(o->dict, "Count", o->descendants) != HPDF_OK))
+      goto done;
+  }
+  if (HPDF_Dict_AddName(root, "Type", "Outlines") != HPDF_OK ||
+      HPDF_Dict_Add(root, "First", nodes[root_first].dict) != HPDF_OK ||
+      HPDF_Dict_Add(root, "Last", nodes[root_last].dict) != HPDF_OK ||
+      HPDF_Dict_AddNumber(root, "Count", k) != HPDF_OK || HPDF_Dict_Add(c->doc->catalog, "Outlines", root) != HPDF_OK)
+    goto done;
+  /* a multi-page document opens with its bookmarks showing */
+  if (l->n_pages > 1 && HPDF_Dict_AddName(c->doc->catalog, "PageMode", "UseOutlines") != HPDF_OK) goto done;
+  st = SD_OK;
+done:
+  free(nodes);
+  free(stack);
+  free(levels);
+  return st;
+}
+
 static sd_status save(pdf_ctx *c, unsigned char **out, size_t *out_len)
 {
   if (HPDF_SaveToStream(c->doc) != HPDF_OK) return SD_E_INTERNAL;
@@ -527,6 +602,7 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
   if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);
   for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) st = sd_outlines_add_to_page(c.outlines, pages[i]);
   if (st == SD_OK) st = sd_tags_finish(tags, c.doc, pages, d);
+  if (st == SD_OK) st = add_outline(&c, l, pages);
   if (st == SD_OK) st = add_document_info(&c, meta);
   if (st == SD_OK && c.err) st = SD_E_INTERNAL;
   if (st == SD_OK) st = save(&c, out, out_len);

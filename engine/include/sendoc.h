@@ -98,6 +98,12 @@ SD_API void sd_case_free(sd_case *c);
  * returned on failure. SD_E_INPUT, SD_E_FONT, SD_E_RESOURCE, SD_E_LIMIT. */
 SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_options *opt,
                            unsigned char **out_pdf, size_t *out_len, sd_diags *d);
+/* Renders several cases with one template into one PDF (a class's profiles,
+ * one after another), each laid out and checked on its own; every case's
+ * problems are reported and nothing is returned if any fails. */
+SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size_t n,
+                                 const sd_render_options *opt, unsigned char **out_pdf,
+                                 size_t *out_len, sd_diags *d);
 /* Typesets a standalone Markdown note (no case data) in language lang. */
 SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
                                     const char *name, const sd_render_options *opt,

@@ -1,0 +1,122 @@
+/* engine: the public API end to end (sendoc.h only, plus test helpers). */
+#include "sendoc.h"
+#include "testutil.h"
+#include <unistd.h>
+
+static sd_engine *engine;
+
+static void setup(void)
+{
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_engine_new(test_data_dir(), &engine, d), SD_OK);
+  sd_diags_free(d);
+}
+
+static void teardown(void)
+{
+  sd_engine_free(engine);
+}
+
+static int pages_of(const unsigned char *pdf, size_t len)
+{
+  char path[] = "/tmp/check_engine_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, pdf, len), (ssize_t)len);
+  close(fd);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "pdfinfo %s | awk '/^Pages:/{print $2}'", path);
+  FILE *p = popen(cmd, "r");
+  int n = -1;
+  if (p && fscanf(p, "%d", &n) != 1) n = -1;
+  if (p) pclose(p);
+  unlink(path);
+  return n;
+}
+
+START_TEST(test_whole_class_in_one_pdf_one_page_each)
+{
+  const char *files[] = { "samples/class-4b/leo-clarke.xml", "samples/class-4b/maya-osei.xml",
+                          "samples/class-4b/zara-ahmed.xml" };
+  sd_case *cases[3];
+  sd_diags *d = sd_diags_new();
+  for (int i = 0; i < 3; i++) ck_assert_int_eq(sd_case_load(engine, files[i], NULL, &cases[i], d), SD_OK);
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 0 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render_cases(engine, (const sd_case *const *)cases, 3, &opt, &pdf, &len, d), SD_OK);
+  ck_assert_int_eq(pages_of(pdf, len), 3);
+  sd_free(pdf);
+  for (int i = 0; i < 3; i++) sd_case_free(cases[i]);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_class_pdf_fails_whole_when_one_profile_is_too_long)
+{
+  sd_case *cases[2];
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &cases[0], d), SD_OK);
+  ck_assert_int_eq(sd_case_load(engine, "tests/integration/bad/too-long.xml", NULL, &cases[1], d), SD_OK);
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 0 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render_cases(engine, (const sd_case *const *)cases, 2, &opt, &pdf, &len, d), SD_E_INPUT);
+  ck_assert_ptr_null(pdf);
+  ck_assert(diags_have(d, "layout.too-long"));
+  for (int i = 0; i < 2; i++) sd_case_free(cases[i]);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_same_inputs_same_bytes)
+{
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/ava-thompson.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 1764547200 };
+  unsigned char *a = NULL, *b = NULL;
+  size_t la = 0, lb = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &a, &la, d), SD_OK);
+  ck_assert_int_eq(sd_render(engine, c, &opt, &b, &lb, d), SD_OK);
+  ck_assert_uint_eq(la, lb);
+  ck_assert_int_eq(memcmp(a, b, la), 0);
+  sd_free(a);
+  sd_free(b);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_unreviewed_catalogue_warns_but_renders)
+{
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/bilal-hussain.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = "one-page-profile", .lang = "ur", .date_epoch = 0 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK);
+  ck_assert(diags_have(d, "locale.unreviewed"));
+  ck_assert_int_eq(sd_diags_errors(d), 0);
+  sd_free(pdf);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+  Suite *s = suite_create("engine");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_whole_class_in_one_pdf_one_page_each);
+  tcase_add_test(tc, test_class_pdf_fails_whole_when_one_profile_is_too_long);
+  tcase_add_test(tc, test_same_inputs_same_bytes);
+  tcase_add_test(tc, test_unreviewed_catalogue_warns_but_renders);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+RUN_SUITE(engine_suite)
