@@ -76,21 +76,26 @@ static int grow(sd_outlines *o)
   return 0;
 }
 
+static int reserve(path_buf *b, size_t more)
+{
+  if (b->failed) return -1;
+  if (b->cap - b->n >= more) return 0;
+  size_t cap = (b->cap ? b->cap * 2 : 1024) + more;
+  char *s = realloc(b->s, cap);
+  if (!s) {
+    b->failed = 1;
+    return -1;
+  }
+  b->s = s;
+  b->cap = cap;
+  return 0;
+}
+
 /* Coordinates are font units; halves and quarters appear from the
  * quadratic-to-cubic conversion, so two decimals, locale-free. */
 static void put(path_buf *b, float v)
 {
-  if (b->failed) return;
-  if (b->cap - b->n < 32) {
-    size_t cap = b->cap ? b->cap * 2 : 1024;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-      b->failed = 1;
-      return;
-    }
-    b->s = s;
-    b->cap = cap;
-  }
+  if (reserve(b, 32)) return;
   long long c = llroundf(v * 100.0f);
   const char *sign = c < 0 ? "-" : "";
   if (c < 0) c = -c;
@@ -101,18 +106,8 @@ static void put(path_buf *b, float v)
 
 static void op(path_buf *b, const char *o)
 {
-  if (b->failed) return;
   size_t l = strlen(o);
-  if (b->cap - b->n < l + 2) {
-    size_t cap = (b->cap ? b->cap * 2 : 1024) + l;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-      b->failed = 1;
-      return;
-    }
-    b->s = s;
-    b->cap = cap;
-  }
+  if (reserve(b, l + 2)) return;
   memcpy(b->s + b->n, o, l);
   b->n += l;
   b->s[b->n++] = '\n';

@@ -55,6 +55,25 @@ static void write_tmp(const unsigned char *pdf, size_t len, char *path)
   close(fd);
 }
 
+/* Writes l as a PDF titled title, runs tool_fmt (with %s for the file) on
+ * it and returns the tool's output (static buffer). */
+static const char *inspect(const sd_layout *l, const char *title, const char *tool_fmt)
+{
+  sd_diags *d = sd_diags_new();
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_pdf_meta meta = { .title = title, .lang = "en-GB", .epoch = 0 };
+  ck_assert_int_eq(sd_pdf_write(l, &meta, &pdf, &len, d), SD_OK);
+  char path[64], cmd[256];
+  write_tmp(pdf, len, path);
+  snprintf(cmd, sizeof cmd, tool_fmt, path);
+  const char *out = run_cmd(cmd);
+  unlink(path);
+  free(pdf);
+  sd_diags_free(d);
+  return out;
+}
+
 /* Document > H1, P(text, Span lang=pl) ; a footer artifact */
 static void build(sd_layout *l, sd_glyph *h, size_t nh, sd_glyph *p, size_t np, sd_glyph *s, size_t ns)
 {
@@ -129,19 +148,8 @@ START_TEST(test_content_numbers_ignore_decimal_comma_locale)
   sd_layout l;
   build(&l, h, nh, h, nh, h, nh);
   l.pages[0].items[0].x = 72.5f;
-  sd_diags *d = sd_diags_new();
-  unsigned char *pdf = NULL;
-  size_t len = 0;
-  sd_pdf_meta meta = { .title = "T", .lang = "en-GB", .epoch = 0 };
-  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
-  char path[64], cmd[256];
-  write_tmp(pdf, len, path);
-  snprintf(cmd, sizeof cmd, "qpdf --qdf %s - 2>/dev/null", path);
-  ck_assert_ptr_nonnull(strstr(run_cmd(cmd), "72.5 760 Tm"));
-  unlink(path);
-  free(pdf);
+  ck_assert_ptr_nonnull(strstr(inspect(&l, "T", "qpdf --qdf %s - 2>/dev/null"), "72.5 760 Tm"));
   free(h);
-  sd_diags_free(d);
 }
 END_TEST
 
@@ -151,19 +159,8 @@ START_TEST(test_unicode_title_is_utf16_text_string)
   sd_glyph *h = ascii_glyphs("Hi", &nh);
   sd_layout l;
   build(&l, h, nh, h, nh, h, nh);
-  sd_diags *d = sd_diags_new();
-  unsigned char *pdf = NULL;
-  size_t len = 0;
-  sd_pdf_meta meta = { .title = "Zo\xc3\xab's profile", .lang = "en-GB", .epoch = 0 };
-  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
-  char path[64], cmd[256];
-  write_tmp(pdf, len, path);
-  snprintf(cmd, sizeof cmd, "pdfinfo %s 2>&1", path);
-  ck_assert_ptr_nonnull(strstr(run_cmd(cmd), "Zo\xc3\xab's profile"));
-  unlink(path);
-  free(pdf);
+  ck_assert_ptr_nonnull(strstr(inspect(&l, "Zo\xc3\xab's profile", "pdfinfo %s 2>&1"), "Zo\xc3\xab's profile"));
   free(h);
-  sd_diags_free(d);
 }
 END_TEST
 
@@ -183,27 +180,15 @@ START_TEST(test_invisible_layer_does_not_leak_render_mode)
   h[1].y_offset = 120; /* a shaped offset makes the run complex */
   sd_layout l;
   build(&l, h, nh, p, np, p, np);
-  sd_diags *d = sd_diags_new();
-  unsigned char *pdf = NULL;
-  size_t len = 0;
-  sd_pdf_meta meta = { .title = "T", .lang = "en-GB", .epoch = 0 };
-  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_OK);
-  char path[64], cmd[256];
-  write_tmp(pdf, len, path);
-  snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable %s - 2>/dev/null", path);
-  const char *qdf = run_cmd(cmd);
+  const char *qdf = inspect(&l, "T", "qpdf --qdf --object-streams=disable %s - 2>/dev/null");
   ck_assert_int_ge(count(qdf, "3 Tr"), 1);
   ck_assert_int_eq(count(qdf, "3 Tr"), count(qdf, "ET Q"));
   ck_assert_int_ge(count(qdf, " Do Q"), 5); /* the raised run's glyphs as outlines */
-  snprintf(cmd, sizeof cmd, "pdftotext %s - 2>&1", path);
-  const char *text = run_cmd(cmd);
+  const char *text = inspect(&l, "T", "pdftotext %s - 2>&1");
   ck_assert_ptr_nonnull(strstr(text, "Raised"));
   ck_assert_ptr_nonnull(strstr(text, "Visible after"));
-  unlink(path);
-  free(pdf);
   free(h);
   free(p);
-  sd_diags_free(d);
 }
 END_TEST
 
