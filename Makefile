@@ -8,6 +8,9 @@ PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontcon
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_FLAGS := $(shell pkg-config --cflags --libs check 2>/dev/null)
+# the CLI alone uses OpenSSL's libcrypto (manifest sha256)
+CLI_CFLAGS := $(shell pkg-config --cflags libcrypto 2>/dev/null)
+CLI_LIBS   := $(shell pkg-config --libs libcrypto 2>/dev/null)
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2 -g
@@ -36,6 +39,8 @@ $(B)/obj/%.o: %.c $(wildcard engine/*.h engine/include/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+$(CLI_OBJ): CFLAGS_ALL += $(CLI_CFLAGS)
+
 $(B)/lib/libsendoc.a: $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -46,7 +51,7 @@ $(B)/lib/libsendoc.so: $(ENGINE_OBJ)
 
 $(B)/bin/sendoc: $(CLI_OBJ) $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(SAN)
+	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(CLI_LIBS) $(SAN)
 
 $(B)/tests/check_%: tests/check_%.c tests/testutil.h $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)

@@ -19,6 +19,10 @@ typedef struct cli_common {
 int cli_exit_code(sd_status st);
 /* Prints diagnostics gcc-style, or one JSON object per line, on stderr. */
 void cli_print_diags(const sd_diags *d, const cli_common *c);
+/* Writes s as a JSON string ("null" for NULL); bytes that are not UTF-8 become U+FFFD. */
+void cli_json_str(FILE *out, const char *s);
+/* Writes one diagnostic as a JSON object, without a newline. */
+void cli_json_diag(FILE *out, const sd_diag_info *g);
 /* Parses the options every command shares; returns 1 if opt was one of them,
  * 0 if not, -1 on a bad value. */
 int cli_common_option(cli_common *c, int opt, const char *arg);
@@ -31,6 +35,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_locales(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 void cli_print_help(const char *cmd, FILE *out);
 #endif

@@ -22,37 +22,74 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
   return 0;
 }
 
-static void json_str(FILE *out, const char *s)
+/* JSON needs valid UTF-8: a byte that does not start a well-formed sequence
+ * (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF) becomes
+ * U+FFFD, so every line parses even when a file name or a clipped case
+ * value is not UTF-8. */
+static size_t utf8_len(const unsigned char *p)
 {
+  if (p[0] < 0x80) return 1;
+  size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+  if (!n || p[0] > 0xF4) return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  if (p[0] == 0xE0 && p[1] < 0xA0) return 0;
+  if (p[0] == 0xED && p[1] >= 0xA0) return 0;
+  if (p[0] == 0xF0 && p[1] < 0x90) return 0;
+  if (p[0] == 0xF4 && p[1] >= 0x90) return 0;
+  return n;
+}
+
+void cli_json_str(FILE *out, const char *s)
+{
+  if (!s) {
+    fputs("null", out);
+    return;
+  }
   fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-    if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
-    else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-    else fputc(*p, out);
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    size_t n = utf8_len(p);
+    if (n == 0) {
+      fputs("\\ufffd", out);
+      p++;
+    } else if (n > 1) {
+      fwrite(p, 1, n, out);
+      p += n;
+    } else {
+      if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
+      else if (*p < 0x20 || *p == 0x7F) fprintf(out, "\\u%04x", *p);
+      else fputc(*p, out);
+      p++;
+    }
   }
   fputc('"', out);
 }
 
+void cli_json_diag(FILE *out, const sd_diag_info *g)
+{
+  static const char *const sev[] = { "note", "warning", "error" };
+  fputs("{\"severity\":", out);
+  cli_json_str(out, sev[g->severity]);
+  fputs(",\"code\":", out);
+  cli_json_str(out, g->code);
+  fputs(",\"file\":", out);
+  cli_json_str(out, g->file);
+  fprintf(out, ",\"line\":%d,\"column\":%d,\"field\":", g->line, g->column);
+  cli_json_str(out, g->field);
+  fputs(",\"message\":", out);
+  cli_json_str(out, g->message);
+  fputc('}', out);
+}
+
 void cli_print_diags(const sd_diags *d, const cli_common *c)
 {
-  static const char *sev[] = { "note", "warning", "error" };
+  static const char *const sev[] = { "note", "warning", "error" };
   for (size_t i = 0; i < sd_diags_count(d); i++) {
     sd_diag_info g;
     sd_diags_get(d, i, &g);
     if (c->json) {
-      fputs("{\"severity\":", stderr);
-      json_str(stderr, sev[g.severity]);
-      fputs(",\"code\":", stderr);
-      json_str(stderr, g.code);
-      fputs(",\"file\":", stderr);
-      if (g.file) json_str(stderr, g.file);
-      else fputs("null", stderr);
-      fprintf(stderr, ",\"line\":%d,\"column\":%d,\"field\":", g.line, g.column);
-      if (g.field) json_str(stderr, g.field);
-      else fputs("null", stderr);
-      fputs(",\"message\":", stderr);
-      json_str(stderr, g.message);
-      fputs("}\n", stderr);
+      cli_json_diag(stderr, &g);
+      fputc('\n', stderr);
     } else {
       if (g.file) {
         fputs(g.file, stderr);

@@ -9,8 +9,13 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "commands:\n"
     "  render     render a case (or a Markdown note) to an accessible PDF\n"
     "  validate   check case files against the schema\n"
+    "  batch      render many cases into a folder, on several threads\n"
     "  templates  list the templates\n"
+    "  locales    list the languages (message catalogues) and their review status\n"
     "  help       show help for a command\n"
+    "\n"
+    "  sendoc --version      print the version\n"
+    "  sendoc COMMAND --help, sendoc help COMMAND   help for a command; see also sendoc(1)\n"
     "\n"
     "Exit status: 0 ok, 1 input problems, 2 usage, 3 environment (I/O, fonts, resources).\n" },
   { "render",
@@ -30,7 +35,34 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "\n"
     "Checks each case against the schema; prints problems as FILE:LINE:COLUMN.\n"
     "      --diagnostics=json    one JSON object per diagnostic on stderr\n" },
+  { "batch",
+    "usage: sendoc batch INPUT... -o OUTDIR --template NAME|FILE [OPTIONS]\n"
+    "\n"
+    "INPUT is a case file or a folder (every *.xml below it, in byte order of the path\n"
+    "relative to the folder). Each case becomes OUTDIR/<relative path>.pdf (.xml replaced);\n"
+    "a bad case is reported and skipped, and the batch goes on.\n"
+    "\n"
+    "  -o, --output OUTDIR       the output folder (created, mode 0700)\n"
+    "  -t, --template NAME|FILE  as for render\n"
+    "  -l, --lang TAG            document language (BCP 47), default en-GB\n"
+    "  -s, --style S             standard, large-print or dyslexia\n"
+    "  -j, --jobs N              N threads in this process (default: the CPUs available)\n"
+    "      --shard K/N           only the cases with fnv1a64(relative path) % N + 1 == K\n"
+    "      --manifest FILE       one JSON object per case, in input order ('-': stdout);\n"
+    "                            written atomically when the batch ends\n"
+    "      --resume              skip cases whose PDF is newer than the case and the template\n"
+    "                            (and not recorded as failed in FILE)\n"
+    "      --data-dir DIR        templates, locales, schema and font map\n"
+    "      --diagnostics=json    one JSON object per diagnostic on stderr\n"
+    "Ends with \"N rendered, M failed, K skipped\" on stderr; exit 1 if a case was invalid,\n"
+    "3 on an environment problem (the batch stops), 2 for usage.\n" },
   { "templates", "usage: sendoc templates\n\nLists the templates --template accepts by name.\n" },
+  { "locales",
+    "usage: sendoc locales\n"
+    "\n"
+    "Lists the message catalogues, one per line, tab-separated:\n"
+    "TAG  NATIVE NAME  ENGLISH NAME  REVIEW STATUS (reviewed or unreviewed).\n"
+    "A --lang without a catalogue still shapes its text, with English headings.\n" },
   { "help", "usage: sendoc help [COMMAND]\n" },
 };
 

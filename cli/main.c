@@ -6,6 +6,8 @@ static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] =
   { "render", cmd_render },
   { "validate", cmd_validate },
   { "templates", cmd_templates },
+  { "batch", cmd_batch },
+  { "locales", cmd_locales },
   { "help", cmd_help },
 };
 
@@ -15,7 +17,7 @@ int main(int argc, char **argv)
     cli_print_help(NULL, stderr);
     return EXIT_USAGE;
   }
-  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
     printf("sendoc %s\n", SD_VERSION);
     return EXIT_OK;
   }

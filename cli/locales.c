@@ -1,0 +1,44 @@
+/* sendoc locales: the message catalogues --lang can use, one per line:
+ * TAG <tab> NATIVE NAME <tab> ENGLISH NAME <tab> REVIEW STATUS. */
+#include "cli.h"
+#include "locale.h"
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_locales(int argc, char **argv)
+{
+  static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+  cli_common com = { 0 };
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c == OPT_HELP) {
+      cli_print_help("locales", stdout);
+      return EXIT_OK;
+    }
+    if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("locales", "bad option");
+  }
+  if (optind < argc) return cli_usage_error("locales", "takes no arguments");
+  char buf[PATH_MAX + 32], dir[PATH_MAX + 64];
+  snprintf(dir, sizeof dir, "%s/locales", cli_data_dir(&com, buf, sizeof buf));
+  sd_diags *d = sd_diags_new();
+  sd_locale_info *list = NULL;
+  size_t n = 0;
+  sd_status st = d ? sd_locale_list(dir, &list, &n, d) : SD_E_NOMEM;
+  cli_print_diags(d, &com);
+  if (st != SD_OK) {
+    if (st == SD_E_RESOURCE) fprintf(stderr, "sendoc: cannot read the locales in %s (set --data-dir or SENDOC_DATA)\n", dir);
+  } else if (n == 0) {
+    fprintf(stderr, "sendoc: no compiled catalogues (.res) in %s\n", dir);
+    st = SD_E_RESOURCE;
+  }
+  for (size_t i = 0; i < n; i++)
+    printf("%s\t%s\t%s\t%s\n", list[i].tag, list[i].name ? list[i].name : "-",
+           list[i].english_name ? list[i].english_name : "-", list[i].status);
+  sd_locale_list_free(list, n);
+  sd_diags_free(d);
+  if (fflush(stdout) != 0) return EXIT_ENV;
+  return cli_exit_code(st);
+}
