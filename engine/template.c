@@ -95,6 +95,10 @@ typedef struct pctx {
   size_t n_lines;
   int open_markers;          /* block sections open, for the depth cap */
   int n_frames;
+  /* parsing one table cell on its own (see parse_cell) */
+  tinls *cell_out;           /* the paragraph's tokens go here, not into blocks */
+  int col0;                  /* added to every cmark column */
+  size_t skip;               /* bytes of the first text node to drop (the "a " guard) */
 } pctx;
 
 #define PERR(p, code, line, col, field, ...)                              \
@@ -170,6 +174,7 @@ void tpl_tinl_free(tinl *x)
 {
   if (!x) return;
   free(x->text);
+  free(x->cmp_value);
   for (size_t i = 0; i < x->n_args; i++) {
     free(x->args[i].name);
     free(x->args[i].value);
@@ -200,6 +205,7 @@ void tpl_tblock_free(tblock *b)
 {
   if (!b) return;
   free(b->path);
+  free(b->cmp_value);
   tpl_tinls_free(&b->inl);
   tpl_tinls_free(&b->src);
   tblocks_free(&b->body);
@@ -369,6 +375,66 @@ static bool parse_msg(pctx *p, tinl *x, const char *s, size_t n, int line, int c
   return true;
 }
 
+/* A BCP 47 tag as written in {{#lang …}}: "doc", or subtags of 1-8 letters
+ * and digits joined by '-' (or '_'), the first 2-8 letters. */
+static bool lang_tag_ok(const char *s, size_t n)
+{
+  if (n == 3 && memcmp(s, "doc", 3) == 0) return true;
+  if (n == 0 || n > 35) return false;
+  size_t i = 0, first = 0;
+  for (bool head = true; i <= n; head = false) {
+    size_t st = i;
+    while (i < n && isalnum((unsigned char)s[i])) {
+      if (head && !isalpha((unsigned char)s[i])) return false;
+      i++;
+    }
+    size_t len = i - st;
+    if (len == 0 || len > 8) return false;
+    if (head) first = len;
+    if (i == n) break;
+    if (s[i] != '-' && s[i] != '_') return false;
+    i++;
+  }
+  return first >= 2;
+}
+
+/* Splits "path == "v"" or "path != 'v'" of a {{#if}}: *arg and *an keep the
+ * path; the comparison goes into x. True when well formed (or no comparison). */
+static bool parse_cmp(pctx *p, tinl *x, const char **arg, size_t *an, int line, int col)
+{
+  const char *s = *arg;
+  size_t n = *an, i = 0;
+  while (i < n && !is_ws((unsigned char)s[i]) && s[i] != '=' && s[i] != '!') i++;
+  size_t plen = i;
+  while (i < n && is_ws((unsigned char)s[i])) i++;
+  if (i == n) return true;
+  if (i + 1 < n && (s[i] == '=' || s[i] == '!') && s[i + 1] == '=') {
+    x->cmp = s[i] == '=' ? CMP_EQ : CMP_NE;
+    i += 2;
+    while (i < n && is_ws((unsigned char)s[i])) i++;
+    if (i < n && (s[i] == '"' || s[i] == '\'')) {
+      char q = s[i++];
+      size_t vs = i;
+      while (i < n && s[i] != q) i++;
+      size_t ve = i;
+      if (i < n) i++;
+      while (i < n && is_ws((unsigned char)s[i])) i++;
+      if (ve < n && i == n) {
+        x->cmp_value = sd_strndup(s + vs, ve - vs);
+        if (!x->cmp_value) {
+          set_nomem(p);
+          return false;
+        }
+        *an = plen;
+        return true;
+      }
+    }
+  }
+  PERR(p, "template.syntax", line, col, NULL,
+       "{{#if %.*s}}: a condition is a field, or a field == \"text\" or != \"text\"", (int)n, s);
+  return false;
+}
+
 /* One {{…}} body (trimmed) → a token, or NULL with a diagnostic. */
 static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line, int col)
 {
@@ -387,11 +453,20 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
   if (IS("else")) x->kind = TI_ELSE;
   else if (IS("/each")) x->kind = TI_CLOSE_EACH;
   else if (IS("/if")) x->kind = TI_CLOSE_IF;
+  else if (IS("/lang")) x->kind = TI_CLOSE_LANG;
   else if (IS("@index")) x->kind = TI_INDEX;
   else if (IS(".")) x->text = sd_strdup(".");
   else if (STARTS("#each") && is_ws((unsigned char)*arg)) x->kind = TI_OPEN_EACH;
   else if (STARTS("#if") && is_ws((unsigned char)*arg)) x->kind = TI_OPEN_IF;
-  else if (STARTS("t:")) {
+  else if (STARTS("#lang") && is_ws((unsigned char)*arg)) x->kind = TI_OPEN_LANG;
+  else if (STARTS("count:")) {
+    x->kind = TI_COUNT;
+    if (!valid_path(arg, an)) {
+      PERR(p, "template.syntax", line, col, NULL, "{{count:…}} needs a field path in {{%.*s}}", (int)n, s);
+      goto fail;
+    }
+    x->text = sd_strndup(arg, an);
+  } else if (STARTS("t:")) {
     x->kind = TI_MSG;
     if (!parse_msg(p, x, arg, an, line, col)) goto fail;
     return x;
@@ -408,24 +483,37 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
     x->text = sd_strndup(s, n);
   } else {
     PERR(p, "template.syntax", line, col, NULL,
-         "{{%.*s}} is not a field, {{t:key}}, {{date:field}}, {{#each}}, {{#if}}, {{else}}, {{/each}} or {{/if}}",
+         "{{%.*s}} is not a field, {{t:key}}, {{date:field}}, {{count:field}}, {{#each}}, {{#if}}, "
+         "{{#lang}}, {{else}}, {{/each}}, {{/if}} or {{/lang}}",
          (int)(n > 80 ? 80 : n), s);
     goto fail;
   }
 #undef IS
 #undef STARTS
+  if (x->kind == TI_OPEN_LANG) {
+    while (an && is_ws((unsigned char)*arg)) arg++, an--;
+    if (!lang_tag_ok(arg, an)) {
+      PERR(p, "template.syntax", line, col, NULL,
+           "{{%.*s}} needs a language tag such as en-GB, ur or pa-Arab, or doc", (int)n, s);
+      goto fail;
+    }
+    x->text = sd_strndup(arg, an);
+    for (char *c = x->text; c && *c; c++)
+      if (*c == '_') *c = '-';
+  }
   if (x->kind == TI_OPEN_EACH || x->kind == TI_OPEN_IF) {
     while (an && is_ws((unsigned char)*arg)) arg++, an--;
-    bool pos = x->kind == TI_OPEN_IF && ((an == 6 && memcmp(arg, "@first", 6) == 0) ||
-                                         (an == 5 && memcmp(arg, "@last", 5) == 0));
+    if (x->kind == TI_OPEN_IF && !parse_cmp(p, x, &arg, &an, line, col)) goto fail;
+    bool pos = x->kind == TI_OPEN_IF && x->cmp == CMP_NONE &&
+               ((an == 6 && memcmp(arg, "@first", 6) == 0) || (an == 5 && memcmp(arg, "@last", 5) == 0));
     if (!pos && !valid_path(arg, an)) {
       PERR(p, "template.syntax", line, col, NULL, "{{%.*s}} needs a field path", (int)n, s);
       goto fail;
     }
     x->text = sd_strndup(arg, an);
   }
-  if ((x->kind == TI_FIELD || x->kind == TI_DATE || x->kind == TI_OPEN_EACH ||
-       x->kind == TI_OPEN_IF) && !x->text) {
+  if ((x->kind == TI_FIELD || x->kind == TI_DATE || x->kind == TI_OPEN_EACH || x->kind == TI_COUNT ||
+       x->kind == TI_OPEN_IF || x->kind == TI_OPEN_LANG) && !x->text) {
     set_nomem(p);
     goto fail;
   }
@@ -447,6 +535,14 @@ static bool push_text(pctx *p, tinls *out, const char *s, size_t n, bool strong,
   return true;
 }
 
+/* An apostrophe opens a quoted literal only after '=' (name='x', == 'x'),
+ * so "Sam's" in a field-free {{…}} stays an apostrophe. */
+static bool quote_may_open(const char *s, size_t from, size_t j)
+{
+  while (j > from && (s[j - 1] == ' ' || s[j - 1] == '\t')) j--;
+  return j > from && s[j - 1] == '=';
+}
+
 /* Splits text into literal pieces and {{…}} tokens. After an error the rest
  * of the text is kept literal, so one typo gives one message. */
 static void tokenize(pctx *p, const char *s, size_t n, const seg *segs, size_t nseg,
@@ -466,7 +562,7 @@ static void tokenize(pctx *p, const char *s, size_t n, const seg *segs, size_t n
       if (inq) {
         if (s[j] == '\\' && j + 1 < n) j++;
         else if (s[j] == inq) inq = 0;
-      } else if (s[j] == '"' || (s[j] == '\'' && j > 0 && s[j - 1] == '=')) {
+      } else if (s[j] == '"' || (s[j] == '\'' && quote_may_open(s, open, j))) {
         inq = s[j];
       } else if (s[j] == '}' && j + 1 < n && s[j + 1] == '}') {
         closed = true;
@@ -505,11 +601,34 @@ static const char *marker_name(ti_kind k)
   case TI_ELSE: return "{{else}}";
   case TI_CLOSE_EACH: return "{{/each}}";
   case TI_CLOSE_IF: return "{{/if}}";
+  case TI_OPEN_LANG: return "{{#lang}}";
+  case TI_CLOSE_LANG: return "{{/lang}}";
   default: return "{{…}}";
   }
 }
 
-/* Nests the flat tokens between {{#each}}/{{#if}} and their closers. */
+static bool is_marker(ti_kind k)
+{
+  return k >= TI_OPEN_EACH && k <= TI_CLOSE_LANG;
+}
+
+static bool is_opener(ti_kind k)
+{
+  return k == TI_OPEN_EACH || k == TI_OPEN_IF || k == TI_OPEN_LANG;
+}
+
+/* The folded kind an opener makes, and the one a closer needs. */
+static ti_kind section_of(ti_kind k)
+{
+  return k == TI_OPEN_EACH || k == TI_CLOSE_EACH ? TI_EACH : k == TI_OPEN_IF || k == TI_CLOSE_IF ? TI_IF : TI_LANG;
+}
+
+static const char *opener_name(ti_kind section)
+{
+  return section == TI_EACH ? "{{#each}}" : section == TI_IF ? "{{#if}}" : "{{#lang}}";
+}
+
+/* Nests the flat tokens between {{#each}}/{{#if}}/{{#lang}} and their closers. */
 static void fold_inline(pctx *p, tinls *flat, tinls *out)
 {
   tinl *stack[TPL_MAX_DEPTH];
@@ -520,14 +639,14 @@ static void fold_inline(pctx *p, tinls *flat, tinls *out)
     tinl *x = flat->v[i];
     flat->v[i] = NULL;
     tinls *target = sp ? (in_else[sp - 1] ? &stack[sp - 1]->alt : &stack[sp - 1]->body) : out;
-    if (x->kind == TI_OPEN_EACH || x->kind == TI_OPEN_IF) {
+    if (is_opener(x->kind)) {
       if (sp == TPL_MAX_DEPTH) {
         PERR(p, "template.limit", x->line, x->col, NULL, "sections nested deeper than %d", TPL_MAX_DEPTH);
         if (p->st == SD_E_INPUT) p->st = SD_E_LIMIT;
         tpl_tinl_free(x);
         break;
       }
-      x->kind = x->kind == TI_OPEN_EACH ? TI_EACH : TI_IF;
+      x->kind = section_of(x->kind);
       if (!tinls_push(target, x)) {
         tpl_tinl_free(x);
         set_nomem(p);
@@ -536,17 +655,17 @@ static void fold_inline(pctx *p, tinls *flat, tinls *out)
       stack[sp] = x;
       in_else[sp++] = false;
     } else if (x->kind == TI_ELSE) {
-      if (!sp || in_else[sp - 1])
+      if (!sp || in_else[sp - 1] || stack[sp - 1]->kind == TI_LANG)
         PERR(p, "template.syntax", x->line, x->col, NULL, "{{else}} outside {{#if}} or {{#each}}");
       else
         in_else[sp - 1] = true;
       tpl_tinl_free(x);
-    } else if (x->kind == TI_CLOSE_EACH || x->kind == TI_CLOSE_IF) {
-      ti_kind want = x->kind == TI_CLOSE_EACH ? TI_EACH : TI_IF;
+    } else if (is_marker(x->kind)) {
+      ti_kind want = section_of(x->kind);
       if (!sp || stack[sp - 1]->kind != want)
         PERR(p, "template.syntax", x->line, x->col, NULL,
              "%s without a matching %s (section markers that guard whole blocks need blank lines around them)",
-             marker_name(x->kind), want == TI_EACH ? "{{#each}}" : "{{#if}}");
+             marker_name(x->kind), opener_name(want));
       else
         sp--;
       tpl_tinl_free(x);
@@ -560,7 +679,7 @@ static void fold_inline(pctx *p, tinls *flat, tinls *out)
   while (sp > 0) {
     tinl *o = stack[--sp];
     PERR(p, "template.syntax", o->line, o->col, o->text, "{{#%s %s}} is never closed",
-         o->kind == TI_EACH ? "each" : "if", o->text);
+         o->kind == TI_EACH ? "each" : o->kind == TI_IF ? "if" : "lang", o->text);
   }
   free(flat->v);
   flat->v = NULL;
@@ -579,16 +698,18 @@ static void fold_blocks(pctx *p, tblocks *flat, tblocks *out)
     flat->v[i] = NULL;
     tblocks *target = sp ? (in_else[sp - 1] ? &stack[sp - 1]->alt : &stack[sp - 1]->body) : out;
     tinl *m = b->kind == TB_MARKER ? b->marker : NULL;
-    if (m && (m->kind == TI_OPEN_EACH || m->kind == TI_OPEN_IF)) {
+    if (m && is_opener(m->kind)) {
       if (sp == TPL_MAX_DEPTH) {
         PERR(p, "template.limit", b->line, b->col, NULL, "sections nested deeper than %d", TPL_MAX_DEPTH);
         if (p->st == SD_E_INPUT) p->st = SD_E_LIMIT;
         tpl_tblock_free(b);
         break;
       }
-      b->kind = m->kind == TI_OPEN_EACH ? TB_EACH : TB_IF;
+      b->kind = m->kind == TI_OPEN_EACH ? TB_EACH : m->kind == TI_OPEN_IF ? TB_IF : TB_LANG;
       b->path = m->text;
-      m->text = NULL;
+      b->cmp = m->cmp;
+      b->cmp_value = m->cmp_value;
+      m->text = m->cmp_value = NULL;
       b->line = m->line;
       b->col = m->col;
       tpl_tinl_free(m);
@@ -601,16 +722,17 @@ static void fold_blocks(pctx *p, tblocks *flat, tblocks *out)
       stack[sp] = b;
       in_else[sp++] = false;
     } else if (m && m->kind == TI_ELSE) {
-      if (!sp || in_else[sp - 1])
+      if (!sp || in_else[sp - 1] || stack[sp - 1]->kind == TB_LANG)
         PERR(p, "template.syntax", m->line, m->col, NULL, "{{else}} outside {{#if}} or {{#each}}");
       else
         in_else[sp - 1] = true;
       tpl_tblock_free(b);
     } else if (m) {
-      tb_kind want = m->kind == TI_CLOSE_EACH ? TB_EACH : TB_IF;
+      ti_kind sec = section_of(m->kind);
+      tb_kind want = sec == TI_EACH ? TB_EACH : sec == TI_IF ? TB_IF : TB_LANG;
       if (!sp || stack[sp - 1]->kind != want)
         PERR(p, "template.syntax", m->line, m->col, NULL, "%s without a matching %s",
-             marker_name(m->kind), want == TB_EACH ? "{{#each}}" : "{{#if}}");
+             marker_name(m->kind), opener_name(sec));
       else
         sp--;
       tpl_tblock_free(b);
@@ -624,7 +746,7 @@ static void fold_blocks(pctx *p, tblocks *flat, tblocks *out)
   while (sp > 0) {
     tblock *o = stack[--sp];
     PERR(p, "template.syntax", o->line, o->col, o->path, "{{#%s %s}} is never closed",
-         o->kind == TB_EACH ? "each" : "if", o->path);
+         o->kind == TB_EACH ? "each" : o->kind == TB_IF ? "if" : "lang", o->path);
   }
   free(flat->v);
   flat->v = NULL;
@@ -724,7 +846,8 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
   if (!(le == 3 && memcmp(s, "---", 3) == 0)) return 0;
   i = e < n ? e + 1 : n;
   unsigned seen = 0;
-  static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer"};
+  static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer", "header", "watermark"};
+  enum { N_KEYS = sizeof keys / sizeof keys[0] };
   for (;;) {
     line++;
     if (i >= n) {
@@ -762,13 +885,14 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
       vcol++;
     }
     int key = -1;
-    for (int j = 0; j < 6; j++)
+    for (int j = 0; j < N_KEYS; j++)
       if (strlen(keys[j]) == ke - ks && memcmp(keys[j], l + ks, ke - ks) == 0) key = j;
     char kname[32];
     snprintf(kname, sizeof kname, "%.*s", (int)(ke - ks < 31 ? ke - ks : 31), l + ks);
     if (key < 0) {
       PERR(p, "template.frontmatter", line, (int)ks + 1, kname,
-           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer)", kname);
+           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer, header, watermark)",
+           kname);
       continue;
     }
     if (seen & (1u << key)) {
@@ -797,9 +921,17 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
       t->has_title = true;
       fm_string(p, v, vn, line, vcol, &t->title);
       break;
-    default:
+    case 5:
       t->has_footer = true;
       fm_string(p, v, vn, line, vcol, &t->footer);
+      break;
+    case 6:
+      t->has_header = true;
+      fm_string(p, v, vn, line, vcol, &t->header);
+      break;
+    default:
+      t->has_watermark = true;
+      fm_string(p, v, vn, line, vcol, &t->watermark);
       break;
     }
   }
@@ -827,7 +959,7 @@ static void finish_para(pctx *p, tinls *flat, int line, int col, tblocks *kids)
       if (only_ws(&one)) continue;
     }
     real++;
-    if (x->kind >= TI_OPEN_EACH && x->kind <= TI_CLOSE_IF) {
+    if (is_marker(x->kind)) {
       mk++;
       marker = x;
     }
@@ -840,7 +972,7 @@ static void finish_para(pctx *p, tinls *flat, int line, int col, tblocks *kids)
       tpl_tinls_free(flat);
       return;
     }
-    if (marker->kind == TI_OPEN_EACH || marker->kind == TI_OPEN_IF) p->open_markers++;
+    if (is_opener(marker->kind)) p->open_markers++;
     else if (marker->kind != TI_ELSE && p->open_markers > 0) p->open_markers--;
     if (p->open_markers + p->n_frames > TPL_MAX_DEPTH) {
       PERR(p, "template.limit", marker->line, marker->col, NULL, "blocks nested deeper than %d", TPL_MAX_DEPTH);
@@ -858,13 +990,13 @@ static void finish_para(pctx *p, tinls *flat, int line, int col, tblocks *kids)
   fold_inline(p, flat, &folded);
   /* images may only stand at the paragraph's top level */
   for (size_t i = 0; i < folded.n; i++)
-    if (folded.v[i]->kind == TI_EACH || folded.v[i]->kind == TI_IF) {
+    if (folded.v[i]->kind == TI_EACH || folded.v[i]->kind == TI_IF || folded.v[i]->kind == TI_LANG) {
       tinls *ls[2] = {&folded.v[i]->body, &folded.v[i]->alt};
       for (int k = 0; k < 2; k++)
         for (size_t j = 0; j < ls[k]->n; j++)
           if (ls[k]->v[j]->kind == TI_IMAGE)
             PERR(p, "template.syntax", ls[k]->v[j]->line, ls[k]->v[j]->col, NULL,
-                 "an image inside an inline section: put {{#if}}/{{#each}} and the image in paragraphs of their own");
+                 "an image inside an inline section: put {{#if}}/{{#each}}/{{#lang}} and the image in paragraphs of their own");
     }
   tblock *para = NULL;
   for (size_t i = 0; i < folded.n; i++) {
@@ -939,6 +1071,9 @@ static void literal_block(pctx *p, const char *lit, int line, int col, tblocks *
   }
 }
 
+static bool is_table(const pctx *p, cmark_node *para, int bline, int col);
+static void build_table(pctx *p, int first, int last, int col, tblocks *kids);
+
 static void walk(pctx *p, cmark_node *doc, tblock *root)
 {
   frame frames[TPL_MAX_DEPTH + 1];
@@ -947,7 +1082,8 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
   tinls flat = {0};         /* tokens of the current paragraph or heading */
   tinls alt = {0};          /* tokens of the current image's alt text */
   run r = {0};
-  bool in_leaf = false, in_img = false;
+  bool in_leaf = false, in_img = false, in_table = false;
+  int table_first = 0, table_last = 0, table_col = 0;
   int strong = 0, img_depth = 0, skip_depth = 0;
   int leaf_line = 0, leaf_col = 0, img_line = 0, img_col = 0, heading = 0;
   const char *img_url = NULL;
@@ -962,10 +1098,19 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
     cmark_node_type ty = cmark_node_get_type(nd);
     int line = cmark_node_get_start_line(nd) + p->line0;
     int bline = cmark_node_get_start_line(nd);
-    int col = cmark_node_get_start_column(nd);
+    int rawcol = cmark_node_get_start_column(nd);
+    int col = rawcol + p->col0;
     bool enter = ev == CMARK_EVENT_ENTER;
     tinls *cur = in_img ? &alt : &flat;
     if (p->st == SD_E_NOMEM || p->st == SD_E_LIMIT) break;
+    if (in_table) {
+      /* a table is read from its source lines: cmark's inlines are skipped */
+      if (ty == CMARK_NODE_PARAGRAPH && !enter) {
+        in_table = false;
+        build_table(p, table_first, table_last, table_col, &frames[nf - 1].kids);
+      }
+      continue;
+    }
     if (skip_depth) {
       /* containers past the depth cap: skip their content */
       if (ty == CMARK_NODE_LIST || ty == CMARK_NODE_ITEM || ty == CMARK_NODE_BLOCK_QUOTE)
@@ -1020,6 +1165,13 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
       break;
     case CMARK_NODE_PARAGRAPH:
     case CMARK_NODE_HEADING:
+      if (enter && ty == CMARK_NODE_PARAGRAPH && !p->cell_out && is_table(p, nd, bline, rawcol)) {
+        in_table = true;
+        table_first = bline;
+        table_last = cmark_node_get_end_line(nd);
+        table_col = rawcol;
+        break;
+      }
       if (enter) {
         in_leaf = true;
         strong = 0;
@@ -1031,7 +1183,12 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
         run_flush(p, &r, &flat);
         in_leaf = false;
         tblocks *kids = &frames[nf - 1].kids;
-        if (!heading) {
+        if (p->cell_out) {
+          for (size_t i = 0; i < flat.n; i++)
+            if (!tinls_push(p->cell_out, flat.v[i])) tpl_tinl_free(flat.v[i]), set_nomem(p);
+          free(flat.v);
+          flat = (tinls){0};
+        } else if (!heading) {
           finish_para(p, &flat, leaf_line, leaf_col, kids);
         } else {
           tblock *b = tblock_new(TB_HEADING, leaf_line, leaf_col);
@@ -1069,8 +1226,15 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
       if (r.n && r.strong != st) run_flush(p, &r, cur);
       r.strong = st;
       size_t ln = strlen(lit);
-      if (ty == CMARK_NODE_TEXT) col = fix_col(p, bline, col, lit, ln);
-      else if (r.nseg) {
+      if (ty == CMARK_NODE_TEXT) col = fix_col(p, bline, rawcol, lit, ln) + p->col0;
+      if (ty == CMARK_NODE_TEXT && p->skip) {
+        size_t k = p->skip < ln ? p->skip : ln;
+        lit += k;
+        ln -= k;
+        col += (int)k;
+        p->skip = 0;
+      }
+      if (ty == CMARK_NODE_SOFTBREAK && r.nseg) {
         line = r.segs[r.nseg - 1].line;
         col = r.segs[r.nseg - 1].col + (int)(r.n - r.segs[r.nseg - 1].off);
       }
@@ -1082,7 +1246,21 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
       const char *lit = cmark_node_get_literal(nd);
       if (!in_leaf) break;
       run_flush(p, &r, cur);
-      if (lit) push_text(p, cur, lit, strlen(lit), strong > 0, line, col);
+      if (lit && p->cell_out && ty == CMARK_NODE_CODE && strstr(lit, "\\|")) {
+        /* GFM: in a table cell, \| is a pipe even inside a code span */
+        size_t ln = strlen(lit), w = 0;
+        char *u = malloc(ln + 1);
+        if (!u) {
+          set_nomem(p);
+          break;
+        }
+        for (size_t i = 0; i < ln; i++)
+          if (!(lit[i] == '\\' && lit[i + 1] == '|')) u[w++] = lit[i];
+        push_text(p, cur, u, w, strong > 0, line, col);
+        free(u);
+      } else if (lit) {
+        push_text(p, cur, lit, strlen(lit), strong > 0, line, col);
+      }
       break;
     }
     case CMARK_NODE_LINEBREAK:
@@ -1153,6 +1331,298 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
   fold_blocks(p, &frames[0].kids, &root->body);
 }
 
+/* ---- pipe tables ------------------------------------------------------------- */
+
+/* A line of the body: the text of body line bl (1-based) from byte `from`,
+ * without the newline and trailing blanks. */
+static const char *body_line(const pctx *p, int bl, size_t from, size_t *n)
+{
+  const char *ls = p->body + p->line_off[bl - 1];
+  const char *le = strchr(ls, '\n');
+  size_t len = le ? (size_t)(le - ls) : strlen(ls);
+  if (from > len) from = len;
+  while (len > from && (ls[len - 1] == ' ' || ls[len - 1] == '\t' || ls[len - 1] == '\r')) len--;
+  *n = len - from;
+  return ls + from;
+}
+
+/* Where a paragraph's continuation line starts: after its container prefix
+ * (indentation and block-quote '>'), or lazily at the line start. cmark's own
+ * columns for continuation lines do not count stripped indentation. */
+static size_t cont_start(const pctx *p, int bl)
+{
+  const char *ls = p->body + p->line_off[bl - 1];
+  size_t i = 0;
+  while (ls[i] == ' ' || ls[i] == '\t' || ls[i] == '>') i++;
+  return i;
+}
+
+static bool blank(const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!is_ws((unsigned char)s[i])) return false;
+  return true;
+}
+
+/* End of a {{…}} that opens at s[i], past its "}}"; n if never closed.
+ * Quotes are skipped as tokenize() skips them. */
+static size_t skip_braces(const char *s, size_t n, size_t i)
+{
+  size_t open = i;
+  char inq = 0;
+  for (i += 2; i < n; i++) {
+    if (inq) {
+      if (s[i] == '\\' && i + 1 < n) i++;
+      else if (s[i] == inq) inq = 0;
+    } else if (s[i] == '"' || (s[i] == '\'' && quote_may_open(s, open, i))) {
+      inq = s[i];
+    } else if (s[i] == '}' && i + 1 < n && s[i + 1] == '}') {
+      return i + 2;
+    }
+  }
+  return n;
+}
+
+/* Offsets of the cell separators of a table line: every '|' not escaped with
+ * a backslash and not inside {{…}}. Stores at most max; returns how many. */
+static size_t find_seps(const char *s, size_t n, size_t *seps, size_t max)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < n;) {
+    if (s[i] == '\\' && i + 1 < n) {
+      i += 2;
+    } else if (s[i] == '{' && i + 1 < n && s[i + 1] == '{') {
+      i = skip_braces(s, n, i);
+    } else {
+      if (s[i] == '|') {
+        if (k < max) seps[k] = i;
+        k++;
+      }
+      i++;
+    }
+  }
+  return k;
+}
+
+/* True if s holds only blanks and section markers ({{#each …}}, {{/if}}, …). */
+static bool only_markers(const char *s, size_t n)
+{
+  static const char *const words[] = {"#each", "#if", "#lang", "/each", "/if", "/lang", "else"};
+  size_t i = 0;
+  for (;;) {
+    while (i < n && is_ws((unsigned char)s[i])) i++;
+    if (i == n) return true;
+    if (!(i + 1 < n && s[i] == '{' && s[i + 1] == '{')) return false;
+    size_t e = skip_braces(s, n, i);
+    if (e == n && !(n >= 2 && s[n - 1] == '}' && s[n - 2] == '}')) return false;
+    size_t a = i + 2;
+    while (a < e && is_ws((unsigned char)s[a])) a++;
+    bool ok = false;
+    for (size_t w = 0; w < sizeof words / sizeof words[0] && !ok; w++) {
+      size_t wl = strlen(words[w]);
+      ok = e - a >= wl + 2 && memcmp(s + a, words[w], wl) == 0 &&
+           (is_ws((unsigned char)s[a + wl]) || s[a + wl] == '}');
+    }
+    if (!ok) return false;
+    i = e;
+  }
+}
+
+/* A delimiter row cell: optional ':' , dashes, optional ':'. */
+static bool delim_cell(const char *s, size_t n)
+{
+  while (n && is_ws((unsigned char)*s)) s++, n--;
+  while (n && is_ws((unsigned char)s[n - 1])) n--;
+  if (n && *s == ':') s++, n--;
+  if (n && s[n - 1] == ':') n--;
+  if (!n) return false;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != '-') return false;
+  return true;
+}
+
+/* Number of cells of a table line whose separators are seps[0..k): the text
+ * after the last '|' is a cell unless it is blank or only section markers. */
+static size_t cell_count(const char *s, size_t n, const size_t *seps, size_t k)
+{
+  if (!k) return 0;
+  size_t t = seps[k - 1] + 1;
+  return only_markers(s + t, n - t) ? k - 1 : k;
+}
+
+static bool delim_row(const char *s, size_t n, size_t *cells)
+{
+  size_t seps[TPL_MAX_COLUMNS + 2];
+  size_t k = find_seps(s, n, seps, TPL_MAX_COLUMNS + 2);
+  if (k == 0 || k > TPL_MAX_COLUMNS + 1 || !blank(s, seps[0])) return false;
+  size_t t = seps[k - 1] + 1;
+  size_t m = blank(s + t, n - t) ? k - 1 : k;
+  for (size_t c = 0; c < m; c++) {
+    size_t a = seps[c] + 1, b = c + 1 < k ? seps[c + 1] : n;
+    if (!delim_cell(s + a, b - a)) return false;
+  }
+  *cells = m;
+  return m > 0;
+}
+
+/* A paragraph is a table when its first line starts with '|' and its second
+ * is a delimiter row (|---|:--:|). */
+static bool is_table(const pctx *p, cmark_node *para, int bline, int col)
+{
+  int last = cmark_node_get_end_line(para);
+  if (bline < 1 || last <= bline || (size_t)last > p->n_lines || col < 1) return false;
+  size_t n;
+  const char *s = body_line(p, bline, (size_t)col - 1, &n);
+  if (!n || s[0] != '|') return false;
+  s = body_line(p, bline + 1, cont_start(p, bline + 1), &n);
+  size_t cells;
+  return delim_row(s, n, &cells);
+}
+
+/* Tokens of one cell's text, parsed as inline Markdown on its own: cmark
+ * sees "a " + text, so a cell can never start a list, heading or code block,
+ * and the guard is dropped from the first text node. */
+static void parse_cell(pctx *p, const char *s, size_t n, int line, int col, tinls *out)
+{
+  if (!n) return;
+  char *mini = malloc(n + 3);
+  if (!mini) {
+    set_nomem(p);
+    return;
+  }
+  memcpy(mini, "a ", 2);
+  memcpy(mini + 2, s, n);
+  mini[n + 2] = '\0';
+  tinls flat = {0};
+  size_t zero = 0;
+  pctx q = {.file = p->file, .d = p->d, .st = SD_OK, .line0 = line - 1, .body = mini,
+            .line_off = &zero, .n_lines = 1, .cell_out = &flat, .col0 = col - 3, .skip = 2};
+  tblock dummy;
+  memset(&dummy, 0, sizeof dummy);
+  cmark_node *doc = cmark_parse_document(mini, n + 2, CMARK_OPT_DEFAULT);
+  if (doc) walk(&q, doc, &dummy);
+  else q.st = SD_E_NOMEM;
+  cmark_node_free(doc);
+  tblocks_free(&dummy.body);
+  free(mini);
+  if (q.st == SD_E_NOMEM) set_nomem(p);
+  else if (q.st != SD_OK && (p->st == SD_OK || p->st == SD_E_INPUT)) p->st = q.st;
+  size_t w = 0;
+  for (size_t i = 0; i < flat.n; i++) {
+    tinl *x = flat.v[i];
+    if (x->kind == TI_IMAGE) {
+      PERR(p, "template.syntax", x->line, x->col, NULL, "an image cannot go in a table cell");
+      tpl_tinl_free(x);
+    } else {
+      flat.v[w++] = x;
+    }
+  }
+  flat.n = w;
+  fold_inline(p, &flat, out);
+}
+
+/* Section markers before or after a row's cells → TB_MARKER blocks. */
+static void row_markers(pctx *p, const char *s, size_t n, int line, int col, tblocks *out)
+{
+  seg sg = {0, line, col};
+  tinls toks = {0};
+  tokenize(p, s, n, &sg, 1, false, &toks);
+  for (size_t i = 0; i < toks.n; i++) {
+    tinl *x = toks.v[i];
+    if (!is_marker(x->kind)) {
+      tpl_tinl_free(x);
+      continue;
+    }
+    tblock *b = tblock_new(TB_MARKER, x->line, x->col);
+    if (!b || !tblocks_push(out, b)) {
+      free(b);
+      tpl_tinl_free(x);
+      set_nomem(p);
+      continue;
+    }
+    b->marker = x;
+  }
+  free(toks.v);
+}
+
+/* The rows of a table paragraph, body lines first..last (1-based): the
+ * header, the delimiter row, then rows and section markers, folded. Cells
+ * are split on the template text, before any value is inserted. */
+static void build_table(pctx *p, int first, int last, int col, tblocks *kids)
+{
+  size_t seps[TPL_MAX_COLUMNS + 2];
+  size_t want = 0;
+  tblocks flat = {0};
+  tblock *tb = tblock_new(TB_TABLE, first + p->line0, col);
+  if (!tb || !tblocks_push(kids, tb)) {
+    free(tb);
+    set_nomem(p);
+    return;
+  }
+  for (int bl = first; bl <= last && p->st != SD_E_NOMEM; bl++) {
+    size_t from = bl == first ? (size_t)col - 1 : cont_start(p, bl), n;
+    const char *s = body_line(p, bl, from, &n);
+    int line = bl + p->line0;
+    int c0 = (int)(s - (p->body + p->line_off[bl - 1])) + 1;
+    size_t k = find_seps(s, n, seps, TPL_MAX_COLUMNS + 2);
+    if (k > TPL_MAX_COLUMNS + 1) {
+      PERR(p, "template.limit", line, c0, NULL, "a table has at most %d columns", TPL_MAX_COLUMNS);
+      continue;
+    }
+    if (bl == first + 1) {
+      size_t m = 0;
+      delim_row(s, n, &m);
+      if (m != want)
+        PERR(p, "template.syntax", line, c0, NULL,
+             "the delimiter row has %zu cells; the header row has %zu", m, want);
+      continue;
+    }
+    size_t pre = k ? seps[0] : n;
+    if (!blank(s, pre)) {
+      if (bl == first || !only_markers(s, pre)) {
+        PERR(p, "template.syntax", line, c0, NULL,
+             "a table row starts with | (only {{#each}}, {{#if}}, {{#lang}}, {{else}} and closers may "
+             "stand before it; no blank lines inside a table)");
+        continue;
+      }
+      row_markers(p, s, pre, line, c0, &flat);
+    }
+    if (!k) continue;
+    size_t m = cell_count(s, n, seps, k);
+    size_t tail = seps[k - 1] + 1;
+    bool tail_markers = m == k - 1 && !blank(s + tail, n - tail);
+    if (bl == first) {
+      want = m;
+      if (tail_markers)
+        PERR(p, "template.syntax", line, c0 + (int)tail, NULL, "the header row cannot be inside a section");
+    } else if (m != want) {
+      PERR(p, "template.syntax", line, c0, NULL, "this row has %zu cells; the header row has %zu", m, want);
+      continue;
+    }
+    tblock *row = tblock_new(TB_ROW, line, c0);
+    if (!row || !tblocks_push(&flat, row)) {
+      free(row);
+      set_nomem(p);
+      break;
+    }
+    row->header = bl == first;
+    for (size_t c = 0; c < m; c++) {
+      size_t a = seps[c] + 1, b = c + 1 < k ? seps[c + 1] : n;
+      while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
+      while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
+      tblock *cell = tblock_new(TB_CELL, line, c0 + (int)a);
+      if (!cell || !tblocks_push(&row->body, cell)) {
+        free(cell);
+        set_nomem(p);
+        break;
+      }
+      parse_cell(p, s + a, b - a, line, c0 + (int)a, &cell->inl);
+    }
+    if (tail_markers && bl != first) row_markers(p, s + tail, n - tail, line, c0 + (int)tail, &flat);
+  }
+  fold_blocks(p, &flat, &tb->body);
+}
+
 /* ---- entry points ------------------------------------------------------------ */
 
 /* Reports the first invalid UTF-8 sequence or NUL byte; true if all valid. */
@@ -1189,7 +1659,7 @@ static bool check_utf8(pctx *p, const unsigned char *s, size_t n)
 sd_status sd_template_parse(const char *text, size_t len, const char *file,
                             sd_template **out, sd_diags *d)
 {
-  pctx p = {file, d, SD_OK, 0, NULL, NULL, 0, 0, 0};
+  pctx p = {.file = file, .d = d, .st = SD_OK};
   sd_template *t = NULL;
   cmark_node *doc = NULL;
   if (!out || (!text && len)) return SD_E_USAGE;
@@ -1258,6 +1728,8 @@ void sd_template_free(sd_template *t)
   free(t->fm.style);
   tpl_tinls_free(&t->title);
   tpl_tinls_free(&t->footer);
+  tpl_tinls_free(&t->header);
+  tpl_tinls_free(&t->watermark);
   tpl_tblock_free(t->root);
   free(t);
 }

@@ -24,7 +24,12 @@ typedef struct ivec {
 
 typedef struct ectx {
   const sd_case *c;
-  const char *lang;
+  const char *lang;     /* language case text is taken in: the document's, or a {{#lang}} section's */
+  const char *doc_lang; /* the document language given to sd_template_expand */
+  const char *sec_lang; /* the innermost {{#lang}} section's tag; NULL outside sections */
+  const char *blk_lang; /* stamped on every block made: the section's tag when not the document's */
+  const char *mark;     /* stamped on template text, messages and dates: the section's tag when
+                           not the language of the block they land in */
   const char *file;
   sd_diags *d;
   sd_status st;
@@ -240,6 +245,30 @@ static size_t each_items(ectx *e, const char *path, const sd_case_node ***items,
   return w;
 }
 
+/* BCP 47 tags compare case-insensitively, '-' and '_' alike. */
+static bool same_tag(const char *a, const char *b)
+{
+  if (!a || !b) return a == b;
+  for (; *a && *b; a++, b++) {
+    char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+    if ((x | 0x20) != (y | 0x20)) return false;
+  }
+  return *a == *b;
+}
+
+static bool truthy(ectx *e, const char *path);
+
+/* {{#if path}}, {{#if path == "v"}} or {{#if path != "v"}}: a comparison
+ * uses the field's own text (not a translation); a missing field is "". */
+static bool condition(ectx *e, const char *path, tcmp cmp, const char *value)
+{
+  if (cmp == CMP_NONE) return truthy(e, path);
+  const sd_case_node *x = e->c ? resolve(e, path) : NULL;
+  const char *t = x && x->text ? x->text : "";
+  bool eq = strcmp(t, value ? value : "") == 0;
+  return cmp == CMP_EQ ? eq : !eq;
+}
+
 static bool truthy(ectx *e, const char *path)
 {
   if (strcmp(path, "@first") == 0) return e->nsc && e->sc[e->nsc - 1].index == 1;
@@ -318,6 +347,11 @@ static bool bvec_push(ectx *e, bvec *v, sd_block *b, const tblock *origin)
       e->st = SD_E_LIMIT;
     }
     block_contents_free(b);
+    return false;
+  }
+  if (e->blk_lang && !b->lang && !(b->lang = sd_strdup(e->blk_lang))) {
+    block_contents_free(b);
+    nomem(e);
     return false;
   }
   if (v->n == v->cap) {
@@ -401,6 +435,44 @@ static const char *field_text(ectx *e, const tinl *x, const char *path, const sd
 
 static void expand_inls(ectx *e, const tinls *in, ivec *out);
 
+/* The language a message or date is formatted in, when not the document's:
+ * the locale stage picks that language's catalogue. */
+static const char *msg_lang(const ectx *e)
+{
+  if (e->mark) return e->mark;
+  return e->sec_lang && !same_tag(e->sec_lang, e->doc_lang) ? e->sec_lang : NULL;
+}
+
+typedef struct lang_save {
+  const char *lang, *sec_lang, *blk_lang, *mark;
+} lang_save;
+
+/* Enters a {{#lang tag}} section; block sections set the blocks' language,
+ * inline ones mark the text they make when it differs from the block's. */
+static lang_save enter_lang(ectx *e, const char *tag, bool block)
+{
+  lang_save sv = {e->lang, e->sec_lang, e->blk_lang, e->mark};
+  const char *t = strcmp(tag, "doc") == 0 ? e->doc_lang : tag;
+  e->lang = t;
+  e->sec_lang = t;
+  if (block) {
+    e->blk_lang = t && !same_tag(t, e->doc_lang) ? t : NULL;
+    e->mark = NULL;
+  } else {
+    const char *around = e->blk_lang ? e->blk_lang : e->doc_lang;
+    e->mark = t && !same_tag(t, around) ? t : NULL;
+  }
+  return sv;
+}
+
+static void leave_lang(ectx *e, lang_save sv)
+{
+  e->lang = sv.lang;
+  e->sec_lang = sv.sec_lang;
+  e->blk_lang = sv.blk_lang;
+  e->mark = sv.mark;
+}
+
 static void expand_inl(ectx *e, const tinl *x, ivec *out)
 {
   const sd_case_node *n = NULL;
@@ -413,8 +485,32 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     o->line = x->line;
     o->col = x->col;
     o->strong = x->strong;
-    set_str(e, &o->text, x->text);
+    if (set_str(e, &o->text, x->text)) set_str(e, &o->lang, e->mark);
     return;
+  case TI_COUNT: {
+    const sd_case_node **items = NULL;
+    bool found = false;
+    size_t cnt = e->c ? each_items(e, x->text, &items, &found) : 0;
+    free(items);
+    if (!found && !e->c) {
+      field_error(e, x->line, x->col, x->text, "{{count:%s}}: a Markdown note has no case data", x->text);
+      return;
+    }
+    /* a missing list counts as none, as {{#each}} would visit none */
+    snprintf(num, sizeof num, "%zu", cnt);
+    if (!(o = ivec_add(e, out, SD_INL_TEXT))) return;
+    o->line = x->line;
+    o->col = x->col;
+    o->strong = x->strong;
+    if (set_str(e, &o->text, num) && set_str(e, &o->lang, e->mark)) set_str(e, &o->field, x->text);
+    return;
+  }
+  case TI_LANG: {
+    lang_save sv = enter_lang(e, x->text, false);
+    expand_inls(e, &x->body, out);
+    leave_lang(e, sv);
+    return;
+  }
   case TI_BREAK:
     if (!(o = ivec_add(e, out, SD_INL_BREAK))) return;
     o->line = x->line;
@@ -430,7 +526,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     o->line = x->line;
     o->col = x->col;
     o->strong = x->strong;
-    set_str(e, &o->text, num);
+    if (set_str(e, &o->text, num)) set_str(e, &o->lang, e->mark);
     return;
   case TI_FIELD: {
     const char *t = field_text(e, x, x->text, &n, &used);
@@ -459,7 +555,8 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     o->strong = x->strong;
     o->line = n ? n->line : x->line;
     o->col = n ? n->col : x->col;
-    if (set_str(e, &o->text, t) && !x->date_literal) set_str(e, &o->field, x->text);
+    if (set_str(e, &o->text, t) && set_str(e, &o->lang, msg_lang(e)) && !x->date_literal)
+      set_str(e, &o->field, x->text);
     return;
   }
   case TI_MSG: {
@@ -522,7 +619,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     o->arg_names = names;
     o->arg_values = vals;
     o->n_args = x->n_args;
-    set_str(e, &o->text, x->text);
+    if (set_str(e, &o->text, x->text)) set_str(e, &o->lang, msg_lang(e));
     return;
   }
   case TI_EACH: {
@@ -545,7 +642,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     return;
   }
   case TI_IF:
-    expand_inls(e, truthy(e, x->text) ? &x->body : &x->alt, out);
+    expand_inls(e, condition(e, x->text, x->cmp, x->cmp_value) ? &x->body : &x->alt, out);
     return;
   default:
     return;
@@ -744,8 +841,39 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
     return;
   }
   case TB_IF:
-    expand_blocks(e, truthy(e, t->path) ? &t->body : &t->alt, out);
+    expand_blocks(e, condition(e, t->path, t->cmp, t->cmp_value) ? &t->body : &t->alt, out);
     return;
+  case TB_LANG: {
+    lang_save sv = enter_lang(e, t->path, true);
+    expand_blocks(e, &t->body, out);
+    leave_lang(e, sv);
+    return;
+  }
+  case TB_TABLE:
+  case TB_ROW: {
+    bvec kids = {0};
+    expand_blocks(e, &t->body, &kids);
+    b.kind = t->kind == TB_TABLE ? SD_BLK_TABLE : SD_BLK_ROW;
+    b.header = t->header;
+    finish(&kids, &b);
+    bvec_push(e, out, &b, t);
+    return;
+  }
+  case TB_CELL: {
+    /* an empty cell is still a cell: rows keep their shape */
+    ivec v = {0};
+    expand_inls(e, &t->inl, &v);
+    tidy(&v);
+    b.kind = SD_BLK_CELL;
+    b.inl = v.v;
+    b.n_inl = v.n;
+    if (!v.n) {
+      free(v.v);
+      b.inl = NULL;
+    }
+    bvec_push(e, out, &b, t);
+    return;
+  }
   default:
     return;
   }
@@ -798,10 +926,11 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
   memset(&e, 0, sizeof e);
   e.c = c && c->root ? c : NULL;
   e.lang = lang;
+  e.doc_lang = lang;
   e.file = t->file;
   e.d = d;
   bvec top = {0};
-  ivec title = {0}, footer = {0};
+  ivec title = {0}, footer = {0}, header = {0}, mark = {0};
   expand_blocks(&e, &t->root->body, &top);
   if (t->has_title) {
     expand_inls(&e, &t->title, &title);
@@ -811,6 +940,22 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
     expand_inls(&e, &t->footer, &footer);
     tidy(&footer);
   }
+  if (t->has_header) {
+    expand_inls(&e, &t->header, &header);
+    tidy(&header);
+  }
+  if (t->has_watermark) {
+    expand_inls(&e, &t->watermark, &mark);
+    tidy(&mark);
+    /* an empty expansion (a condition that is false) means no watermark */
+    bool empty = true;
+    for (size_t i = 0; i < mark.n && empty; i++)
+      empty = mark.v[i].kind == SD_INL_TEXT && mark.v[i].text[strspn(mark.v[i].text, " \t\n")] == '\0';
+    if (empty) {
+      inlines_free(mark.v, mark.n);
+      mark = (ivec){0};
+    }
+  }
   out->root.kind = SD_BLK_DOCUMENT;
   out->root.line = out->root.col = 1;
   finish(&top, &out->root);
@@ -818,6 +963,10 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
   out->n_title = title.n;
   out->footer = footer.v;
   out->n_footer = footer.n;
+  out->header = header.v;
+  out->n_header = header.n;
+  out->watermark = mark.v;
+  out->n_watermark = mark.n;
   if (!t->has_title)
     for (size_t i = 0; i < out->root.n_children; i++) {
       const sd_block *h = &out->root.children[i];
@@ -904,6 +1053,8 @@ void sd_doc_tree_free(sd_doc_tree *t)
   free(t->fm.style);
   inlines_free(t->title, t->n_title);
   inlines_free(t->footer, t->n_footer);
+  inlines_free(t->header, t->n_header);
+  inlines_free(t->watermark, t->n_watermark);
   free(t->lang);
   free(t->date);
   block_contents_free(&t->root);
@@ -959,6 +1110,7 @@ static void dump_block_line(FILE *f, const sd_block *b, int depth)
     fputs(" alt=", f);
     put_str(f, b->alt);
   }
+  if (b->kind == SD_BLK_ROW && b->header) fputs(" header", f);
   if (b->lang) fprintf(f, " lang=%s", b->lang);
   fprintf(f, " @%d:%d\n", b->line, b->col);
   dump_inlines(f, b->inl, b->n_inl, depth + 1);
@@ -975,6 +1127,15 @@ void sd_doc_tree_dump(const sd_doc_tree *t, FILE *f)
   dump_inlines(f, t->title, t->n_title, 1);
   fputs("footer\n", f);
   dump_inlines(f, t->footer, t->n_footer, 1);
+  /* printed only when present, so dumps of documents without them are unchanged */
+  if (t->n_header) {
+    fputs("header\n", f);
+    dump_inlines(f, t->header, t->n_header, 1);
+  }
+  if (t->n_watermark) {
+    fputs("watermark\n", f);
+    dump_inlines(f, t->watermark, t->n_watermark, 1);
+  }
   fputs("body\n", f);
   /* explicit stack: (block, depth) pairs, children pushed in reverse */
   size_t cap = 64, n = 0;

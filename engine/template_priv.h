@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include "template.h"
 
-/* Nesting of lists, items, quotes, each and if; deeper input is template.limit. */
+/* Nesting of lists, items, quotes, each, if and lang; deeper input is template.limit. */
 #define TPL_MAX_DEPTH 32
 #define TPL_MAX_BYTES ((size_t)1 << 20)
 #define TPL_MAX_BLOCKS 100000
 #define TPL_MAX_INLINES 1000000
+#define TPL_MAX_COLUMNS 64
 
 typedef enum ti_kind {
   TI_TEXT,   /* template literal: text */
@@ -21,11 +22,16 @@ typedef enum ti_kind {
   TI_DATE,   /* {{date:path}} or {{date:YYYY-MM-DD}} */
   TI_BREAK,  /* hard line break */
   TI_EACH,   /* inline each: text is the path, body/alt */
-  TI_IF,     /* inline if: text is the path, body/alt */
-  /* markers, only while parsing */
-  TI_OPEN_EACH, TI_OPEN_IF, TI_ELSE, TI_CLOSE_EACH, TI_CLOSE_IF,
+  TI_IF,     /* inline if: text is the path (cmp/cmp_value), body/alt */
+  TI_COUNT,  /* {{count:path}}: text is the path */
+  TI_LANG,   /* inline lang section: text is the tag ("doc" or BCP 47), body */
+  /* markers, only while parsing; TI_OPEN_EACH..TI_CLOSE_LANG stay contiguous */
+  TI_OPEN_EACH, TI_OPEN_IF, TI_OPEN_LANG, TI_ELSE, TI_CLOSE_EACH, TI_CLOSE_IF, TI_CLOSE_LANG,
   TI_IMAGE   /* only while parsing a paragraph: an image to split out */
 } ti_kind;
+
+/* {{#if path == "v"}} / {{#if path != "v"}} */
+typedef enum tcmp { CMP_NONE, CMP_EQ, CMP_NE } tcmp;
 
 typedef enum targ_kind { ARG_LIT, ARG_PATH, ARG_INDEX, ARG_COUNT } targ_kind;
 
@@ -44,8 +50,10 @@ struct tinl {
   ti_kind kind;
   bool strong;
   bool date_literal; /* TI_DATE: text is an ISO date, not a path */
+  tcmp cmp;          /* TI_IF / TI_OPEN_IF: comparison with cmp_value */
   int line, col;
   char *text;
+  char *cmp_value;
   targ *args;
   size_t n_args;
   tinls body, alt;   /* TI_EACH/TI_IF; TI_IMAGE: body = alt text, alt = src */
@@ -53,7 +61,7 @@ struct tinl {
 
 typedef enum tb_kind {
   TB_DOC, TB_HEADING, TB_PARA, TB_LIST, TB_ITEM, TB_IMAGE, TB_RULE,
-  TB_TABLE, TB_ROW, TB_CELL, TB_EACH, TB_IF, TB_MARKER
+  TB_TABLE, TB_ROW, TB_CELL, TB_EACH, TB_IF, TB_MARKER, TB_LANG
 } tb_kind;
 
 typedef struct tblock tblock;
@@ -66,8 +74,11 @@ struct tblock {
   tb_kind kind;
   int level;          /* heading */
   bool ordered;       /* list */
+  bool header;        /* row: the table's header row */
+  tcmp cmp;           /* if: comparison with cmp_value */
   int line, col;
-  char *path;         /* each/if */
+  char *path;         /* each/if: field path; lang: the tag */
+  char *cmp_value;
   tinls inl;          /* paragraph, heading, cell; image: alt text */
   tinls src;          /* image source */
   tblocks body, alt;  /* children; if/each: else branch in alt */
@@ -77,8 +88,8 @@ struct tblock {
 struct sd_template {
   char *file;
   sd_front_matter fm;
-  bool has_title, has_footer;
-  tinls title, footer;
+  bool has_title, has_footer, has_header, has_watermark;
+  tinls title, footer, header, watermark;
   tblock *root;
 };
 
