@@ -64,6 +64,13 @@ $(B)/bench/%: tests/bench/%.c $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/lib/libsendoc.a $(LIBS_ALL)
 
+# Test tools: tests/tools/*.c against the library (used by the integration tests)
+TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+$(B)/tools/%: tests/tools/%.c $(B)/lib/libsendoc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/lib/libsendoc.a $(LIBS_ALL)
+
 $(DATA)/schema/%: engine/schema/%
 	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/fonts/%: fonts/%
@@ -91,7 +98,7 @@ check-unit: all $(CHECK_BIN)
 check-locale: all $(CHECK_BIN)
 	@LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 sh tools/run-suites.sh $(B)
 
-check-integration: all
+check-integration: all $(TOOL_BIN)
 	@sh tests/integration/run.sh $(B)
 
 check-asan:
@@ -109,7 +116,8 @@ fuzz:
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
   icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
   fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
-  qpdf poppler-utils python3 locales clang libclang-rt-14-dev valgrind
+  qpdf poppler-utils python3 locales clang libclang-rt-14-dev valgrind \
+  libssl-dev time strace
 deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	$$SUDO apt-get update -qq && \
@@ -119,15 +127,22 @@ deps:
 	  echo 'fr_FR.UTF-8 UTF-8' | $$SUDO tee -a /etc/locale.gen >/dev/null && $$SUDO locale-gen >/dev/null; fi
 	@echo "deps: Debian packages installed"
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
-	  $(DESTDIR)$(PREFIX)/share/sendoc $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
+# `make install PREFIX=/opt/sendoc DESTDIR=/tmp/stage`: the binary finds its
+# data as ../share/sendoc next to itself, so the installed tree can move.
+SD_VER = $(shell sed -n 's/^#define SD_VERSION "\(.*\)"/\1/p' engine/include/sendoc.h)
+install: all $(B)/lib/libsendoc.a
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/sendoc $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/bin/sendoc $(DESTDIR)$(PREFIX)/bin/sendoc
-	install -m 644 $(B)/lib/libsendoc.so $(B)/lib/libsendoc.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/lib/libsendoc.so $(DESTDIR)$(PREFIX)/lib/libsendoc.so
+	install -m 644 $(B)/lib/libsendoc.a $(DESTDIR)$(PREFIX)/lib/libsendoc.a
 	install -m 644 engine/include/sendoc.h $(DESTDIR)$(PREFIX)/include/sendoc.h
-	cp -r $(DATA)/. $(DESTDIR)$(PREFIX)/share/sendoc/
-	[ ! -f cli/sendoc.1 ] || install -m 644 cli/sendoc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|0.1.0|' tools/sendoc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sendoc.pc
+	cd $(DATA) && find . -type d -exec install -d -m 755 $(abspath $(DESTDIR)$(PREFIX))/share/sendoc/{} \; \
+	  && find . -type f -exec install -m 644 {} $(abspath $(DESTDIR)$(PREFIX))/share/sendoc/{} \;
+	install -m 644 cli/sendoc.1 $(DESTDIR)$(PREFIX)/share/man/man1/sendoc.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(SD_VER)|' -e 's|@REQUIRES@|$(PKGS)|' \
+	  tools/sendoc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sendoc.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/sendoc.pc
 
 clean:
 	rm -rf build build-asan out

@@ -1,6 +1,7 @@
 /* engine: the data folder, the fonts and schema parsed once, and the
  * render pipeline case -> template -> locale -> layout -> pdf. */
 #include "case.h"
+#include "engine_int.h"
 #include "image.h"
 #include "layout.h"
 #include "pdf.h"
@@ -181,7 +182,10 @@ static void iso_date(int64_t epoch, char iso[16])
   strftime(iso, 16, "%Y-%m-%d", &tm);
 }
 
-static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
+/* Template -> resolved document tree: expansion against the case, the
+ * document's own date, photos checked inside the case folder, and every
+ * message and date formatted in the reader's locale. */
+static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
                               int64_t epoch, rendered *r, sd_diags *d)
 {
   memset(r, 0, sizeof *r);
@@ -205,6 +209,13 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
                  "the %s catalogue has not been reviewed by a native speaker yet: please check the fixed wording",
                  sd_locale_bundle(r->loc));
   if (st == SD_OK) st = sd_locale_resolve(r->loc, &r->tree, d);
+  return st;
+}
+
+static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
+                              int64_t epoch, rendered *r, sd_diags *d)
+{
+  sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
   const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
   const sd_style_spec *style = sd_style_find(style_name);
   if (st == SD_OK && !style) {
@@ -213,6 +224,21 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
     st = SD_E_USAGE;
   }
   if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
+  return st;
+}
+
+sd_status sd_engine_document(sd_engine *e, const sd_case *c, const sd_render_options *opt, sd_doc_tree *out,
+                             sd_diags *d)
+{
+  sd_template *tp = NULL;
+  sd_status st = load_template(e, opt->template_ref, &tp, d);
+  rendered r;
+  memset(&r, 0, sizeof r);
+  if (st == SD_OK) st = resolve_tree(e, tp, c, opt, pick_epoch(opt), &r, d);
+  *out = r.tree;
+  memset(&r.tree, 0, sizeof r.tree);
+  rendered_free(&r);
+  sd_template_free(tp);
   return st;
 }
 

@@ -191,6 +191,47 @@ static int is_real_script(hb_script_t s)
   return s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED && s != HB_SCRIPT_UNKNOWN;
 }
 
+/* Spaces and punctuation (bidi classes WS, ON, CS), combining marks excluded. */
+static int is_bidi_neutral(uint32_t cp)
+{
+  int8_t t = u_charType((UChar32)cp);
+  if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_COMBINING_SPACING_MARK) return 0;
+  UCharDirection d = u_charDirection((UChar32)cp);
+  return d == U_WHITE_SPACE_NEUTRAL || d == U_OTHER_NEUTRAL || d == U_COMMON_NUMBER_SEPARATOR;
+}
+
+#define NEUTRAL_REACH 512 /* code points searched each way: keeps layout linear */
+
+/* A space or punctuation mark that resolved to another bidi level than the
+ * character before it (the full stop of an English sentence that ends in an
+ * Urdu word) belongs to the text of its own direction: it takes the script of
+ * the nearest letter at its level, before it or else after it, so it is drawn
+ * with the English words in their font. Sharing the Urdu word's font, it was
+ * read by pdf.js as part of the Urdu chunk and reordered with it
+ * ("is .کہانی کی کتاب"). Digits, and what bidi attaches to them (the colon
+ * of "3:30"), keep the UAX #24 script. */
+static void neutrals_follow_direction(text_ctx *c, hb_unicode_funcs_t *uf)
+{
+  for (size_t k = 0; k < c->n; k++) {
+    if (!is_bidi_neutral(c->cps[k]) || is_real_script(hb_unicode_script(uf, c->cps[k]))) continue;
+    size_t j = k;
+    while (j > 0 && is_bidi_neutral(c->cps[j - 1])) j--;
+    if (j > 0) {
+      if (c->level[j - 1] == c->level[k]) continue;
+    } else {
+      j = k + 1;
+      while (j < c->n && is_bidi_neutral(c->cps[j])) j++;
+      if (j == c->n || c->level[j] == c->level[k]) continue;
+    }
+    size_t found = c->n;
+    for (size_t m = k, steps = 0; m > 0 && steps < NEUTRAL_REACH && found == c->n; m--, steps++)
+      if (c->level[m - 1] == c->level[k] && is_real_script(hb_unicode_script(uf, c->cps[m - 1]))) found = m - 1;
+    for (size_t m = k + 1, steps = 0; m < c->n && steps < NEUTRAL_REACH && found == c->n; m++, steps++)
+      if (c->level[m] == c->level[k] && is_real_script(hb_unicode_script(uf, c->cps[m]))) found = m;
+    if (found < c->n) c->script[k] = c->script[found];
+  }
+}
+
 /* UAX #24: Common and Inherited characters (spaces, digits, punctuation,
  * combining marks) take the script of the text around them: the preceding
  * script, or for leading ones the first script that follows. */
@@ -209,6 +250,7 @@ static void resolve_scripts(text_ctx *c)
   }
   hb_script_t lead = first_real < c->n ? c->script[first_real] : c->default_script;
   for (size_t k = 0; k < first_real; k++) c->script[k] = lead;
+  neutrals_follow_direction(c, uf);
 }
 
 static void resolve_spans(text_ctx *c, const sd_text_span *spans, size_t n_spans)
@@ -416,13 +458,35 @@ static sd_status break_lines(breaker *b, const char *loc)
 
 /* ---- assembling lines ----------------------------------------------------- */
 
+/* Ascent and descent of a run from its glyphs' ink, offsets included:
+ * Nastaliq's font-wide metrics (1.9 em up, 0.6 down) would give every Urdu
+ * line 2.5 em whatever it holds; the ink keeps lines apart without that. */
+static void run_ink(const sd_run *r, float size, float *asc, float *desc)
+{
+  const sd_font *f = r->font;
+  float k = size / f->upem;
+  for (size_t g = 0; g < r->n_glyphs; g++) {
+    hb_glyph_extents_t ext;
+    if (!hb_font_get_glyph_extents(f->font, r->glyphs[g].gid, &ext)) continue;
+    float top = (ext.y_bearing + r->glyphs[g].y_offset) * k;
+    float bottom = -(ext.y_bearing + ext.height + r->glyphs[g].y_offset) * k;
+    if (top > *asc) *asc = top;
+    if (bottom > *desc) *desc = bottom;
+  }
+}
+
 static void line_metrics(text_ctx *c, sd_line *l)
 {
   float size = c->p->size_pt;
   for (size_t i = 0; i < l->n_runs; i++) {
     const sd_font *f = l->runs[i].font;
-    float a = size * f->ascender / f->upem, d = -size * f->descender / f->upem;
     l->width_pt += l->runs[i].width_pt;
+    /* at least the font's own metrics up to 1.1 em up and 0.35 em down
+     * (Latin, Cyrillic, Indic fonts stay within that); taller only by ink */
+    float a = size * f->ascender / f->upem, d = -size * f->descender / f->upem;
+    if (a > 1.1f * size) a = 1.1f * size;
+    if (d > 0.35f * size) d = 0.35f * size;
+    run_ink(&l->runs[i], size, &a, &d);
     if (a > l->ascent_pt) l->ascent_pt = a;
     if (d > l->descent_pt) l->descent_pt = d;
   }

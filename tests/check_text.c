@@ -170,6 +170,44 @@ START_TEST(test_english_name_in_urdu_sentence_gets_own_run)
 }
 END_TEST
 
+/* A neutral (space, full stop, bracket) whose bidi level differs from the
+ * letter before it belongs to the text of its own direction: the full stop
+ * closing an English sentence that ends in an Arabic-script word is drawn in
+ * the English font, not with the word. pdf.js reads one font's adjacent
+ * glyphs as one chunk and reorders the chunk as a whole, so sharing the
+ * Urdu font put the stop before the word ("is .کہانی کی کتاب"). Digits keep
+ * the UAX #24 rule: "3:30" in Urdu stays one run. */
+START_TEST(test_neutral_takes_script_of_its_own_direction)
+{
+  const char *s = "Zara\u2019s favourite book is \u06A9\u06C1\u0627\u0646\u06CC \u06A9\u06CC \u06A9\u062A\u0627\u0628.";
+  sd_para p;
+  ck_assert_int_eq(lay(s, "en-GB", 500, &p, NULL), SD_OK);
+  ck_assert_int_eq(p.rtl, 0);
+  ck_assert_uint_eq(p.n_lines, 1);
+  const sd_line *l = &p.lines[0];
+  const sd_run *last = &l->runs[l->n_runs - 1];
+  ck_assert_uint_eq(last->src_off + last->src_len, strlen(s));
+  ck_assert_int_eq(last->rtl, 0);
+  ck_assert_ptr_eq(last->font, l->runs[0].font);
+  ck_assert(starts_with(last->font->ps_name, "NotoSans-"));
+  for (size_t i = 0; i < l->n_runs; i++) check_run_text(s, &l->runs[i]);
+  sd_para_free(&p);
+
+  const char *u = "\u0645\u0644\u0627\u0642\u0627\u062A 3:30 \u0628\u062C\u06D2";
+  ck_assert_int_eq(lay(u, "ur", 500, &p, NULL), SD_OK);
+  l = &p.lines[0];
+  int found = 0;
+  for (size_t i = 0; i < l->n_runs; i++)
+    if (memchr(u + l->runs[i].src_off, ':', l->runs[i].src_len)) {
+      found = 1;
+      ck_assert_uint_eq(l->runs[i].src_len, 4);
+      ck_assert_int_eq(memcmp(u + l->runs[i].src_off, "3:30", 4), 0);
+    }
+  ck_assert(found);
+  sd_para_free(&p);
+}
+END_TEST
+
 START_TEST(test_urdu_word_in_english_uses_span_language)
 {
   const char *s = "The word شکریہ means thank you.";
@@ -713,6 +751,22 @@ START_TEST(test_glyphs_match_hb_shape_oracle)
 }
 END_TEST
 
+/* Nastaliq's font-wide metrics are 1.9 em up and 0.6 em down; lines are
+ * sized by their ink instead, and Latin lines keep the font's own. */
+START_TEST(test_line_height_follows_ink_not_nastaliq_font_metrics)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("\xd8\xa7\xd8\xb3\xda\xa9\xd9\x88\xd9\x84 \xd9\x85\xdb\x8c\xda\xba", "ur", 500, &p, NULL), SD_OK);
+  float urdu = p.lines[0].ascent_pt + p.lines[0].descent_pt;
+  sd_para_free(&p);
+  ck_assert_float_lt(urdu, 0.8f * 2.5f * 12);
+  ck_assert_float_gt(urdu, 1.0f * 12);
+  ck_assert_int_eq(lay("Hello", "en", 500, &p, NULL), SD_OK);
+  ck_assert_float_eq_tol(p.lines[0].ascent_pt, 1.069f * 12, 0.05f);
+  sd_para_free(&p);
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
   Suite *s = suite_create("text");
@@ -724,6 +778,7 @@ static Suite *text_suite(void)
   tcase_add_test(tc, test_base_dir_param_overrides_text);
   tcase_add_test(tc, test_english_name_in_urdu_sentence_gets_own_run);
   tcase_add_test(tc, test_urdu_word_in_english_uses_span_language);
+  tcase_add_test(tc, test_neutral_takes_script_of_its_own_direction);
   tcase_add_test(tc, test_bold_span_picks_bold_font);
   tcase_add_test(tc, test_chinese_uses_truetype_font);
   tcase_add_test(tc, test_font_fields_are_filled);
@@ -746,6 +801,7 @@ static Suite *text_suite(void)
   tcase_add_test(tc, test_dump_is_stable);
   tcase_add_test(tc, test_four_threads_share_fonts);
   tcase_add_test(tc, test_glyphs_match_hb_shape_oracle);
+  tcase_add_test(tc, test_line_height_follows_ink_not_nastaliq_font_metrics);
   suite_add_tcase(s, tc);
   return s;
 }

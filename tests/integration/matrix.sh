@@ -1,0 +1,62 @@
+#!/bin/sh
+# Every template x reading style x language (en-GB, ur, bn, pl, ar) renders,
+# passes the PDF/UA machine checks and gives back, through pdf.js and
+# poppler, the text it was meant to print (tests/tools/textdump), each
+# stretch in its language. Without ../shared/a11y only the poppler order
+# check runs (and says so).   sh tests/integration/matrix.sh BUILD_DIR
+set -u
+B=${1:-build}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SOURCE_DATE_EPOCH=1764547200
+A11Y=$ROOT/../shared/a11y
+if [ -f "$A11Y/pdfua_check.py" ]; then
+  cp -r "$A11Y" "$T/a11y"
+  if [ ! -d "$T/a11y/node_modules" ]; then (cd "$T/a11y" && npm ci --silent >/dev/null 2>&1) || echo "note: npm ci failed"; fi
+else
+  echo "SKIPPED: ../shared/a11y not found: matrix runs the poppler order check only"
+fi
+# template  case
+cat > "$T/plan" <<PLAN
+one-page-profile samples/bilal-hussain.xml
+ehcp samples/ava-thompson.xml
+postcard-try samples/bilal-hussain.xml
+postcard-tried samples/bilal-hussain.xml
+review-invitation samples/bilal-hussain.xml
+review-record samples/ava-thompson.xml
+PLAN
+: > "$T/jobs"
+while read -r tpl case; do
+  for lang in en-GB ur bn pl ar; do
+    for style in standard large-print dyslexia; do echo "$tpl $case $lang $style" >> "$T/jobs"; done
+  done
+done < "$T/plan"
+
+cat > "$T/one.sh" <<'ONE'
+#!/bin/sh
+# one job: TEMPLATE CASE LANG STYLE; prints "ok NAME" or "FAIL NAME: why"
+tpl=$1 case=$2 lang=$3 style=$4
+name="$tpl-$lang-$style"
+out="$T/$name.pdf"
+cd "$ROOT"
+if ! "$B/bin/sendoc" render "$case" --template "$tpl" --lang "$lang" --style "$style" -o "$out" 2>"$T/$name.err"; then
+  echo "FAIL $name: render: $(grep -v warning "$T/$name.err" | head -2 | tr '\n' ' ')"; exit 0
+fi
+"$B/tools/textdump" "$B/share/sendoc" "$case" "$tpl" "$lang" "$style" > "$T/$name.json" 2>>"$T/$name.err" || { echo "FAIL $name: textdump"; exit 0; }
+if [ -d "$T/a11y" ]; then
+  python3 "$T/a11y/pdfua_check.py" "$out" > "$T/$name.ua" 2>&1 || { echo "FAIL $name: pdfua_check: $(grep FAIL "$T/$name.ua" | head -3 | tr '\n' ' ')"; exit 0; }
+  python3 "$T/a11y/text_roundtrip.py" "$out" "$T/$name.json" > "$T/$name.rt" 2>&1 || { echo "FAIL $name: text_roundtrip: $(grep -iE 'fail|missing' "$T/$name.rt" | head -4 | tr '\n' ' ')"; exit 0; }
+else
+  python3 "$HERE/text_order.py" "$out" "$T/$name.json" > "$T/$name.rt" 2>&1 || { echo "FAIL $name: text order: $(head -2 "$T/$name.rt" | tr '\n' ' ')"; exit 0; }
+fi
+echo "ok $name"
+ONE
+export T ROOT B HERE
+xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
+grep FAIL "$T/results" | sort
+pass=$(grep -c '^ok' "$T/results"); fail=$(grep -c '^FAIL' "$T/results")
+echo "matrix: $pass passed, $fail failed"
+if [ -n "${MATRIX_KEEP:-}" ]; then mkdir -p "$MATRIX_KEEP" && cp "$T"/*.pdf "$T"/*.json "$MATRIX_KEEP"/ 2>/dev/null; fi
+[ "$fail" -eq 0 ]
