@@ -1567,7 +1567,8 @@ static void build_table(pctx *p, int first, int last, int col, tblocks *kids)
     size_t k = find_seps(s, n, seps, TPL_MAX_COLUMNS + 2);
     if (k > TPL_MAX_COLUMNS + 1) {
       PERR(p, "template.limit", line, c0, NULL, "a table has at most %d columns", TPL_MAX_COLUMNS);
-      continue;
+      if (p->st == SD_E_INPUT) p->st = SD_E_LIMIT;
+      break;
     }
     if (bl == first + 1) {
       size_t m = 0;

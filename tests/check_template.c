@@ -593,7 +593,255 @@ START_TEST(test_pathological_inputs)
   ck_assert_int_eq(expand("{{#each lots}}{{#each lots}}x{{/each}}y{{/each}}\n", &B->c, NULL, &T, D), SD_E_LIMIT);
   ck_assert_int_eq(expand("{{#each lots}}{{#each lots}}{{#if @first}}x{{/if}}{{/each}}{{/each}}\n", &B->c, NULL, &T, D), SD_OK);
   ck_assert_uint_eq(strlen(T.root.children[0].inl[0].text), 1000);
+  sd_doc_tree_free(&T);
+  /* tables: 1 MB of rows, a line of pipes, and rows multiplied past the block limit */
+  size_t k = (size_t)sprintf(s, "| a | b |\n|---|---|\n");
+  while (k + 40 < cap) k += (size_t)sprintf(s + k, "| **{{child.preferred-name}}** | \\| |\n");
+  s[k] = '\0';
+  ck_assert_int_eq(expand(s, &B->c, "ur", &T, D), SD_OK);
+  ck_assert_uint_gt(T.root.children[0].n_children, 20000);
+  sd_doc_tree_free(&T);
+  k = (size_t)sprintf(s, "| a |\n|---|\n");
+  memset(s + k, '|', cap - k);
+  s[cap] = '\0';
+  ck_assert_int_eq(expand(s, &B->c, NULL, &T, D), SD_E_LIMIT);
+  ck_assert_int_eq(expand("| a |\n|---|\n{{#each lots}}{{#each lots}}| x |{{/each}}{{/each}}\n", &B->c, NULL, &T, D),
+                   SD_E_LIMIT);
   free(s);
+}
+END_TEST
+
+static sd_case_node *node_named(cb *b, const char *name)
+{
+  for (size_t i = 0; i < b->used; i++)
+    if (b->n[i].name && strcmp(b->n[i].name, name) == 0) return &b->n[i];
+  return NULL;
+}
+
+START_TEST(test_table_header_and_each_rows_keep_data_literal)
+{
+  node_named(B, "type")->text = "plan | **x**";
+  const char *tpl = "Intro\n\n"
+                    "| {{t:meeting.date}} | **Type** |\n"
+                    "|:---|---:|\n"
+                    "{{#each meetings}}| {{date:date}} | {{type}} |{{/each}}\n"
+                    "| Total \\| all `a\\|b` | {{count:meetings}} |\n";
+  ck_assert_int_eq(expand(tpl, &B->c, "en-GB", &T, D), SD_OK);
+  ck_assert_uint_eq(T.root.n_children, 2);
+  const sd_block *t = &T.root.children[1];
+  ck_assert_int_eq(t->kind, SD_BLK_TABLE);
+  ck_assert_int_eq(t->line, 3);
+  ck_assert_uint_eq(t->n_children, 4);
+  for (size_t i = 0; i < 4; i++) {
+    ck_assert_int_eq(t->children[i].kind, SD_BLK_ROW);
+    ck_assert(t->children[i].header == (i == 0));
+    ck_assert_uint_eq(t->children[i].n_children, 2);
+    ck_assert_int_eq(t->children[i].children[0].kind, SD_BLK_CELL);
+  }
+  const sd_block *h = &t->children[0];
+  ck_assert_int_eq(h->children[0].inl[0].kind, SD_INL_MSG);
+  ck_assert_str_eq(h->children[0].inl[0].text, "meeting.date");
+  ck_assert(h->children[1].inl[0].strong);
+  ck_assert_str_eq(h->children[1].inl[0].text, "Type");
+  ck_assert_int_eq(h->children[1].col, 24);
+  /* a case value with | and ** stays one literal cell */
+  const sd_block *c = &t->children[1].children[1];
+  ck_assert_uint_eq(c->n_inl, 1);
+  ck_assert_str_eq(c->inl[0].text, "plan | **x**");
+  ck_assert(!c->inl[0].strong);
+  ck_assert_str_eq(c->inl[0].field, "type");
+  ck_assert_int_eq(t->children[1].children[0].inl[0].kind, SD_INL_DATE);
+  ck_assert_str_eq(t->children[2].children[0].inl[0].text, "2025-03-10");
+  ck_assert_str_eq(t->children[2].children[1].inl[0].text, "review");
+  ck_assert_str_eq(t->children[3].children[0].inl[0].text, "Total | all a|b");
+  ck_assert_str_eq(t->children[3].children[1].inl[0].text, "2");
+}
+END_TEST
+
+START_TEST(test_table_rows_in_sections_and_empty_cells)
+{
+  const char *tpl = "| A | B |\n"
+                    "|---|---|\n"
+                    "{{#if family.home-language == \"pl\"}}\n"
+                    "| pl | |\n"
+                    "{{else}}\n"
+                    "| other | |\n"
+                    "{{/if}}\n"
+                    "{{#lang ur}}| {{child.preferred-name}} | {{t:k}} |{{/lang}}\n"
+                    "{{#each nothing-here}}| x | y |{{/each}}\n";
+  ck_assert_int_eq(expand(tpl, &B->c, "en-GB", &T, D), SD_E_INPUT);
+  ck_assert(diags_have(D, "template.field")); /* the each names no element */
+  sd_diags_free(D);
+  D = sd_diags_new();
+  char *ok = strdup(tpl);
+  *strstr(ok, "{{#each nothing") = '\0';
+  ck_assert_int_eq(expand(ok, &B->c, "en-GB", &T, D), SD_OK);
+  const sd_block *t = &T.root.children[0];
+  ck_assert_uint_eq(t->n_children, 3);
+  ck_assert_str_eq(t->children[1].children[0].inl[0].text, "other");
+  ck_assert_uint_eq(t->children[1].children[1].n_inl, 0);
+  const sd_block *r = &t->children[2];
+  ck_assert_str_eq(r->lang, "ur");
+  ck_assert_str_eq(r->children[0].lang, "ur");
+  ck_assert_str_eq(r->children[0].inl[0].text, "\xd8\xb3\xd8\xa7\xd9\x85");
+  ck_assert_str_eq(r->children[1].inl[0].lang, "ur");
+  free(ok);
+}
+END_TEST
+
+START_TEST(test_table_cell_count_mismatch_reports_line_and_column)
+{
+  static const struct { const char *tpl; int line, col; } bad[] = {
+    {"| a | b |\n|---|---|\n| c |\n", 3, 1},
+    {"| a | b |\n|---|\n", 2, 1},
+    {"---\ntype: x\n---\n- item\n\n  | a |\n  |---|\n  | b | c |\n", 8, 3},
+    {"| a |\n|---|\nb | c\n", 3, 1},
+    {"| a |\n|---|\n| ![x](y.png) |\n", 3, 3},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    sd_diags *d = sd_diags_new();
+    sd_template *t = NULL;
+    ck_assert_int_eq(sd_template_parse(bad[i].tpl, strlen(bad[i].tpl), "t.md", &t, d), SD_E_INPUT);
+    const sd_diag *g = first_error(d);
+    ck_assert_str_eq(g->code, "template.syntax");
+    ck_assert_msg(g->line == bad[i].line && g->col == bad[i].col, "case %zu: %d:%d", i, g->line, g->col);
+    sd_diags_free(d);
+  }
+  /* without a delimiter row it is a paragraph */
+  ck_assert_int_eq(expand("| a |\n| b |\n", NULL, NULL, &T, D), SD_OK);
+  ck_assert_int_eq(T.root.children[0].kind, SD_BLK_PARAGRAPH);
+  ck_assert_str_eq(T.root.children[0].inl[0].text, "| a | | b |");
+}
+END_TEST
+
+START_TEST(test_if_equality)
+{
+  const char *tpl =
+    "{{#if family.home-language == \"ur\"}}\n\nUR\n\n{{else}}\n\nNOT\n\n{{/if}}\n\n"
+    "{{#if family.home-language != 'ur'}}\n\nNE\n\n{{/if}}\n\n"
+    "A{{#if child.nickname == \"\"}} missing-is-empty{{/if}}"
+    "{{#if child.nickname == \"x\"}} no{{else}} else{{/if}}"
+    "{{#if family.home-language == \"u\"}} prefix{{/if}}\n";
+  ck_assert_int_eq(expand(tpl, &B->c, NULL, &T, D), SD_OK);
+  ck_assert_uint_eq(T.root.n_children, 2);
+  ck_assert_str_eq(T.root.children[0].inl[0].text, "UR");
+  ck_assert_str_eq(T.root.children[1].inl[0].text, "A missing-is-empty else");
+  static const char *bad[] = {"{{#if a = \"x\"}}\n", "{{#if a == x}}\n", "{{#if a == \"x}}\n",
+                              "{{#if @first == \"x\"}}\n", "{{#if a == \"x\" y}}\n"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    sd_diags *d = sd_diags_new();
+    sd_template *t = NULL;
+    ck_assert_int_eq(sd_template_parse(bad[i], strlen(bad[i]), "t.md", &t, d), SD_E_INPUT);
+    ck_assert_msg(diags_have(d, "template.syntax"), "case %zu", i);
+    sd_diags_free(d);
+  }
+}
+END_TEST
+
+START_TEST(test_lang_sections_pick_translations_and_mark_language)
+{
+  const char *tpl = "{{#lang ur}}\n\n"
+                    "## {{t:profile.strengths}} {{child.preferred-name}}\n\n"
+                    "- {{date:child.date-of-birth}}\n\n"
+                    "{{/lang}}\n\n"
+                    "Name: {{child.preferred-name}} / {{#lang ur}}{{child.preferred-name}} {{t:x}}{{/lang}}\n";
+  ck_assert_int_eq(expand(tpl, &B->c, "en-GB", &T, D), SD_OK);
+  ck_assert_uint_eq(T.root.n_children, 3);
+  const sd_block *h = &T.root.children[0];
+  ck_assert_str_eq(h->lang, "ur");
+  ck_assert_int_eq(h->inl[0].kind, SD_INL_MSG);
+  ck_assert_str_eq(h->inl[0].lang, "ur");
+  ck_assert_str_eq(h->inl[2].text, "\xd8\xb3\xd8\xa7\xd9\x85");
+  ck_assert_str_eq(h->inl[2].lang, "ur");
+  const sd_block *l = &T.root.children[1];
+  ck_assert_str_eq(l->lang, "ur");
+  ck_assert_str_eq(l->children[0].lang, "ur");
+  ck_assert_str_eq(l->children[0].children[0].lang, "ur");
+  ck_assert_str_eq(l->children[0].children[0].inl[0].lang, "ur");
+  const sd_block *p = &T.root.children[2];
+  ck_assert_ptr_null(p->lang);
+  ck_assert_str_eq(p->inl[1].text, "Sam");
+  ck_assert_str_eq(p->inl[3].text, "\xd8\xb3\xd8\xa7\xd9\x85");
+  ck_assert_str_eq(p->inl[4].text, " ");
+  ck_assert_str_eq(p->inl[4].lang, "ur");
+  ck_assert_int_eq(p->inl[5].kind, SD_INL_MSG);
+  ck_assert_str_eq(p->inl[5].lang, "ur");
+  /* the same section in a document already in Urdu marks nothing */
+  sd_doc_tree_free(&T);
+  ck_assert_int_eq(expand(tpl, &B->c, "ur", &T, D), SD_OK);
+  ck_assert_ptr_null(T.root.children[0].lang);
+  ck_assert_ptr_null(T.root.children[0].inl[0].lang);
+}
+END_TEST
+
+START_TEST(test_lang_sections_nest)
+{
+  const char *tpl = "{{#lang en-GB}}\n\n"
+                    "## {{t:h}} {{child.preferred-name}}\n\n"
+                    "{{#lang doc}}\n\n{{child.preferred-name}} {{t:h}}\n\n{{/lang}}\n\n"
+                    "{{#lang pa_Guru}}\n\n{{child.preferred-name}}\n\n{{/lang}}\n\n"
+                    "{{/lang}}\n\n"
+                    "{{child.preferred-name}}\n";
+  ck_assert_int_eq(expand(tpl, &B->c, "ur", &T, D), SD_OK);
+  ck_assert_uint_eq(T.root.n_children, 4);
+  const sd_block *h = &T.root.children[0];
+  ck_assert_str_eq(h->lang, "en-GB");
+  ck_assert_str_eq(h->inl[0].lang, "en-GB");
+  ck_assert_str_eq(h->inl[2].text, "Sam");
+  ck_assert_str_eq(h->inl[2].lang, "en-GB");
+  const sd_block *d = &T.root.children[1];
+  ck_assert_ptr_null(d->lang);
+  ck_assert_str_eq(d->inl[0].text, "\xd8\xb3\xd8\xa7\xd9\x85");
+  ck_assert_ptr_null(d->inl[2].lang);
+  ck_assert_str_eq(T.root.children[2].lang, "pa-Guru");
+  ck_assert_str_eq(T.root.children[2].inl[0].text, "\xe0\xa8\xb8\xe0\xa9\x88\xe0\xa8\xae");
+  ck_assert_ptr_null(T.root.children[3].lang);
+  ck_assert_str_eq(T.root.children[3].inl[0].lang, "ur");
+  static const char *bad[] = {"{{#lang ur}}\n\nx\n\n{{else}}\n\ny\n\n{{/lang}}\n", "{{#lang ur}}\n\nx\n",
+                              "a {{#lang 12}}b{{/lang}}\n", "a {{#lang ur}}b{{/if}}\n", "{{#lang}}\n"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    sd_diags *dg = sd_diags_new();
+    sd_template *t = NULL;
+    ck_assert_int_eq(sd_template_parse(bad[i], strlen(bad[i]), "t.md", &t, dg), SD_E_INPUT);
+    ck_assert_msg(diags_have(dg, "template.syntax"), "case %zu", i);
+    sd_diags_free(dg);
+  }
+}
+END_TEST
+
+START_TEST(test_header_and_watermark_front_matter)
+{
+  const char *tpl = "---\nheader: {{t:ehcp.header}} {{child.preferred-name}}\n"
+                    "watermark: {{#if family.home-language == \"ur\"}}{{t:common.draft}}{{/if}}\n---\nx\n";
+  ck_assert_int_eq(expand(tpl, &B->c, "en-GB", &T, D), SD_OK);
+  ck_assert_uint_eq(T.n_header, 3);
+  ck_assert_int_eq(T.header[0].kind, SD_INL_MSG);
+  ck_assert_str_eq(T.header[2].text, "Sam");
+  ck_assert_uint_eq(T.n_watermark, 1);
+  ck_assert_str_eq(T.watermark[0].text, "common.draft");
+  char *d = dump(&T);
+  ck_assert_ptr_nonnull(strstr(d, "header\n  msg \"ehcp.header\"\n"));
+  ck_assert_ptr_nonnull(strstr(d, "watermark\n  msg \"common.draft\"\n"));
+  free(d);
+  sd_doc_tree_free(&T);
+  node_named(B, "home-language")->text = "pl";
+  ck_assert_int_eq(expand(tpl, &B->c, "en-GB", &T, D), SD_OK);
+  ck_assert_uint_eq(T.n_watermark, 0);
+  ck_assert_ptr_null(T.watermark);
+  ck_assert_uint_eq(T.n_header, 3);
+  d = dump(&T);
+  ck_assert_ptr_null(strstr(d, "watermark"));
+  free(d);
+}
+END_TEST
+
+START_TEST(test_count_of_items)
+{
+  ck_assert_int_eq(expand("{{count:strengths}} and {{count:meetings}} and {{count:nothing}}\n", &B->c, NULL, &T, D), SD_OK);
+  ck_assert_str_eq(T.root.children[0].inl[0].text, "2");
+  ck_assert_str_eq(T.root.children[0].inl[0].field, "strengths");
+  ck_assert_str_eq(T.root.children[0].inl[2].text, "2");
+  ck_assert_str_eq(T.root.children[0].inl[4].text, "0");
 }
 END_TEST
 
@@ -670,6 +918,53 @@ START_TEST(test_golden_profile_dump)
 }
 END_TEST
 
+static const char golden_ehcp_tpl[] =
+  "---\n"
+  "type: ehcp\n"
+  "header: {{t:ehcp.header name=child.preferred-name}}\n"
+  "watermark: {{#if family.interpreter-needed == \"false\"}}{{t:common.draft}}{{/if}}\n"
+  "---\n"
+  "# {{t:ehcp.title}}\n"
+  "\n"
+  "| {{t:review.date}} | {{t:review.type}} | {{t:review.attendees}} |\n"
+  "|:---|:---:|---|\n"
+  "{{#each meetings}}| {{date:date}} | **{{type}}** | {{#each attendees}}{{#if @first}}{{else}}, {{/if}}{{name}}{{/each}} |{{/each}}\n"
+  "{{#if family.home-language != \"en\"}}\n"
+  "{{#lang doc}}| {{t:review.language}} | {{family.home-language}} | {{count:strengths}} |{{/lang}}\n"
+  "{{/if}}\n"
+  "\n"
+  "{{#lang en-GB}}\n"
+  "\n"
+  "## {{t:profile.strengths}} ({{child.preferred-name}})\n"
+  "\n"
+  "{{#each strengths}}\n"
+  "\n"
+  "- {{.}} {{#lang doc}}{{t:profile.strength}}{{/lang}}\n"
+  "\n"
+  "{{/each}}\n"
+  "\n"
+  "{{/lang}}\n"
+  "\n"
+  "{{child.preferred-name}}: {{date:child.date-of-birth}}\n";
+
+START_TEST(test_golden_ehcp_dump)
+{
+  ck_assert_int_eq(expand(golden_ehcp_tpl, &B->c, "ur", &T, D), SD_OK);
+  char *got = dump(&T);
+  const char *path = "tests/golden/template_ehcp.expected";
+  if (getenv("SD_UPDATE_GOLDEN")) {
+    FILE *f = fopen(path, "wb");
+    fputs(got, f);
+    fclose(f);
+  }
+  char *want = slurp(path);
+  ck_assert_ptr_nonnull(want);
+  ck_assert_str_eq(got, want);
+  free(want);
+  free(got);
+}
+END_TEST
+
 static Suite *template_suite(void)
 {
   Suite *s = suite_create("template");
@@ -701,7 +996,16 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_invalid_utf8_is_rejected);
   tcase_add_test(tc, test_free_null_is_noop);
   tcase_add_test(tc, test_golden_profile_dump);
+  tcase_add_test(tc, test_golden_ehcp_dump);
   tcase_add_test(tc, test_pathological_inputs);
+  tcase_add_test(tc, test_table_header_and_each_rows_keep_data_literal);
+  tcase_add_test(tc, test_table_rows_in_sections_and_empty_cells);
+  tcase_add_test(tc, test_table_cell_count_mismatch_reports_line_and_column);
+  tcase_add_test(tc, test_if_equality);
+  tcase_add_test(tc, test_lang_sections_pick_translations_and_mark_language);
+  tcase_add_test(tc, test_lang_sections_nest);
+  tcase_add_test(tc, test_header_and_watermark_front_matter);
+  tcase_add_test(tc, test_count_of_items);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
