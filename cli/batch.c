@@ -851,8 +851,15 @@ int cmd_batch(int argc, char **argv)
     if (!strcmp(argv[i], "-")) return cli_usage_error("batch", "cases come from files or folders, not standard input");
   if (b.ro.style && strcmp(b.ro.style, "standard") && strcmp(b.ro.style, "large-print") && strcmp(b.ro.style, "dyslexia"))
     return cli_usage_error("batch", "unknown style \"%s\" (standard, large-print, dyslexia)", b.ro.style);
-  int code = check_template(&b);
-  if (code) return code;
+  /* the data folder first: a missing one is exit 3 however the template is named */
+  int code = EXIT_OK;
+  b.e = cli_engine(&b.com, &code);
+  if (!b.e) return code;
+  code = check_template(&b);
+  if (code) {
+    sd_engine_free(b.e);
+    return code;
+  }
 
   /* one date for the whole batch unless SOURCE_DATE_EPOCH fixes it */
   const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -866,7 +873,6 @@ int cmd_batch(int argc, char **argv)
   }
   if (code == 0 && b.resume && b.manifest && strcmp(b.manifest, "-")) load_prev(&b);
   if (code == 0 && manifest_open(&b) != 0) code = EXIT_ENV;
-  if (code == 0) b.e = cli_engine(&b.com, &code);
 
   if (code == 0) {
     b.jobs = jobs ? (int)jobs : default_jobs();

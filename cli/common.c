@@ -16,7 +16,10 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
   if (opt == OPT_DIAGNOSTICS) {
     if (strcmp(arg, "json") == 0) c->json = 1;
     else if (strcmp(arg, "text") == 0) c->json = 0;
-    else return -1;
+    else {
+      fprintf(stderr, "sendoc: --diagnostics takes json or text, not '%s'\n", arg);
+      return -1;
+    }
     return 1;
   }
   return 0;

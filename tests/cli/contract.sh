@@ -1,0 +1,142 @@
+#!/bin/sh
+# The CLI contract other systems rely on: exit codes (sendoc.1 EXIT STATUS),
+# --help/--version, JSON diagnostics, '-' for stdin and stdout.
+B=${1:-build}
+. "$(dirname "$0")/lib.sh"
+CASE=$ROOT/samples/class-4b/leo-clarke.xml
+BADC=$ROOT/tests/integration/bad/schema-violation.xml
+TPL=one-page-profile
+
+# --version, help, --help on every command
+expect_exit version 0 "$BIN" --version
+grep -Eq '^sendoc [0-9]+\.[0-9]+\.[0-9]+$' "$T/out.txt" && ok || bad "--version prints: $(cat "$T/out.txt")"
+for c in render validate batch templates locales help; do
+  expect_exit "$c --help" 0 "$BIN" $c --help
+  grep -q "usage: sendoc $c" "$T/out.txt" && ok || bad "$c --help lacks a usage line"
+  expect_exit "help $c" 0 "$BIN" help $c
+  grep -q "usage: sendoc $c" "$T/out.txt" && ok || bad "help $c lacks a usage line"
+done
+expect_exit "sendoc --help" 0 "$BIN" --help
+for c in batch locales; do grep -q "^  $c " "$T/out.txt" && ok || bad "sendoc --help does not list $c"; done
+
+# 2: usage
+expect_exit "no command" 2 "$BIN"
+expect_exit "unknown command" 2 "$BIN" frobnicate
+expect_exit "help unknown" 2 "$BIN" help frobnicate
+expect_exit "unknown option" 2 "$BIN" render --bogus "$CASE" -t $TPL -o "$T/x.pdf"
+grep -q "^sendoc render: " "$T/err.txt" && ok || bad "option errors should name 'sendoc render': $(head -1 "$T/err.txt")"
+expect_exit "render without -o" 2 "$BIN" render "$CASE" -t $TPL
+expect_exit "render without template" 2 "$BIN" render "$CASE" -o "$T/x.pdf"
+expect_exit "render two cases" 2 "$BIN" render "$CASE" "$CASE" -t $TPL -o "$T/x.pdf"
+expect_exit "unknown template" 2 "$BIN" render "$CASE" -t no-such-template -o "$T/x.pdf"
+expect_exit "bad --diagnostics" 2 "$BIN" validate --diagnostics=yaml "$CASE"
+expect_exit "validate nothing" 2 "$BIN" validate
+expect_exit "locales with an operand" 2 "$BIN" locales extra
+expect_exit "batch without -o" 2 "$BIN" batch "$CASE" -t $TPL
+expect_exit "batch without inputs" 2 "$BIN" batch -o "$T/b" -t $TPL
+expect_exit "batch --jobs 0" 2 "$BIN" batch "$CASE" -o "$T/b" -t $TPL --jobs 0
+expect_exit "batch --jobs x" 2 "$BIN" batch "$CASE" -o "$T/b" -t $TPL --jobs x
+expect_exit "batch --shard 3/2" 2 "$BIN" batch "$CASE" -o "$T/b" -t $TPL --shard 3/2
+expect_exit "batch --shard 0/2" 2 "$BIN" batch "$CASE" -o "$T/b" -t $TPL --shard 0/2
+expect_exit "batch --shard 1" 2 "$BIN" batch "$CASE" -o "$T/b" -t $TPL --shard 1
+expect_exit "batch bad style" 2 "$BIN" batch "$CASE" -o "$T/b" -t $TPL --style huge
+expect_exit "batch unknown template" 2 "$BIN" batch "$CASE" -o "$T/b" -t no-such-template
+expect_exit "batch missing input" 2 "$BIN" batch "$T/no-such-folder" -o "$T/b" -t $TPL
+expect_exit "batch from stdin" 2 "$BIN" batch - -o "$T/b" -t $TPL
+[ ! -e "$T/b" ] && ok || bad "a usage error created the output folder"
+
+# 1: input problems
+expect_exit "render invalid" 1 "$BIN" render "$BADC" -t $TPL -o "$T/x.pdf"
+grep -Eq 'schema-violation\.xml:[0-9]+:[0-9]+: error' "$T/err.txt" && ok || bad "render invalid: no FILE:LINE:COLUMN"
+[ ! -e "$T/x.pdf" ] && ok || bad "render invalid left an output"
+expect_exit "validate invalid" 1 "$BIN" validate "$BADC"
+expect_exit "validate valid" 0 "$BIN" validate "$CASE"
+grep -q ': valid$' "$T/out.txt" && ok || bad "validate valid prints nothing"
+
+# 3: environment
+mkdir -p "$T/empty"
+for c in "render $CASE -t $TPL -o $T/x.pdf" "validate $CASE" "templates" "locales" "batch $CASE -t $TPL -o $T/eb"; do
+  expect_exit "missing data dir: ${c%% *}" 3 "$BIN" $c --data-dir "$T/empty"
+done
+SENDOC_DATA=$T/empty expect_exit "SENDOC_DATA empty" 3 "$BIN" render "$CASE" -t $TPL -o "$T/x.pdf"
+expect_exit "render into a missing folder" 3 "$BIN" render "$CASE" -t $TPL -o "$T/no/such/dir/x.pdf"
+: >"$T/file"
+expect_exit "render under a file" 3 "$BIN" render "$CASE" -t $TPL -o "$T/file/x.pdf"
+expect_exit "batch under a file" 3 "$BIN" batch "$CASE" -t $TPL -o "$T/file/out"
+# a read-only folder: as ourselves, or (root writes anywhere) as nobody through setpriv
+AS=""
+if [ "$(id -u)" = 0 ]; then
+  if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+    AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  else AS=skip; fi
+fi
+if [ "$AS" != skip ]; then
+  RO=$(mktemp -d /tmp/sendoc-ro.XXXXXX); chmod 755 "$RO"
+  mkdir -p "$RO/ro" "$RO/ro2/sub" "$RO/in/sub" && cp "$CASE" "$RO/in/sub/" && cp -r "$ROOT/samples/class-4b/photos" "$RO/in/sub/"
+  mkdir -p "$RO/mf"; chmod -R a+rX "$RO"; chmod 555 "$RO/ro" "$RO/ro2/sub"; chmod 777 "$RO/ro2" "$RO/mf"
+  expect_exit "render into a read-only folder" 3 $AS "$BIN" render "$CASE" -t $TPL -o "$RO/ro/x.pdf"
+  grep -q 'io.write' "$T/err.txt" && ok || bad "read-only render: no io.write diagnostic"
+  expect_exit "batch into a read-only folder" 3 $AS "$BIN" batch "$CASE" -t $TPL -o "$RO/ro"
+  expect_exit "batch, read-only subfolder" 3 $AS "$BIN" batch "$RO/in" -t $TPL -o "$RO/ro2" --manifest "$RO/mf/m.jsonl"
+  grep -q '"status":"error".*"code":"io.write"' "$RO/mf/m.jsonl" 2>/dev/null && ok || bad "read-only subfolder: manifest lacks an io.write error"
+  grep -q '0 rendered, 1 failed, 0 skipped' "$T/err.txt" && ok || bad "read-only subfolder summary: $(tail -1 "$T/err.txt")"
+  chmod 755 "$RO/ro" "$RO/ro2/sub"; rm -rf "$RO"
+else
+  echo "note: running as root without setpriv: the chmod 555 tests are skipped (the 'under a file' tests cover exit 3)"
+fi
+if [ -w /dev/full ]; then
+  expect_exit "render to a full stdout" 3 sh -c "'$BIN' render '$CASE' -t $TPL -o - >/dev/full"
+fi
+
+# --diagnostics=json: one object a line, with the documented keys
+for c in "validate $BADC" "render $BADC -t $TPL -o $T/x.pdf" "batch $BADC -t $TPL -o $T/jb"; do
+  "$BIN" $c --diagnostics=json >/dev/null 2>"$T/j.txt"
+  grep -v -e ' rendered, ' "$T/j.txt" >"$T/j2.txt"
+  if python3 - "$T/j2.txt" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8")]
+assert lines, "no diagnostics"
+for l in lines:
+    d = json.loads(l)
+    for k in ("severity", "code", "file", "line", "column", "field", "message"):
+        assert k in d, (k, d)
+    assert d["severity"] in ("note", "warning", "error")
+    assert isinstance(d["line"], int) and isinstance(d["column"], int)
+PY
+  then ok; else bad "json diagnostics of ${c%% *}"; cat "$T/j.txt"; fi
+done
+# a value that is not UTF-8 still gives JSON that parses
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<case version="1" xml:lang="en-GB"><child><legal-name>\377\376</legal-name></child></case>\n' >"$T/bad-utf8.xml"
+"$BIN" validate --diagnostics=json "$T/bad-utf8.xml" >/dev/null 2>"$T/j.txt"
+python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1],encoding='utf-8')]" "$T/j.txt" && ok || bad "json diagnostics of invalid UTF-8"
+
+# '-': case from stdin, PDF to stdout, identical to a file render
+"$BIN" render "$ROOT/tests/case/minimal.xml" -t $TPL -o "$T/min.pdf" 2>/dev/null
+"$BIN" render - -t $TPL -o - <"$ROOT/tests/case/minimal.xml" >"$T/min-stdout.pdf" 2>"$T/err.txt"
+[ $? = 0 ] && ok || bad "render - -o -: $(head -3 "$T/err.txt")"
+cmp -s "$T/min.pdf" "$T/min-stdout.pdf" && ok || bad "stdin/stdout render differs from the file render"
+qpdf --check "$T/min-stdout.pdf" >/dev/null 2>&1 && ok || bad "stdout PDF fails qpdf --check"
+"$BIN" render - -t $TPL -o "$T/x.pdf" <"$BADC" 2>"$T/err.txt"; rc=$?
+[ "$rc" = 1 ] && grep -Eq '^<stdin>:[0-9]+:[0-9]+: error' "$T/err.txt" && ok || bad "invalid stdin case: exit $rc, $(head -1 "$T/err.txt")"
+# a photo cannot be read from stdin (no case folder): a clear error, exit 1
+"$BIN" render - -t $TPL -o "$T/x.pdf" <"$CASE" 2>"$T/err.txt"; rc=$?
+[ "$rc" = 1 ] && grep -q 'photo' "$T/err.txt" && ok || bad "stdin case with a photo: exit $rc"
+
+# sendoc locales: tab-separated tag, names, status; English among them
+expect_exit locales 0 "$BIN" locales
+awk -F'\t' 'NF != 4 || ($4 != "reviewed" && $4 != "unreviewed") { bad = 1 } END { exit bad }' "$T/out.txt" && ok || bad "locales lines are not TAG<tab>NAME<tab>ENGLISH<tab>STATUS"
+grep -q "^en-GB	English	English	reviewed$" "$T/out.txt" && ok || bad "locales lacks en-GB"
+grep -q "^ur	" "$T/out.txt" && grep -q "^bn	" "$T/out.txt" && ok || bad "locales lacks ur or bn"
+expect_exit templates 0 "$BIN" templates
+grep -qx one-page-profile "$T/out.txt" && ok || bad "templates lacks one-page-profile"
+
+# the man page documents the exit table and every command
+for w in 'EXIT STATUS' '^0	success' '^1	input' '^2	usage' '^3	environment' 'sendoc batch' 'sendoc locales' 'SLURM_ARRAY_TASK_ID' 'JOB_COMPLETION_INDEX' 'parallel'; do
+  grep -q "$w" "$ROOT/cli/sendoc.1" && ok || bad "sendoc.1 lacks $w"
+done
+if command -v groff >/dev/null; then
+  groff -man -t -Tutf8 -ww -z "$ROOT/cli/sendoc.1" 2>"$T/groff.txt"; [ ! -s "$T/groff.txt" ] && ok || bad "groff warns: $(head -3 "$T/groff.txt")"
+fi
+
+echo "contract: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
