@@ -18,21 +18,24 @@ if [ -f "$A11Y/pdfua_check.py" ]; then
 else
   echo "SKIPPED: ../shared/a11y not found: matrix runs the poppler order check only"
 fi
-# template  case
-cat > "$T/plan" <<PLAN
-one-page-profile samples/bilal-hussain.xml
-ehcp samples/ava-thompson.xml
-postcard-try samples/bilal-hussain.xml
-postcard-tried samples/bilal-hussain.xml
-review-invitation samples/bilal-hussain.xml
-review-record samples/ava-thompson.xml
-PLAN
+# Each language is rendered from a family who reads it (their case data
+# carries translations), as it would be in use; en-GB from Ava's case.
+case_for() { # TEMPLATE LANG STYLE -> case file
+  case "$2" in
+    ur) case "$1-$3" in one-page-profile-large-print) echo tests/integration/cases/bilal-short.xml ;;
+        *) echo samples/bilal-hussain.xml ;; esac ;;
+    ar) echo samples/yousef-haddad.xml ;;
+    bn) case "$1" in ehcp) echo samples/bilal-hussain.xml ;; *) echo samples/rumi-begum.xml ;; esac ;;
+    pl) case "$1" in review-*) echo samples/ava-thompson.xml ;; *) echo samples/kacper-nowak.xml ;; esac ;;
+    *) case "$1" in one-page-profile) echo samples/bilal-hussain.xml ;; *) echo samples/ava-thompson.xml ;; esac ;;
+  esac
+}
 : > "$T/jobs"
-while read -r tpl case; do
+for tpl in one-page-profile ehcp postcard-try postcard-tried review-invitation review-record; do
   for lang in en-GB ur bn pl ar; do
-    for style in standard large-print dyslexia; do echo "$tpl $case $lang $style" >> "$T/jobs"; done
+    for style in standard large-print dyslexia; do echo "$tpl $(case_for $tpl $lang $style) $lang $style" >> "$T/jobs"; done
   done
-done < "$T/plan"
+done
 
 cat > "$T/one.sh" <<'ONE'
 #!/bin/sh
