@@ -19,8 +19,10 @@
 #define MSG_MAX_STR 8      /* string (plain, select) arguments in one message */
 #define MSG_MAX_ARGS (MSG_MAX_NUM + MSG_MAX_STR)
 #define OUT_MAX (64 * 1024) /* UTF-16 units of one formatted message or date */
+#define SIBLINGS_MAX 16    /* other languages cached during one sd_locale_resolve */
 
 struct sd_locale {
+  char *dir;           /* the folder it was opened from, for catalogues of other languages */
   char *tag;           /* canonical BCP 47 of the request, e.g. "pa-Arab" */
   char *icu_id;        /* canonical ICU id of the request, e.g. "pa_Arab" */
   char *fmt_id;        /* likely-subtags id for formatters, e.g. "pa_Arab_PK" */
@@ -157,6 +159,7 @@ sd_status sd_locale_open(const char *dir, const char *tag, sd_locale **out, sd_d
     st = SD_E_NOMEM;
     goto done;
   }
+  l->dir = sd_strdup(dir);
   l->tag = sd_strdup(bcp);
   l->icu_id = sd_strdup(id);
   l->fmt_id = sd_strdup(fmt);
@@ -164,7 +167,7 @@ sd_status sd_locale_open(const char *dir, const char *tag, sd_locale **out, sd_d
   e = U_ZERO_ERROR;
   uloc_getLanguage(id, l->lang, sizeof l->lang, &e);
   if (U_FAILURE(e)) l->lang[0] = '\0';
-  if (!l->tag || !l->icu_id || !l->fmt_id || !l->date_id || build_chain(l, pkg)) {
+  if (!l->dir || !l->tag || !l->icu_id || !l->fmt_id || !l->date_id || build_chain(l, pkg)) {
     st = SD_E_NOMEM;
     goto done;
   }
@@ -194,6 +197,7 @@ void sd_locale_free(sd_locale *l)
     ures_close(l->chain[i]);
     free(l->chain_id[i]);
   }
+  free(l->dir);
   free(l->tag);
   free(l->icu_id);
   free(l->fmt_id);
@@ -911,37 +915,99 @@ char *sd_locale_number(const sd_locale *l, double v, sd_diags *d)
 
 /* ---- resolving a document tree -------------------------------------------- */
 
-static sd_status resolve_inlines(const sd_locale *l, sd_inline *inl, size_t n, sd_diags *d)
+/* The catalogues of other languages a resolve call has opened: a {{#lang}}
+ * section marks its messages and dates with its language, and they are
+ * formatted from that language's catalogue in the same folder. Opened on first
+ * use, freed when the call returns: no state outlives it. */
+typedef struct sibling {
+  char *tag;           /* as marked on the inline */
+  sd_locale *loc;      /* NULL: could not be opened (reported once) */
+} sibling;
+
+typedef struct rctx {
+  const sd_locale *l;
+  sibling sib[SIBLINGS_MAX];
+  size_t n_sib;
+  sd_locale *spill;    /* past SIBLINGS_MAX: opened for one inline, then freed */
+  sd_diags *d;
+} rctx;
+
+static int same_tag(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++) {
+    char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+    if ((x | 0x20) != (y | 0x20)) return 0;
+  }
+  return *a == *b;
+}
+
+/* The locale an inline marked with lang is formatted in; *st gets worse on
+ * failure (then the document's own locale is used). */
+static const sd_locale *locale_for(rctx *r, const char *lang, sd_status *st)
+{
+  if (!lang || same_tag(lang, r->l->tag)) return r->l;
+  for (size_t i = 0; i < r->n_sib; i++)
+    if (strcmp(r->sib[i].tag, lang) == 0) {
+      if (!r->sib[i].loc && *st == SD_OK) *st = SD_E_INPUT;
+      return r->sib[i].loc ? r->sib[i].loc : r->l;
+    }
+  sd_locale *o = NULL;
+  sd_status os = sd_locale_open(r->l->dir, lang, &o, r->d);
+  if (os != SD_OK) {
+    if (os == SD_E_NOMEM) *st = SD_E_NOMEM;
+    else if (*st == SD_OK) *st = SD_E_INPUT;
+  }
+  if (r->n_sib < SIBLINGS_MAX) {
+    char *tag = sd_strdup(lang);
+    if (!tag) {
+      sd_locale_free(o);
+      *st = SD_E_NOMEM;
+      return r->l;
+    }
+    r->sib[r->n_sib++] = (sibling){tag, o};
+  } else {
+    sd_locale_free(r->spill);
+    r->spill = o;
+  }
+  return o ? o : r->l;
+}
+
+static sd_status resolve_inlines(rctx *r, sd_inline *inl, size_t n, sd_diags *d)
 {
   sd_status st = SD_OK;
   for (size_t i = 0; i < n; i++) {
     sd_inline *x = &inl[i];
     char *text = NULL;
     const char *from = NULL;
+    if (x->kind != SD_INL_MSG && x->kind != SD_INL_DATE) continue;
+    const sd_locale *l = locale_for(r, x->lang, &st);
+    if (st == SD_E_NOMEM) break;
     if (x->kind == SD_INL_MSG) {
       size_t before = d ? d->n : 0;
       text = message_at(l, x->text, x->arg_names, x->arg_values, x->n_args, &from, x->line,
                         x->col, d);
       if (!text && d && d->n == before) st = SD_E_NOMEM;
-    } else if (x->kind == SD_INL_DATE) {
-      text = date_at(l, x->text, x->line, x->col, d);
     } else {
-      continue;
+      text = date_at(l, x->text, x->line, x->col, d);
     }
     if (!text) {
       if (st == SD_OK) st = SD_E_INPUT;
       continue;
     }
-    char *lang = NULL;
-    if (from && !(lang = sd_strdup(from))) {
-      free(text);
-      st = SD_E_NOMEM;
-      continue;
+    /* English from root is marked en-GB; otherwise the text is in the
+     * language it was marked with (NULL: the document's) */
+    if (from) {
+      char *lang = sd_strdup(from);
+      if (!lang) {
+        free(text);
+        st = SD_E_NOMEM;
+        continue;
+      }
+      free(x->lang);
+      x->lang = lang;
     }
     free(x->text);
-    free(x->lang);
     x->text = text;
-    x->lang = lang;
     x->kind = SD_INL_TEXT;
   }
   return st;
@@ -959,21 +1025,31 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d)
   sd_status st = SD_OK;
   sd_block **stack = NULL;
   size_t n = 0, cap = 0;
+  rctx r;
 
   if (!l || !t) {
     sd_diag_error(d, "locale.usage", NULL, 0, 0, NULL, "sd_locale_resolve: NULL argument");
     return SD_E_USAGE;
   }
-  st = worse(st, resolve_inlines(l, t->title, t->n_title, d));
-  st = worse(st, resolve_inlines(l, t->footer, t->n_footer, d));
-  /* iterative walk: template nesting comes from input and may be deep */
+  memset(&r, 0, sizeof r);
+  r.l = l;
+  r.d = d;
+  st = worse(st, resolve_inlines(&r, t->title, t->n_title, d));
+  st = worse(st, resolve_inlines(&r, t->header, t->n_header, d));
+  st = worse(st, resolve_inlines(&r, t->footer, t->n_footer, d));
+  st = worse(st, resolve_inlines(&r, t->watermark, t->n_watermark, d));
+  /* iterative walk: template nesting comes from input and may be deep;
+   * tables, rows and cells are blocks like any other */
   cap = 64;
   stack = malloc(cap * sizeof *stack);
-  if (!stack) return SD_E_NOMEM;
+  if (!stack) {
+    st = SD_E_NOMEM;
+    goto done;
+  }
   stack[n++] = &t->root;
   while (n) {
     sd_block *b = stack[--n];
-    st = worse(st, resolve_inlines(l, b->inl, b->n_inl, d));
+    st = worse(st, resolve_inlines(&r, b->inl, b->n_inl, d));
     if (b->n_children > cap - n) {
       size_t ncap = cap;
       while (b->n_children > ncap - n) ncap *= 2;
@@ -988,7 +1064,13 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d)
     /* pushed in reverse so diagnostics come out in document order */
     for (size_t i = b->n_children; i-- > 0;) stack[n++] = &b->children[i];
   }
+done:
   free(stack);
+  for (size_t i = 0; i < r.n_sib; i++) {
+    free(r.sib[i].tag);
+    sd_locale_free(r.sib[i].loc);
+  }
+  sd_locale_free(r.spill);
   return st;
 }
 

@@ -657,6 +657,126 @@ START_TEST(test_resolve_deep_tree_iteratively)
 }
 END_TEST
 
+/* doc ur, an en-GB section: English from root, marked en-GB; unmarked text stays Urdu */
+START_TEST(test_resolve_section_in_english_inside_urdu)
+{
+  sd_diags *dg = sd_diags_new();
+  sd_locale *l = open_ok(dir(), "ur", dg);
+  sd_inline head[2] = {inl_of(SD_INL_MSG, "ehcp.section_a", 3, 4), inl_of(SD_INL_MSG, "ehcp.section_a", 3, 9)};
+  head[0].lang = sd_strdup("en-GB");
+  sd_inline mark[1] = {inl_of(SD_INL_MSG, "common.draft", 1, 1)};
+  mark[0].lang = sd_strdup("en-GB");
+  sd_inline hdr[1] = {inl_of(SD_INL_MSG, "ehcp.running", 1, 1)};
+  sd_block b[1];
+  memset(b, 0, sizeof b);
+  b[0].kind = SD_BLK_HEADING;
+  b[0].inl = head;
+  b[0].n_inl = 2;
+  b[0].lang = "en-GB";
+  sd_doc_tree t;
+  memset(&t, 0, sizeof t);
+  t.root.kind = SD_BLK_DOCUMENT;
+  t.root.children = b;
+  t.root.n_children = 1;
+  t.watermark = mark;
+  t.n_watermark = 1;
+  t.header = hdr;
+  t.n_header = 1;
+  ck_assert_int_eq(sd_locale_resolve(l, &t, dg), SD_OK);
+  ck_assert_int_eq(head[0].kind, SD_INL_TEXT);
+  ck_assert_str_eq(head[0].text, "Section A: The views, interests and aspirations of the child or young person and their parents");
+  ck_assert_str_eq(head[0].lang, "en-GB");
+  ck_assert_msg(has_range(head[1].text, 0x0600, 0x06FF), "not Urdu: %s", head[1].text);
+  ck_assert_ptr_null(head[1].lang);
+  ck_assert_str_eq(mark[0].text, "DRAFT");
+  ck_assert_str_eq(mark[0].lang, "en-GB");
+  ck_assert_int_eq(hdr[0].kind, SD_INL_TEXT);
+  ck_assert_msg(has_range(hdr[0].text, 0x0600, 0x06FF), "not Urdu: %s", hdr[0].text);
+  ck_assert_uint_eq(sd_diags_count(dg), 0);
+  free_inlines(head, 2);
+  free_inlines(mark, 1);
+  free_inlines(hdr, 1);
+  sd_locale_free(l);
+  sd_diags_free(dg);
+}
+END_TEST
+
+/* doc en-GB, a pl section in a table cell: Polish text and date, marked pl;
+ * a message pl lacks falls back to English and is marked en-GB */
+START_TEST(test_resolve_polish_section_inside_english)
+{
+  sd_diags *dg = sd_diags_new();
+  sd_locale *l = open_ok(fixture_dir, "en-GB", dg);
+  sd_inline cell[4] = {inl_of(SD_INL_MSG, "t.hello", 2, 3), inl_of(SD_INL_DATE, "2026-11-24", 2, 9),
+                       inl_of(SD_INL_MSG, "t.only_root", 2, 20), inl_of(SD_INL_MSG, "t.hello", 2, 30)};
+  for (size_t i = 0; i < 3; i++) cell[i].lang = sd_strdup("pl");
+  for (size_t i = 0; i < 4; i += 3) {
+    cell[i].n_args = 1;
+    cell[i].arg_names = malloc(sizeof(char *));
+    cell[i].arg_values = malloc(sizeof(char *));
+    cell[i].arg_names[0] = sd_strdup("name");
+    cell[i].arg_values[0] = sd_strdup("Ola");
+  }
+  sd_block cells[1], rows[1], table[1];
+  memset(cells, 0, sizeof cells);
+  memset(rows, 0, sizeof rows);
+  memset(table, 0, sizeof table);
+  cells[0].kind = SD_BLK_CELL;
+  cells[0].inl = cell;
+  cells[0].n_inl = 4;
+  rows[0].kind = SD_BLK_ROW;
+  rows[0].children = cells;
+  rows[0].n_children = 1;
+  table[0].kind = SD_BLK_TABLE;
+  table[0].children = rows;
+  table[0].n_children = 1;
+  sd_doc_tree t;
+  memset(&t, 0, sizeof t);
+  t.root.kind = SD_BLK_DOCUMENT;
+  t.root.children = table;
+  t.root.n_children = 1;
+  ck_assert_int_eq(sd_locale_resolve(l, &t, dg), SD_OK);
+  ck_assert_str_eq(cell[0].text, "Dzień dobry Ola");
+  ck_assert_str_eq(cell[0].lang, "pl");
+  ck_assert_str_eq(cell[1].text, "24 listopada 2026");
+  ck_assert_str_eq(cell[1].lang, "pl");
+  ck_assert_str_eq(cell[2].text, "Only in English");
+  ck_assert_str_eq(cell[2].lang, "en-GB");
+  ck_assert_str_eq(cell[3].text, "Hello Ola");
+  ck_assert_ptr_null(cell[3].lang);
+  ck_assert_uint_eq(count_code(dg, "locale.fallback"), 1);
+  free_inlines(cell, 4);
+  sd_locale_free(l);
+  sd_diags_free(dg);
+}
+END_TEST
+
+/* a language that cannot be opened is reported once and the document's is used */
+START_TEST(test_resolve_bad_section_language)
+{
+  sd_diags *dg = sd_diags_new();
+  sd_locale *l = open_ok(fixture_dir, "pl", dg);
+  sd_inline p[2] = {inl_of(SD_INL_MSG, "t.only_root", 1, 1), inl_of(SD_INL_DATE, "2026-11-24", 1, 5)};
+  for (size_t i = 0; i < 2; i++) p[i].lang = sd_strdup("not a tag");
+  sd_block b[1];
+  memset(b, 0, sizeof b);
+  b[0].kind = SD_BLK_PARAGRAPH;
+  b[0].inl = p;
+  b[0].n_inl = 2;
+  sd_doc_tree t;
+  memset(&t, 0, sizeof t);
+  t.root.kind = SD_BLK_DOCUMENT;
+  t.root.children = b;
+  t.root.n_children = 1;
+  ck_assert_int_eq(sd_locale_resolve(l, &t, dg), SD_E_INPUT);
+  ck_assert_uint_eq(count_code(dg, "locale.tag"), 1);
+  ck_assert_str_eq(p[1].text, "24 listopada 2026");
+  free_inlines(p, 2);
+  sd_locale_free(l);
+  sd_diags_free(dg);
+}
+END_TEST
+
 /* ---- the shipped set ------------------------------------------------------- */
 
 static const char *REQUIRED[] = {"ar", "bn", "en_GB", "es", "fa", "gu", "lt", "pa_Arab",
@@ -717,8 +837,9 @@ START_TEST(test_every_message_formats)
   sd_diags *dg = sd_diags_new();
   sd_locale_info *list = NULL;
   size_t n = 0;
-  char *names[] = {"name", "page", "pages", "count", "language"};
-  char *values[] = {"Sam", "1", "2", "3", "Urdu"};
+  /* one sample per argument name the shipped catalogues use */
+  char *names[] = {"name", "page", "pages", "count", "language", "type", "area", "kind"};
+  char *values[] = {"Sam", "1", "2", "3", "Urdu", "SEMH", "employment", "other"};
   ck_assert_int_eq(sd_locale_list(dir(), &list, &n, dg), SD_OK);
   for (size_t i = 0; i < n; i++) {
     char path[1200];
@@ -734,7 +855,8 @@ START_TEST(test_every_message_formats)
         UResourceBundle *m = ures_getByIndex(tab, k, NULL, &e);
         char key[128];
         snprintf(key, sizeof key, "%s.%s", tk, ures_getKey(m));
-        char *s = sd_locale_message(l, key, names, values, 5, NULL, dg);
+        char *s = sd_locale_message(l, key, names, values, 8, NULL, dg);
+        if (!s) diags_print(dg);
         ck_assert_msg(s && *s, "%s: %s", list[i].id, key);
         ck_assert_msg(!strstr(s, "{") && !strstr(s, "}"), "%s: %s: %s", list[i].id, key, s);
         free(s);
@@ -763,6 +885,7 @@ static Suite *locale_suite(void)
   tcase_add_test(c, test_dates_follow_cldr);
   tcase_add_test(c, test_bad_dates_are_errors);
   tcase_add_test(c, test_numbers_in_locale_digits);
+  tcase_add_test(c, test_resolve_section_in_english_inside_urdu);
   tcase_add_test(c, test_list_locales_with_status);
   tcase_add_test(c, test_every_catalogue_has_every_root_key);
   tcase_add_test(c, test_every_message_formats);
@@ -782,6 +905,8 @@ static Suite *locale_suite(void)
   tcase_add_test(f, test_plural_number_follows_pl_and_en_rules);
   tcase_add_test(f, test_resolve_hand_built_tree);
   tcase_add_test(f, test_resolve_deep_tree_iteratively);
+  tcase_add_test(f, test_resolve_polish_section_inside_english);
+  tcase_add_test(f, test_resolve_bad_section_language);
   suite_add_tcase(s, f);
   return s;
 }
