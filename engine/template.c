@@ -11,6 +11,10 @@
  *   max-pages  integer 0..1000, 0 = unlimited                    (default 0)
  *   title      a template string: fields allowed ({{child.preferred-name}}'s profile)
  *   footer     a template string
+ *   header     a template string: the running header on every page (sd_doc_tree.header)
+ *   watermark  a template string drawn across every page, e.g.
+ *              {{#if plan.status == "draft"}}{{t:common.draft}}{{/if}}; when it
+ *              expands to nothing (or blanks) there is no watermark
  * Any other key, a repeated key, a bad value or a missing closing `---` is a
  * template.frontmatter error. Without a title, the first level-1 heading is
  * the title.
@@ -22,7 +26,29 @@
  * Code spans and code blocks print their text literally and are never
  * searched for fields: `{{x}}` in backticks prints "{{x}}". Raw HTML prints
  * as text. Links print their text. Block quotes are flattened into their
- * parent. Tables are not supported yet (the tree has SD_BLK_TABLE for later).
+ * parent.
+ *
+ * Tables (pipe tables, as GFM): a paragraph whose first line starts with '|'
+ * and whose second line is a delimiter row (|---|:---:|, cells of dashes with
+ * optional colons; alignment is not kept) is a table. The first line is the
+ * header row (sd_block.header), every later line a body row:
+ *   | {{t:review.date}} | **Who** |
+ *   |---|---|
+ *   {{#each meetings}}| {{date:date}} | {{#each attendees}}{{name}} {{/each}} |{{/each}}
+ *   {{#if plan.status == "draft"}}
+ *   | {{t:common.draft}} | |
+ *   {{/if}}
+ * A row starts with '|'; the closing '|' is optional. Cells are split on the
+ * template's own '|' before any value is inserted, so a '|' in case data is
+ * text; \| is a '|' inside a cell (also in a code span), and a '|' inside
+ * {{…}} does not split. Each cell is inline Markdown on its own: fields,
+ * messages, dates, **bold**, inline sections; no images. Every row has as
+ * many cells as the header (the delimiter row too), else template.syntax at
+ * the row. Section markers ({{#each}}, {{#if}}, {{#lang}}, {{else}} and their
+ * closers) may stand before a row's first '|' and after its last, repeating or
+ * guarding that row, or alone on a line of the table to wrap several rows:
+ * the table has no blank lines inside it, so these markers need none either.
+ * Header rows cannot be inside a section. At most 64 columns (template.limit).
  *
  * Fields, anywhere in text (also in image alt and src, title and footer):
  *   {{a.b.c}}            the text of case element <a><b><c> (attributes are
@@ -41,12 +67,27 @@
  *   {{date:path}}        an ISO date (YYYY-MM-DD) from the case, formatted by
  *   {{date:2024-09-01}}  the locale; or a literal ISO date; {{date:today}} is
  *                        the document's date (SOURCE_DATE_EPOCH or now)
+ *   {{count:path}}       how many items {{#each path}} would visit, as plain
+ *                        digits (0 when the case has no such element)
  * Sections:
  *   {{#each path}} … {{else}} … {{/each}}   repeat per item; else: no items
  *   {{#if path}} … {{else}} … {{/if}}       include when the field exists
  *                        and its text is non-empty and not "false" (an element
  *                        without text: when it has child elements)
+ *   {{#if path == "v"}}, {{#if path != 'v'}} compare the field's own text (not
+ *                        a translation) with a literal; a missing field is ""
  *   {{#if @first}}, {{#if @last}}           the current item is the first/last
+ *   {{#lang TAG}} … {{/lang}}               TAG is a BCP 47 tag (en-GB, ur,
+ *                        pa-Arab) or doc, the document's language. Inside, case
+ *                        text is taken in TAG (translations as below; the
+ *                        language used goes in sd_inline.lang), and messages
+ *                        and dates are marked with TAG (sd_inline.lang) for the
+ *                        locale stage to format from TAG's catalogue. Blocks
+ *                        made inside get sd_block.lang = TAG when TAG is not the
+ *                        document's language; inside a paragraph, template text
+ *                        is marked TAG when it differs from its block's. Lang
+ *                        sections nest ({{#lang doc}} goes back); no {{else}}.
+ *                        A bilingual card: the family's language and English.
  * A section marker alone in its own paragraph (blank lines around it) repeats
  * or guards whole blocks; markers inside a paragraph guard inline text (e.g.
  * attendees joined by commas). When an each repeats a list, the items of all
@@ -61,8 +102,9 @@
  * else the element's own text; the language used goes in sd_inline.lang.
  *
  * Errors: template.syntax (unclosed {{, unknown {{…}}, unbalanced sections,
- * invalid UTF-8), template.field, template.frontmatter, template.limit
- * (1 MiB template, nesting deeper than 32, more than 100,000 blocks).
+ * invalid UTF-8, a table row with the wrong number of cells), template.field,
+ * template.frontmatter, template.limit (1 MiB template, nesting deeper than
+ * 32, more than 100,000 blocks — tables, rows and cells count — or 64 columns).
  */
 #include "template_priv.h"
 #include <cmark.h>
