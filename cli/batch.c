@@ -287,6 +287,28 @@ static size_t clean_strays(const char *dir, int depth)
   return removed;
 }
 
+/* A killed batch's manifest temporary: FILE.tmp-XXXXXX beside FILE. */
+static size_t clean_manifest_strays(const char *manifest)
+{
+  if (!manifest || !strcmp(manifest, "-")) return 0;
+  const char *slash = strrchr(manifest, '/');
+  char *dir = slash ? strndup(manifest, slash == manifest ? 1 : (size_t)(slash - manifest)) : xstrdup(".");
+  const char *base = slash ? slash + 1 : manifest;
+  size_t bl = strlen(base), removed = 0;
+  DIR *dp = dir ? opendir(dir) : NULL;
+  struct dirent *de;
+  while (dp && (de = readdir(dp))) {
+    struct stat sb;
+    if (strlen(de->d_name) == bl + 11 && !strncmp(de->d_name, base, bl) && !strncmp(de->d_name + bl, ".tmp-", 5) &&
+        fstatat(dirfd(dp), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
+        unlinkat(dirfd(dp), de->d_name, 0) == 0)
+      removed++;
+  }
+  if (dp) closedir(dp);
+  free(dir);
+  return removed;
+}
+
 /* Every batch writing into OUTDIR holds a shared lock on OUTDIR/.sendoc-batch.lock;
  * only a batch that gets it exclusively (no other batch is running there, e.g.
  * another shard) removes unfinished temporaries, so it never takes one that a
@@ -309,7 +331,7 @@ static int lock_outdir(batch *b)
   }
   free(lp);
   if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-    size_t n = clean_strays(b->outdir, 0);
+    size_t n = clean_strays(b->outdir, 0) + clean_manifest_strays(b->manifest);
     if (n) fprintf(stderr, "sendoc batch: removed %zu unfinished output%s left by an interrupted batch\n", n,
                    n == 1 ? "" : "s");
   }
