@@ -77,6 +77,9 @@
  *   {{#if path == "v"}}, {{#if path != 'v'}} compare the field's own text (not
  *                        a translation) with a literal; a missing field is ""
  *   {{#if @first}}, {{#if @last}}           the current item is the first/last
+ *   {{#if @lang == "en"}}, != …             the current language (the innermost
+ *                        {{#lang}}'s, else the document's) matches a BCP 47
+ *                        range: "en" matches en and en-GB, "en-GB" only en-GB
  *   {{#lang TAG}} … {{/lang}}               TAG is a BCP 47 tag (en-GB, ur,
  *                        pa-Arab) or doc, the document's language. Inside, case
  *                        text is taken in TAG (translations as below; the
@@ -546,8 +549,9 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
   if (x->kind == TI_OPEN_EACH || x->kind == TI_OPEN_IF) {
     while (an && is_ws((unsigned char)*arg)) arg++, an--;
     if (x->kind == TI_OPEN_IF && !parse_cmp(p, x, &arg, &an, line, col)) goto fail;
-    bool pos = x->kind == TI_OPEN_IF && x->cmp == CMP_NONE &&
-               ((an == 6 && memcmp(arg, "@first", 6) == 0) || (an == 5 && memcmp(arg, "@last", 5) == 0));
+    bool pos = x->kind == TI_OPEN_IF &&
+               (x->cmp == CMP_NONE ? (an == 6 && memcmp(arg, "@first", 6) == 0) || (an == 5 && memcmp(arg, "@last", 5) == 0)
+                                   : an == 5 && memcmp(arg, "@lang", 5) == 0);
     if (!pos && !valid_path(arg, an)) {
       PERR(p, "template.syntax", line, col, NULL, "{{%.*s}} needs a field path", (int)n, s);
       goto fail;

@@ -263,6 +263,22 @@ static bool truthy(ectx *e, const char *path);
 static bool condition(ectx *e, const char *path, tcmp cmp, const char *value)
 {
   if (cmp == CMP_NONE) return truthy(e, path);
+  if (strcmp(path, "@lang") == 0) {
+    /* a BCP 47 range: the value, or the value followed by more subtags */
+    const char *l = e->lang ? e->lang : "";
+    size_t vn = strlen(value ? value : "");
+    bool eq = false;
+    if (vn <= strlen(l)) {
+      char *head = sd_strndup(l, vn);
+      if (!head) {
+        nomem(e);
+        return false;
+      }
+      eq = same_tag(head, value) && (l[vn] == '\0' || l[vn] == '-' || l[vn] == '_');
+      free(head);
+    }
+    return cmp == CMP_EQ ? eq : !eq;
+  }
   const sd_case_node *x = e->c ? resolve(e, path) : NULL;
   const char *t = x && x->text ? x->text : "";
   bool eq = strcmp(t, value ? value : "") == 0;

@@ -726,7 +726,18 @@ START_TEST(test_if_equality)
   ck_assert_uint_eq(T.root.n_children, 2);
   ck_assert_str_eq(T.root.children[0].inl[0].text, "UR");
   ck_assert_str_eq(T.root.children[1].inl[0].text, "A missing-is-empty else");
-  static const char *bad[] = {"{{#if a = \"x\"}}\n", "{{#if a == x}}\n", "{{#if a == \"x}}\n",
+  sd_doc_tree_free(&T);
+  const char *lt = "{{#if @lang != \"en\"}}other{{else}}english{{/if}} "
+                   "{{#lang ur}}{{#if @lang == \"ur\"}}urdu{{/if}}{{/lang}} {{#if @lang == \"en-GB\"}}gb{{/if}}"
+                   "{{#if @lang == \"e\"}}prefix{{/if}}\n";
+  ck_assert_int_eq(expand(lt, &B->c, "en-GB", &T, D), SD_OK);
+  ck_assert_str_eq(T.root.children[0].inl[0].text, "english ");
+  ck_assert_str_eq(T.root.children[0].inl[1].text, "urdu");
+  ck_assert_str_eq(T.root.children[0].inl[2].text, " gb");
+  sd_doc_tree_free(&T);
+  ck_assert_int_eq(expand(lt, &B->c, "pl", &T, D), SD_OK);
+  ck_assert_str_eq(T.root.children[0].inl[0].text, "other ");
+  static const char *bad[] = {"{{#if @lang}}\n", "{{#if a = \"x\"}}\n", "{{#if a == x}}\n", "{{#if a == \"x}}\n",
                               "{{#if @first == \"x\"}}\n", "{{#if a == \"x\" y}}\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     sd_diags *d = sd_diags_new();
