@@ -9,7 +9,7 @@ for t in "$HERE"/*.sh; do
   case $(basename "$t") in run.sh|lib.sh) continue ;; esac
   out=$(sh "$t" "$B" 2>&1); rc=$?
   line=$(printf '%s\n' "$out" | tail -1)
-  printf '%s\n' "$out" | grep -E '^(FAIL|SKIP|note)' || true
+  printf '%s\n' "$out" | grep -E '^(FAIL|SKIP|XFAIL|XPASS|note)' || true
   p=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p'); f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
   [ -n "$p" ] || { p=0; f=1; printf '%s\n' "$out" | tail -5; }
   [ "$rc" = 0 ] || [ "${f:-0}" != 0 ] || f=1
