@@ -27,6 +27,7 @@ AVATARS = {
     "maya":   ("f4a261", "d9a066", "3d2314", "6a4c93", "bun", ""),
     "leo":    ("b7e4c7", "f0c8a0", "7a4b2a", "e63946", "short", ""),
     "zara":   ("bde0fe", "6f4a33", "120c0a", "ffb703", "curls", ""),
+    "yousef": ("90e0ef", "c9956b", "1e1612", "52b788", "short", ""),
 }
 
 
