@@ -34,6 +34,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_lint(int, char **);
 int cmd_templates(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_locales(int argc, char **argv);

@@ -9,6 +9,7 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "commands:\n"
     "  render     render a case (or a Markdown note) to an accessible PDF\n"
     "  validate   check case files against the schema\n"
+    "  lint       check cases against the SEND Code of Practice (statutory lint)\n"
     "  batch      render many cases into a folder, on several threads\n"
     "  templates  list the templates\n"
     "  locales    list the languages (message catalogues) and their review status\n"
@@ -56,6 +57,23 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "      --diagnostics=json    one JSON object per diagnostic on stderr\n"
     "Ends with \"N rendered, M failed, K skipped\" on stderr; exit 1 if a case was invalid,\n"
     "3 on an environment problem (the batch stops), 2 for usage.\n" },
+  { "lint",
+    "usage: sendoc lint CASE.xml... [--template NAME|FILE] [--lang TAG]\n"
+    "\n"
+    "Checks valid cases against the SEND Code of Practice 0-25 (2015): section F provision that is\n"
+    "vague or not quantified, needs without outcomes or provision, outcomes without a timeframe,\n"
+    "preparing-for-adulthood outcomes from Year 9, the child's views, the placement in a final plan,\n"
+    "two weeks' notice of reviews, actions without owner or date, and text the family cannot read\n"
+    "in their language. Each finding is a warning with a rule id (lint.*) at FILE:LINE:COLUMN.\n"
+    "\n"
+    "  -t, --template NAME|FILE  check the translations of the fields this template shows\n"
+    "                            (front matter type: ehcp also runs the EHCP rules)\n"
+    "  -l, --lang TAG            the family's language (default: the case's family/home-language)\n"
+    "      --data-dir DIR        templates, locales, schema and font map (default: ../share/sendoc)\n"
+    "      --diagnostics=json    one JSON object per finding on stderr\n"
+    "\n"
+    "Exit status: 0 no findings (notes do not count), 1 findings or a case that does not load,\n"
+    "2 usage (bad option, unknown template), 3 environment.\n" },
   { "templates", "usage: sendoc templates\n\nLists the templates --template accepts by name.\n" },
   { "locales",
     "usage: sendoc locales\n"

@@ -6,6 +6,7 @@
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
   { "render", cmd_render },
   { "validate", cmd_validate },
+  { "lint", cmd_lint },
   { "templates", cmd_templates },
   { "batch", cmd_batch },
   { "locales", cmd_locales },
