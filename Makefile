@@ -30,7 +30,7 @@ DATA       = $(B)/share/sendoc
 DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
              $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
 
-.PHONY: all demo check check-unit check-integration check-asan check-locale bench fuzz deps install clean data
+.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale bench fuzz deps install clean data
 all: $(B)/bin/sendoc $(B)/lib/libsendoc.so data
 
 data: $(DATA_FILES)
@@ -89,7 +89,7 @@ demo: all
 # Every test: unit suites, integration on rendered PDFs, the suites again
 # under another locale and under ASan+UBSan. The ../shared/a11y checks run
 # when ../shared is beside the clone (as in CI) and are reported skipped otherwise.
-check: check-unit check-locale check-integration check-asan
+check: check-unit check-locale check-integration check-cli check-asan
 	@echo "make check: all test stages passed"
 
 check-unit: all $(CHECK_BIN)
@@ -100,6 +100,10 @@ check-locale: all $(CHECK_BIN)
 
 check-integration: all $(TOOL_BIN)
 	@sh tests/integration/run.sh $(B)
+
+# The command line as other systems use it: exit codes, batch, hostile input, install
+check-cli: all
+	@sh tests/cli/run.sh $(B)
 
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
