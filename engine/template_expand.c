@@ -799,26 +799,36 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
     expand_inls(e, &t->inl, &alt);
     tidy(&alt);
     expand_inls(e, &t->src, &src);
+    /* sizes and copies take the same pieces: every text piece (a message or
+     * date in a source is an error, reported once and skipped) */
     size_t an = 0, sn = 0;
     for (size_t i = 0; i < alt.n; i++) an += alt.v[i].kind == SD_INL_TEXT ? strlen(alt.v[i].text) : 0;
-    for (size_t i = 0; i < src.n; i++) {
+    for (size_t i = 0; i < src.n; i++) sn += src.v[i].kind == SD_INL_TEXT ? strlen(src.v[i].text) : 0;
+    for (size_t i = 0; i < src.n; i++)
       if (src.v[i].kind != SD_INL_TEXT) {
         if (e->st == SD_OK) e->st = SD_E_INPUT;
         sd_diag_error(e->d, "template.syntax", e->file, t->line, t->col, NULL,
                       "an image source may hold only text and fields");
         break;
       }
-      sn += strlen(src.v[i].text);
-    }
     b.kind = SD_BLK_IMAGE;
     b.alt = malloc(an + 1);
     b.src = malloc(sn + 1);
     if (b.alt && b.src) {
-      b.alt[0] = b.src[0] = '\0';
+      size_t ka = 0, ks = 0;
       for (size_t i = 0; i < alt.n; i++)
-        if (alt.v[i].kind == SD_INL_TEXT) strcat(b.alt, alt.v[i].text);
+        if (alt.v[i].kind == SD_INL_TEXT) {
+          size_t l = strlen(alt.v[i].text);
+          memcpy(b.alt + ka, alt.v[i].text, l);
+          ka += l;
+        }
       for (size_t i = 0; i < src.n; i++)
-        if (src.v[i].kind == SD_INL_TEXT) strcat(b.src, src.v[i].text);
+        if (src.v[i].kind == SD_INL_TEXT) {
+          size_t l = strlen(src.v[i].text);
+          memcpy(b.src + ks, src.v[i].text, l);
+          ks += l;
+        }
+      b.alt[ka] = b.src[ks] = '\0';
     } else {
       nomem(e);
     }

@@ -856,6 +856,16 @@ START_TEST(test_count_of_items)
 }
 END_TEST
 
+/* fuzz_template: a message before text in an image source overflowed the
+ * source buffer (sized up to the message, filled with all the text) */
+START_TEST(test_regression_image_source_with_message_then_text)
+{
+  ck_assert_int_eq(expand("![x]({{t:k}}abcdefghijklmnop)\n", NULL, NULL, &T, D), SD_E_INPUT);
+  ck_assert(diags_have(D, "template.syntax"));
+  ck_assert_uint_eq(T.root.n_children, 0);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
   FILE *f = fopen(path, "rb");
@@ -1017,6 +1027,7 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_lang_sections_nest);
   tcase_add_test(tc, test_header_and_watermark_front_matter);
   tcase_add_test(tc, test_count_of_items);
+  tcase_add_test(tc, test_regression_image_source_with_message_then_text);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
