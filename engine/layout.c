@@ -173,13 +173,6 @@ static box narrow_for_float(lay *L, box b, float top)
   return b;
 }
 
-static int lang_is_rtl(const char *tag)
-{
-  char id[ULOC_FULLNAME_CAPACITY];
-  UErrorCode err = U_ZERO_ERROR;
-  uloc_forLanguageTag(tag, id, sizeof id, NULL, &err);
-  return U_SUCCESS(err) && uloc_isRightToLeft(id);
-}
 
 float lay_line_height(const sd_line *ln, float size, float spacing)
 {
@@ -204,8 +197,8 @@ static size_t logical_run(const sd_line *ln, size_t k)
 /* Places a shaped paragraph in box b from the cursor down, breaking pages
  * between lines. Runs in another language than the element get a Span with
  * their own /Lang (PDF/UA-1 7.2). */
-sd_status lay_place_para(lay *L, const sd_para *p, box b, float size, int elem, const char *elem_lang,
-                            sd_rgb color)
+sd_status lay_place_para(lay *L, const sd_para *p, box b, int right, float size, int elem, const char *elem_lang,
+                         sd_rgb color)
 {
   sd_status st = SD_OK;
   for (size_t i = 0; i < p->n_lines && st == SD_OK; i++) {
@@ -214,7 +207,7 @@ sd_status lay_place_para(lay *L, const sd_para *p, box b, float size, int elem, 
     if (L->y - lh < L->bottom && (st = lay_break_page(L)) != SD_OK) return st;
     float half = (lh - ln->ascent_pt - ln->descent_pt) / 2;
     float base = L->y - half - ln->ascent_pt;
-    float x0 = p->rtl ? b.x1 - ln->width_pt : b.x0;
+    float x0 = right ? b.x1 - ln->width_pt : b.x0;
     /* runs are placed left to right but drawn in reading order: pdf.js
      * joins a line's text items in content order */
     for (size_t k = 0; k < ln->n_runs && st == SD_OK; k++) {
@@ -234,6 +227,30 @@ sd_status lay_place_para(lay *L, const sd_para *p, box b, float size, int elem, 
   return st;
 }
 
+static int lang_is_rtl(const char *tag)
+{
+  char id[ULOC_FULLNAME_CAPACITY];
+  UErrorCode err = U_ZERO_ERROR;
+  uloc_forLanguageTag(tag, id, sizeof id, NULL, &err);
+  return U_SUCCESS(err) && uloc_isRightToLeft(id);
+}
+
+/* A paragraph's direction (UAX #9 HL1, a higher-level protocol): the
+ * document's (or block's) language when the template wrote any of it, so a
+ * heading or a details block in an Arabic document is right-to-left even
+ * when it opens with an English name; else the language of its case text,
+ * so an untranslated English sentence stays left-to-right. 1 LTR, 2 RTL. */
+static int para_direction(const sd_inline *inl, size_t n, const char *lang)
+{
+  const char *content = NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (inl[i].kind != SD_INL_TEXT || !inl[i].text || !inl[i].text[strspn(inl[i].text, " ")]) continue;
+    if (!inl[i].field) return lang_is_rtl(lang) ? 2 : 1;
+    if (!content) content = inl[i].lang ? inl[i].lang : lang;
+  }
+  return lang_is_rtl(content ? content : lang) ? 2 : 1;
+}
+
 sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, int bold, float size,
                        float width, sd_para **out)
 {
@@ -247,7 +264,7 @@ sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, in
   const sd_inline *src = n ? &inl[0] : NULL;
   for (size_t i = 0; i < n; i++)
     if (inl[i].field) { src = &inl[i]; break; }
-  sd_text_params tp = { .size_pt = size, .max_width_pt = width, .lang = lang,
+  sd_text_params tp = { .size_pt = size, .max_width_pt = width, .lang = lang, .base_dir = para_direction(inl, n, lang),
                         .field = src ? src->field : NULL, .line = src ? src->line : 0, .col = src ? src->col : 0 };
   st = sd_text_layout(L->fonts, text, strlen(text), spans, n_spans, &tp, p, L->d);
   *out = p;
@@ -277,7 +294,7 @@ static sd_status text_block(lay *L, const sd_block *blk, box b, float size, int 
   int e = lay_add_elem(L, role, parent, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
   if (e < 0) return SD_E_NOMEM;
   if (elem_out) *elem_out = e;
-  return lay_place_para(L, p, b, size, e, lang, color);
+  return lay_place_para(L, p, b, p->rtl, size, e, lang, color);
 }
 
 static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int parent);
@@ -403,7 +420,8 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
         ib = b;
       }
     }
-    int rtl = p ? p->rtl : 0;
+    /* labels go on the side the list reads from; item text stays by them */
+    int rtl = lang_is_rtl(blk->lang ? blk->lang : L->doc_lang);
     int li = lay_add_elem(L, "LI", le, NULL);
     int lbl = lay_add_elem(L, "Lbl", li, NULL);
     if (li < 0 || lbl < 0) return SD_E_NOMEM;
@@ -424,7 +442,7 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
       int pe = lay_add_elem(L, "P", body, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
       if (pe < 0) return SD_E_NOMEM;
       if (rtl) bb.x0 = bb.x1 - (measure_cap(L, ib) - indent);
-      if ((st = lay_place_para(L, p, bb, L->body, pe, lang, L->sty->text)) != SD_OK) break;
+      if ((st = lay_place_para(L, p, bb, rtl, L->body, pe, lang, L->sty->text)) != SD_OK) break;
       from = 1;
     }
     if (from < item->n_children) st = blocks(L, item->children + from, item->n_children - from, bb, body);

@@ -44,7 +44,9 @@ sd_status lay_insert_item(lay *L, size_t at, const sd_item *it);
 int lay_add_elem(lay *L, const char *role, int parent, const char *lang);
 int lay_same_lang(const char *a, const char *b);
 float lay_line_height(const sd_line *ln, float size, float spacing);
-sd_status lay_place_para(lay *L, const sd_para *p, box b, float size, int elem, const char *elem_lang, sd_rgb color);
+/* Places p's lines from the cursor down in b, flush right when right. */
+sd_status lay_place_para(lay *L, const sd_para *p, box b, int right, float size, int elem, const char *elem_lang,
+                         sd_rgb color);
 sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, int bold, float size, float width,
                     sd_para **out);
 char *lay_plain_text(const sd_inline *inl, size_t n);

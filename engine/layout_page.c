@@ -17,7 +17,8 @@ static sd_status put_line(lay *L, const sd_para *p, float y, float size, int at_
   if (!p || !p->n_lines) return SD_OK;
   const sd_line *ln = &p->lines[0];
   float x0 = L->margin, x1 = L->pw - L->margin;
-  int right = at_end != (p->rtl != 0);
+  /* sides follow the document, whatever the line's own direction */
+  int right = at_end != (L->doc_rtl != 0);
   float x = right ? x1 - ln->width_pt : x0;
   sd_status st = SD_OK;
   for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {

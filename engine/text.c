@@ -481,11 +481,13 @@ static void line_metrics(text_ctx *c, sd_line *l)
   for (size_t i = 0; i < l->n_runs; i++) {
     const sd_font *f = l->runs[i].font;
     l->width_pt += l->runs[i].width_pt;
-    /* at least the font's own metrics up to 1.1 em up and 0.35 em down
-     * (Latin, Cyrillic, Indic fonts stay within that); taller only by ink */
+    /* at least the font's own metrics, its ascent capped at 1.1 em (only
+     * Nastaliq goes past it); taller only by ink. The full descent stays:
+     * poppler sizes glyph boxes from the font's metrics and orders lines
+     * whose boxes overlap by flow (Naskh: 1.07 up, 0.63 down) */
     float a = size * f->ascender / f->upem, d = -size * f->descender / f->upem;
     if (a > 1.1f * size) a = 1.1f * size;
-    if (d > 0.35f * size) d = 0.35f * size;
+    if (d > 0.65f * size) d = 0.65f * size;
     run_ink(&l->runs[i], size, &a, &d);
     if (a > l->ascent_pt) l->ascent_pt = a;
     if (d > l->descent_pt) l->descent_pt = d;
