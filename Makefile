@@ -100,6 +100,9 @@ check-locale: all $(CHECK_BIN)
 
 check-integration: all $(TOOL_BIN)
 	@sh tests/integration/run.sh $(B)
+	@sh tests/lint/cli.sh $(B)
+	@sh tests/text/roundtrip.sh $(B)
+	@sh tests/integration/matrix.sh $(B)
 
 # The command line as other systems use it: exit codes, batch, hostile input, install
 check-cli: all
