@@ -332,6 +332,7 @@ enum arg_kind { ARG_STRING, ARG_NUMBER };
 typedef struct msg_arg {
   char name[32];
   enum arg_kind kind;
+  int selector;      /* used as a select argument */
   int index;
 } msg_arg;
 
@@ -514,6 +515,8 @@ static void parse_argument(scan *s, int depth)
     return;
   }
   note_arg(s, name, select ? ARG_STRING : ARG_NUMBER);
+  for (size_t a = 0; select && a < s->n_args; a++)
+    if (strcmp(s->args[a].name, name) == 0) s->args[a].selector = 1;
   skip_ws(s);
   if (s->i < s->n && s->p[s->i] == '}') {
     copy_to(s, s->i++);
@@ -669,6 +672,37 @@ static int32_t call_umsg(UMessageFormat *f, UChar *buf, int32_t cap, const doubl
 #undef S8
 }
 
+/* A text argument as ICU gets it. ICU select keywords cannot hold '-', so
+ * case values such as in-person select the keyword in_person; an argument
+ * called language holds a BCP 47 tag and prints as the language's name in
+ * the reader's language ("Urdu", "اردو"). */
+static UChar *string_arg(const sd_locale *l, const msg_arg *a, const char *v)
+{
+  if (a->selector) {
+    char *t = sd_strdup(v);
+    if (!t) return NULL;
+    for (char *p = t; *p; p++)
+      if (*p == '-') *p = '_';
+    UChar *u = to_utf16(t);
+    free(t);
+    return u;
+  }
+  if (strcmp(a->name, "language") == 0) {
+    char id[ULOC_FULLNAME_CAPACITY];
+    UChar name[128];
+    UErrorCode e = U_ZERO_ERROR;
+    uloc_forLanguageTag(v, id, sizeof id, NULL, &e);
+    int32_t n = U_SUCCESS(e) && id[0] ? uloc_getDisplayName(id, l->fmt_id, name, 127, &e) : 0;
+    if (U_SUCCESS(e) && n > 0 && e != U_USING_DEFAULT_WARNING) {
+      name[n] = 0;
+      UChar *u = malloc(((size_t)n + 1) * sizeof *u);
+      if (u) memcpy(u, name, ((size_t)n + 1) * sizeof *u);
+      return u;
+    }
+  }
+  return to_utf16(v);
+}
+
 static char *format_message(const sd_locale *l, const char *key, const UChar *pat, int32_t plen,
                             char *const *names, char *const *values, size_t n, int line, int col,
                             sd_diags *d)
@@ -721,7 +755,7 @@ static char *format_message(const sd_locale *l, const char *key, const UChar *pa
                       s.args[k].name, v);
         goto done;
       }
-    } else if (!(str[idx - (int)n_num] = to_utf16(v))) {
+    } else if (!(str[idx - (int)n_num] = string_arg(l, &s.args[k], v))) {
       sd_diag_error(d, "locale.arg", NULL, line, col, key,
                     "message %s: argument {%s} is not valid UTF-8", key, s.args[k].name);
       goto done;
@@ -890,6 +924,30 @@ static char *date_at(const sd_locale *l, const char *iso, int line, int col, sd_
   return res;
 }
 
+/* HH:MM or HH:MM:SS in the locale's short time format ("09:15", "9:15 am"). */
+static char *time_at(const sd_locale *l, const char *hm, int line, int col, sd_diags *d)
+{
+  size_t n = strlen(hm);
+  int ok = (n == 5 || n == 8) && hm[2] == ':' && (n == 5 || hm[5] == ':');
+  for (size_t i = 0; ok && i < n; i++) ok = i == 2 || i == 5 || (hm[i] >= '0' && hm[i] <= '9');
+  int h = ok ? (hm[0] - '0') * 10 + hm[1] - '0' : 0, m = ok ? (hm[3] - '0') * 10 + hm[4] - '0' : 0;
+  if (!ok || h > 23 || m > 59) {
+    sd_diag_error(d, "locale.date", NULL, line, col, NULL, "\"%s\" is not a time (HH:MM)", hm);
+    return NULL;
+  }
+  UChar buf[128];
+  char *res = NULL;
+  UErrorCode e = U_ZERO_ERROR;
+  UDateFormat *f = udat_open(UDAT_SHORT, UDAT_NONE, l->date_id, u"UTC", -1, NULL, 0, &e);
+  if (U_SUCCESS(e)) {
+    int32_t len = udat_format(f, (UDate)(h * 3600 + m * 60) * 1000.0, buf, 128, NULL, &e);
+    if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING) res = to_utf8(buf, len);
+  }
+  if (!res) sd_diag_error(d, "locale.format", NULL, line, col, NULL, "cannot format %s in %s", hm, l->tag);
+  if (f) udat_close(f);
+  return res;
+}
+
 char *sd_locale_date(const sd_locale *l, const char *iso, sd_diags *d)
 {
   return date_at(l, iso, 0, 0, d);
@@ -987,6 +1045,8 @@ static sd_status resolve_inlines(rctx *r, sd_inline *inl, size_t n, sd_diags *d)
       text = message_at(l, x->text, x->arg_names, x->arg_values, x->n_args, &from, x->line,
                         x->col, d);
       if (!text && d && d->n == before) st = SD_E_NOMEM;
+    } else if (x->text && strchr(x->text, ':')) {
+      text = time_at(l, x->text, x->line, x->col, d);
     } else {
       text = date_at(l, x->text, x->line, x->col, d);
     }

@@ -67,6 +67,11 @@
  *   {{date:path}}        an ISO date (YYYY-MM-DD) from the case, formatted by
  *   {{date:2024-09-01}}  the locale; or a literal ISO date; {{date:today}} is
  *                        the document's date (SOURCE_DATE_EPOCH or now)
+ *   {{time:path}}        a time (HH:MM or HH:MM:SS) from the case, formatted
+ *                        by the locale
+ *   {{a>b}}, {{a>.}}     follow an id reference: the field a holds an id; b
+ *                        is looked up below the element with that @id (`.`:
+ *                        that element's own text), e.g. {{need>type}}
  *   {{count:path}}       how many items {{#each path}} would visit, as plain
  *                        digits (0 when the case has no such element)
  * Sections:
@@ -304,14 +309,17 @@ static bool name_char(int c)
   return isalnum(c) || c == '-' || c == '_';
 }
 
-/* A dotted path: name(.name)*, each name [A-Za-z0-9_-]+. */
+/* A path: name(.name)*, each name [A-Za-z0-9_-]+; `>` follows an id
+ * reference (need>type: the type of the element whose id the field holds),
+ * and `>.` ends at the referenced element itself (outcome>.). */
 static bool valid_path(const char *s, size_t n)
 {
   if (n == 0 || n > 256) return false;
   bool need = true;
   for (size_t i = 0; i < n; i++) {
-    if (s[i] == '.') {
+    if (s[i] == '.' || s[i] == '>') {
       if (need) return false;
+      if (s[i] == '>' && i + 2 == n && s[i + 1] == '.') return true;
       need = true;
     } else if (name_char((unsigned char)s[i])) {
       need = false;
@@ -515,6 +523,14 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
     x->kind = TI_MSG;
     if (!parse_msg(p, x, arg, an, line, col)) goto fail;
     return x;
+  } else if (STARTS("time:")) {
+    x->kind = TI_DATE;
+    x->is_time = true;
+    if (!valid_path(arg, an)) {
+      PERR(p, "template.syntax", line, col, NULL, "{{time:…}} needs a field path in {{%.*s}}", (int)n, s);
+      goto fail;
+    }
+    x->text = sd_strndup(arg, an);
   } else if (STARTS("date:")) {
     x->kind = TI_DATE;
     /* {{date:today}} is the document's own date, filled in by the engine */
@@ -528,7 +544,7 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
     x->text = sd_strndup(s, n);
   } else {
     PERR(p, "template.syntax", line, col, NULL,
-         "{{%.*s}} is not a field, {{t:key}}, {{date:field}}, {{count:field}}, {{#each}}, {{#if}}, "
+         "{{%.*s}} is not a field, {{t:key}}, {{date:field}}, {{time:field}}, {{count:field}}, {{#each}}, {{#if}}, "
          "{{#lang}}, {{else}}, {{/each}}, {{/if}} or {{/lang}}",
          (int)(n > 80 ? 80 : n), s);
     goto fail;

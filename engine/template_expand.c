@@ -38,7 +38,14 @@ typedef struct ectx {
   size_t n_blocks, n_inls;
   int rep[64][2]; /* positions already reported: one message per template spot */
   size_t n_rep;
+  struct id_ref *ids; /* every element with an @id, by id: {{a>b}} references */
+  size_t n_ids;
 } ectx;
+
+typedef struct id_ref {
+  const char *id;
+  const sd_case_node *node;
+} id_ref;
 
 static bool stopped(const ectx *e)
 {
@@ -93,15 +100,85 @@ static const sd_case_node *find_below(const sd_case_node *base, const char *path
   return n;
 }
 
-/* Innermost item first, then enclosing items, then <case>. */
-static const sd_case_node *resolve(const ectx *e, const char *path)
+static int by_id(const void *a, const void *b)
 {
-  if (strcmp(path, ".") == 0) return e->nsc ? e->sc[e->nsc - 1].item : NULL;
+  return strcmp(((const id_ref *)a)->id, ((const id_ref *)b)->id);
+}
+
+/* Indexes the case's ids once per expansion, iteratively (cases are
+ * bounded in depth, but not by this code). */
+static void index_ids(ectx *e)
+{
+  if (!e->c) return;
+  size_t cap = 64, n = 0, cap_ids = 0;
+  const sd_case_node **stack = malloc(cap * sizeof *stack);
+  if (!stack) return nomem(e);
+  stack[n++] = e->c->root;
+  while (n) {
+    const sd_case_node *x = stack[--n];
+    for (size_t i = 0; i < x->n_children; i++) {
+      const sd_case_node *k = x->children[i];
+      if (k->is_attr) {
+        if (k->text && strcmp(k->name, "id") == 0) {
+          if (e->n_ids == cap_ids) {
+            cap_ids = cap_ids ? cap_ids * 2 : 32;
+            id_ref *v = realloc(e->ids, cap_ids * sizeof *v);
+            if (!v) {
+              free(stack);
+              return nomem(e);
+            }
+            e->ids = v;
+          }
+          e->ids[e->n_ids++] = (id_ref){ k->text, x };
+        }
+        continue;
+      }
+      if (n == cap) {
+        const sd_case_node **g = realloc(stack, (cap *= 2) * sizeof *g);
+        if (!g) {
+          free(stack);
+          return nomem(e);
+        }
+        stack = g;
+      }
+      stack[n++] = k;
+    }
+  }
+  free(stack);
+  if (e->n_ids) qsort(e->ids, e->n_ids, sizeof *e->ids, by_id);
+}
+
+static const sd_case_node *element_with_id(const ectx *e, const char *id)
+{
+  id_ref key = { id, NULL };
+  const id_ref *r = id ? bsearch(&key, e->ids, e->n_ids, sizeof *e->ids, by_id) : NULL;
+  return r ? r->node : NULL;
+}
+
+/* The dotted part of a path, innermost item first, then enclosing items,
+ * then <case>. */
+static const sd_case_node *resolve_dotted(const ectx *e, const char *path, size_t len)
+{
+  if (len == 1 && path[0] == '.') return e->nsc ? e->sc[e->nsc - 1].item : NULL;
   for (size_t i = e->nsc; i > 0; i--) {
-    const sd_case_node *n = find_below(e->sc[i - 1].item, path, strlen(path));
+    const sd_case_node *n = find_below(e->sc[i - 1].item, path, len);
     if (n) return n;
   }
-  return e->c ? find_below(e->c->root, path, strlen(path)) : NULL;
+  return e->c ? find_below(e->c->root, path, len) : NULL;
+}
+
+static const sd_case_node *resolve(const ectx *e, const char *path)
+{
+  size_t k = strcspn(path, ">");
+  const sd_case_node *n = resolve_dotted(e, path, k);
+  /* a>b: a holds an id; b is found below the element carrying it */
+  for (const char *rest = path + k; n && *rest == '>'; rest += k) {
+    rest++;
+    n = element_with_id(e, n->text);
+    k = strcspn(rest, ">");
+    if (n && !(k == 1 && rest[0] == '.')) n = find_below(n, rest, k);
+  }
+  return n;
 }
 
 /* BCP 47 pieces: primary language and script (explicit or the likely one
@@ -558,9 +635,16 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     if (!x->date_literal) {
       t = field_text(e, x, x->text, &n, &used);
       if (!t) return;
-      bool iso = strlen(t) == 10 && t[4] == '-' && t[7] == '-';
-      for (size_t i = 0; iso && i < 10; i++)
-        iso = i == 4 || i == 7 || (t[i] >= '0' && t[i] <= '9');
+      size_t tl = strlen(t);
+      bool iso = x->is_time ? (tl == 5 || tl == 8) && t[2] == ':' && (tl == 5 || t[5] == ':')
+                            : tl == 10 && t[4] == '-' && t[7] == '-';
+      for (size_t i = 0; iso && i < tl; i++)
+        iso = (x->is_time ? (i == 2 || i == 5) : (i == 4 || i == 7)) || (t[i] >= '0' && t[i] <= '9');
+      if (!iso && x->is_time) {
+        field_error(e, x->line, x->col, x->text, "field \"%s\" is \"%.40s\", not a time (HH:MM or HH:MM:SS)",
+                    x->text, t);
+        return;
+      }
       if (!iso) {
         field_error(e, x->line, x->col, x->text, "field \"%s\" is \"%.40s\", not a date (YYYY-MM-DD)",
                     x->text, t);
@@ -955,6 +1039,7 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
   e.doc_lang = lang;
   e.file = t->file;
   e.d = d;
+  index_ids(&e);
   bvec top = {0};
   ivec title = {0}, footer = {0}, header = {0}, mark = {0};
   expand_blocks(&e, &t->root->body, &top);
@@ -1007,6 +1092,7 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
     nomem(&e);
   out->fm.max_pages = t->fm.max_pages;
   free(e.sc);
+  free(e.ids);
   if (e.st != SD_OK) {
     if (e.st == SD_E_NOMEM)
       sd_diag_error(d, "template.nomem", t->file, 0, 0, NULL, "out of memory expanding the template");

@@ -50,6 +50,7 @@ struct tinl {
   ti_kind kind;
   bool strong;
   bool date_literal; /* TI_DATE: text is an ISO date, not a path */
+  bool is_time;      /* TI_DATE from {{time:path}}: the field is a time (HH:MM[:SS]) */
   tcmp cmp;          /* TI_IF / TI_OPEN_IF: comparison with cmp_value */
   int line, col;
   char *text;
