@@ -576,12 +576,15 @@ static int up_to_date(batch *b, job *j)
 
 /* ---- rendering ---- */
 
+/* Runs on worker threads: strerror(3) is MT-Unsafe, GNU strerror_r is not. */
 static void cli_problem(job *j, const char *code, const char *what, const char *path, int err)
 {
-  size_t m = strlen(what) + strlen(path) + strlen(strerror(err)) + 8;
+  char buf[128];
+  const char *why = strerror_r(err, buf, sizeof buf);
+  size_t m = strlen(what) + strlen(path) + strlen(why) + 8;
   j->cli_code = code;
   j->cli_msg = malloc(m);
-  if (j->cli_msg) snprintf(j->cli_msg, m, "%s %s: %s", what, path, strerror(err));
+  if (j->cli_msg) snprintf(j->cli_msg, m, "%s %s: %s", what, path, why);
 }
 
 /* As sd_write_file_atomic (a 0600 OUT.tmp-XXXXXX in the same folder, renamed
@@ -944,6 +947,8 @@ int cmd_batch(int argc, char **argv)
     lock = lock_outdir(&b);
     if (lock < 0) code = EXIT_ENV;
   }
+  if (code == 0 && b.n == 0)
+    fprintf(stderr, "sendoc batch: no case files (*.xml) found%s\n", b.shard_n > 1 ? " in this shard" : "");
   if (code == 0 && b.resume && b.manifest && strcmp(b.manifest, "-")) load_prev(&b);
   if (code == 0 && manifest_open(&b) != 0) code = EXIT_ENV;
 
@@ -988,8 +993,6 @@ int cmd_batch(int argc, char **argv)
     }
     if (dfd >= 0) close(dfd);
     if (manifest_close(&b) != 0) b.worst = EXIT_ENV;
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stderr, "%zu rendered, %zu failed, %zu skipped\n", b.rendered, b.failed, b.skipped);
     code = b.worst;
   } else if (b.mf && b.mf != stdout) {

@@ -139,7 +139,12 @@ if command -v script >/dev/null; then
   grep -q 'cases/s' "$T/tty.txt" && ok || bad "no progress bar on a terminal"
 fi
 
-# 8. --manifest - writes to stdout
+# 8. an empty folder (or an empty shard) is not an error
+mkdir -p "$T/none"
+expect_exit "empty input folder" 0 "$BIN" batch "$T/none" -o "$T/noneout" -t $TPL
+tail -1 "$T/err.txt" | grep -qx '0 rendered, 0 failed, 0 skipped' && ok || bad "empty batch summary"
+
+# 9. --manifest - writes to stdout
 "$BIN" batch "$C/set-00" -o "$T/m" -t $TPL --manifest - 2>/dev/null >"$T/m.txt"
 [ "$(wc -l <"$T/m.txt")" = 50 ] && ok || bad "--manifest - gave $(wc -l <"$T/m.txt") lines"
 
