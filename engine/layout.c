@@ -197,6 +197,13 @@ static size_t logical_run(const sd_line *ln, size_t k)
 /* Places a shaped paragraph in box b from the cursor down, breaking pages
  * between lines. Runs in another language than the element get a Span with
  * their own /Lang (PDF/UA-1 7.2). */
+int lay_run_owner(lay *L, int elem, const char *elem_lang, const sd_run *run)
+{
+  if (elem < 0 || !run->lang || lay_same_lang(run->lang, elem_lang)) return elem;
+  int span = lay_add_elem(L, "Span", elem, run->lang);
+  return span < 0 ? -2 : span;
+}
+
 sd_status lay_place_para(lay *L, const sd_para *p, box b, int right, float size, int elem, const char *elem_lang,
                          sd_rgb color)
 {
@@ -215,8 +222,7 @@ sd_status lay_place_para(lay *L, const sd_para *p, box b, int right, float size,
       float x = x0;
       for (size_t q = 0; q < r; q++) x += ln->runs[q].width_pt;
       const sd_run *run = &ln->runs[r];
-      int owner = elem;
-      if (elem >= 0 && run->lang && !lay_same_lang(run->lang, elem_lang)) owner = lay_add_elem(L, "Span", elem, run->lang);
+      int owner = lay_run_owner(L, elem, elem_lang, run);
       if (owner < -1) return SD_E_NOMEM;
       sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = color, .font = run->font,
                      .size_pt = size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs, .lang = run->lang };

@@ -44,6 +44,10 @@ sd_status lay_insert_item(lay *L, size_t at, const sd_item *it);
 int lay_add_elem(lay *L, const char *role, int parent, const char *lang);
 int lay_same_lang(const char *a, const char *b);
 float lay_line_height(const sd_line *ln, float size, float spacing);
+/* The element a run is drawn under: elem itself, or, when the run's
+ * language differs from elem_lang, a new Span with its own /Lang (PDF/UA-1
+ * 7.2). -2 when out of memory. */
+int lay_run_owner(lay *L, int elem, const char *elem_lang, const sd_run *run);
 /* Places p's lines from the cursor down in b, flush right when right. */
 sd_status lay_place_para(lay *L, const sd_para *p, box b, int right, float size, int elem, const char *elem_lang,
                          sd_rgb color);

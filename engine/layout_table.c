@@ -1,86 +1,129 @@
-/* layout: tables. Table > TR > TH|TD (PDF/UA-1 7.5: header cells carry
- * /Scope). Column widths follow the content; a row that does not fit moves
- * to the next page, or, taller than a page, continues there line by line;
- * after a page break the header row is drawn again as an artifact
- * (repeated furniture, not new content). Right-to-left documents put the
- * first column on the right. */
+/* layout: tables. Table > TR > TH|TD, header cells with /Scope (PDF/UA-1
+ * 7.5). Columns get at least their longest word and share the rest by how
+ * much text they hold. When the longest words cannot stand side by side
+ * (seven statutory columns on a portrait page, or large print), each row is
+ * laid out as a block instead: every cell beside its column's header, a TH
+ * with /Scope Row, so nothing breaks inside a word and the table still reads
+ * as a table. A row that does not fit moves to the next page, or, taller
+ * than a page, continues there line by line; after a page break a header
+ * row is drawn again as an artifact. Right-to-left documents put the first
+ * column on the right. */
 #include "layout_int.h"
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PAD 4.0f
+/* Cell padding, in ems: poppler joins words on one baseline less than 1.5
+ * em apart (maxWordSpacing) and splits columns 1 em apart, so neighbouring
+ * cells' text stays at least 1.6 em apart */
+#define PAD_EM 0.8f
 
 static const sd_rgb RULE = { 0.45f, 0.45f, 0.45f };
 static const sd_rgb HEAD_FILL = { 0.91f, 0.93f, 0.96f }; /* dark text on it: 14:1 */
 
 typedef struct cell {
-  sd_para *p;
-  const sd_block *blk;
+  const sd_block *blk;  /* NULL: an empty cell */
+  sd_para *p;           /* shaped at the column's width */
+  int th;               /* a header cell */
 } cell;
 
 typedef struct table {
   size_t rows, cols;
-  cell *cells;         /* rows x cols */
-  float *x0, *w;       /* per column, in page coordinates */
-  float size;
+  cell *cells;          /* rows x cols */
+  float *x0, *w;        /* per column, in page coordinates */
+  float size, pad;
+  int header_row;       /* row 0 heads the columns and repeats after a break */
+  const char *scope;    /* of the TH cells: Column or Row */
+  size_t group;         /* rows kept together on one page (stacked: one source row) */
 } table;
 
-static float natural_width(const sd_para *p)
+static cell *at(const table *T, size_t r, size_t c)
 {
-  float w = 0;
-  for (size_t i = 0; i < p->n_lines; i++)
-    if (p->lines[i].width_pt > w) w = p->lines[i].width_pt;
-  return w;
+  return &T->cells[r * T->cols + c];
 }
 
-/* Widths: each column's unwrapped width if everything fits, else shares
- * by the square root of it (long prose gets room without starving short
- * columns), never under a sixth of an even share. */
-static sd_status column_widths(lay *L, const sd_block *blk, table *T, box b)
+static const char *cell_lang(lay *L, const cell *ce)
 {
-  float avail = b.x1 - b.x0;
-  float *nat = calloc(T->cols, sizeof *nat);
-  if (!nat) return SD_E_NOMEM;
+  return ce->blk && ce->blk->lang ? ce->blk->lang : L->doc_lang;
+}
+
+/* Widest line, and widest stretch between spaces (the longest word). */
+static void measure(const sd_para *p, float *natural, float *word)
+{
+  for (size_t i = 0; i < p->n_lines; i++) {
+    const sd_line *ln = &p->lines[i];
+    if (ln->width_pt > *natural) *natural = ln->width_pt;
+    float run = 0;
+    for (size_t r = 0; r < ln->n_runs; r++) {
+      const sd_run *rn = &ln->runs[r];
+      float k = rn->glyphs && rn->font ? rn->width_pt : 0;
+      int32_t total = 0;
+      for (size_t g = 0; g < rn->n_glyphs; g++) total += rn->glyphs[g].advance;
+      float scale = total ? k / (float)total : 0;
+      for (size_t g = 0; g < rn->n_glyphs; g++) {
+        const sd_glyph *gl = &rn->glyphs[g];
+        if (gl->text_len == 1 && gl->text[0] == ' ') run = 0;
+        else run += (float)gl->advance * scale;
+        if (run > *word) *word = run;
+      }
+    }
+  }
+}
+
+static sd_status shape_cell(lay *L, table *T, cell *ce, float width)
+{
+  if (!ce->blk) return SD_OK;
+  return lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, width, &ce->p);
+}
+
+/* Each column's natural and minimum (longest word) width, padding included. */
+static sd_status measure_columns(lay *L, table *T, float *nat, float *min)
+{
   sd_status st = SD_OK;
   for (size_t r = 0; r < T->rows && st == SD_OK; r++)
     for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
-      const sd_block *cb = T->cells[r * T->cols + c].blk;
-      if (!cb) continue;
+      cell *ce = at(T, r, c);
+      if (!ce->blk) continue;
       sd_para *p;
-      st = lay_shape(L, cb->inl, cb->n_inl, cb->lang ? cb->lang : L->doc_lang, r == 0 && blk->children[0].header,
-                     T->size, 1e6f, &p);
-      if (st == SD_OK && natural_width(p) + 2 * PAD > nat[c]) nat[c] = natural_width(p) + 2 * PAD;
+      st = lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, 1e6f, &p);
+      float n = 0, w = 0;
+      if (st == SD_OK) measure(p, &n, &w);
+      if (n + 2 * T->pad > nat[c]) nat[c] = n + 2 * T->pad;
+      if (w + 2 * T->pad > min[c]) min[c] = w + 2 * T->pad;
     }
-  float sum = 0, root_sum = 0;
+  return st;
+}
+
+/* Minimum widths first; what is left goes to the columns whose text
+ * would otherwise wrap, in proportion to how much more they want. */
+static void share_widths(table *T, const float *nat, const float *min, float avail)
+{
+  float smin = 0, want = 0;
   for (size_t c = 0; c < T->cols; c++) {
-    sum += nat[c];
-    root_sum += sqrtf(nat[c] + 1);
+    smin += min[c];
+    want += nat[c] - min[c];
   }
-  float floor_w = avail / (float)T->cols / 6;
-  float total = 0;
-  for (size_t c = 0; c < T->cols; c++) {
-    float w = sum <= avail ? nat[c] + (avail - sum) * nat[c] / (sum > 0 ? sum : 1) : avail * sqrtf(nat[c] + 1) / root_sum;
-    T->w[c] = w < floor_w ? floor_w : w;
-    total += T->w[c];
-  }
-  /* the floors may overshoot: scale back to the available width */
+  float extra = avail - smin;
+  for (size_t c = 0; c < T->cols; c++)
+    T->w[c] = min[c] + (want > 0 ? extra * (nat[c] - min[c]) / want : extra / (float)T->cols);
+  if (want > 0 && want < extra) /* everything fits unwrapped: spread the slack evenly */
+    for (size_t c = 0; c < T->cols; c++) T->w[c] = nat[c] + (extra - want) / (float)T->cols;
+}
+
+static void place_columns(lay *L, table *T, box b)
+{
   float x = 0;
-  for (size_t c = 0; c < T->cols; c++) T->w[c] *= avail / total;
   for (size_t i = 0; i < T->cols; i++) {
     size_t c = L->doc_rtl ? T->cols - 1 - i : i;
     T->x0[c] = b.x0 + x;
     x += T->w[c];
   }
-  free(nat);
-  return st;
 }
 
 static float slot_height(lay *L, const table *T, size_t r, size_t line)
 {
   float h = 0;
   for (size_t c = 0; c < T->cols; c++) {
-    const sd_para *p = T->cells[r * T->cols + c].p;
+    const sd_para *p = at(T, r, c)->p;
     if (p && line < p->n_lines) {
       float lh = lay_line_height(&p->lines[line], T->size, L->sty->line_spacing);
       if (lh > h) h = lh;
@@ -93,26 +136,36 @@ static size_t row_lines(const table *T, size_t r)
 {
   size_t n = 1;
   for (size_t c = 0; c < T->cols; c++) {
-    const sd_para *p = T->cells[r * T->cols + c].p;
+    const sd_para *p = at(T, r, c)->p;
     if (p && p->n_lines > n) n = p->n_lines;
   }
   return n;
 }
 
-/* Draws one line slot of a row: each cell's line `line`, owned by that
- * cell's element (or an artifact for a repeated header, elems == NULL). */
+static float row_height(lay *L, const table *T, size_t r)
+{
+  float h = 2 * T->pad;
+  for (size_t line = 0; line < row_lines(T, r); line++) h += slot_height(L, T, r, line);
+  return h;
+}
+
+/* One line slot of a row: each cell's line, owned by the cell's element
+ * (elems NULL: a repeated header, an artifact). */
 static sd_status draw_slot(lay *L, const table *T, size_t r, size_t line, float top, float h, const int *elems)
 {
   sd_status st = SD_OK;
   for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
-    const sd_para *p = T->cells[r * T->cols + c].p;
+    const cell *ce = at(T, r, c);
+    const sd_para *p = ce->p;
     if (!p || line >= p->n_lines) continue;
     const sd_line *ln = &p->lines[line];
     float base = top - (h - ln->ascent_pt - ln->descent_pt) / 2 - ln->ascent_pt;
-    float x = p->rtl ? T->x0[c] + T->w[c] - PAD - ln->width_pt : T->x0[c] + PAD;
+    float x = p->rtl ? T->x0[c] + T->w[c] - T->pad - ln->width_pt : T->x0[c] + T->pad;
     for (size_t k = 0; k < ln->n_runs && st == SD_OK; k++) {
       const sd_run *run = &ln->runs[k];
-      sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = elems ? elems[c] : -1, .x = x, .y = base, .color = L->sty->text,
+      int owner = elems ? lay_run_owner(L, elems[c], cell_lang(L, ce), run) : -1;
+      if (owner < -1) return SD_E_NOMEM;
+      sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = L->sty->text,
                      .font = run->font, .size_pt = T->size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs,
                      .lang = run->lang };
       if (run->n_glyphs) st = lay_add_item(L, &it);
@@ -128,113 +181,151 @@ static size_t items_on_page(lay *L)
 }
 
 /* Cell borders and the header tint: decoration. The tint goes beneath the
- * row's text, which starts at item index `from` of the current page. */
-static sd_status frame(lay *L, const table *T, float top, float bottom, int header, size_t from)
+ * text, which starts at item index `from` of the current page. */
+static sd_status frame(lay *L, const table *T, size_t r, float top, float bottom, size_t from)
 {
   sd_status st = SD_OK;
   for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
-    if (header) {
-      sd_item fill = { .kind = SD_ITEM_RECT, .elem = -1, .x = T->x0[c], .y = bottom, .w = T->w[c], .h = top - bottom,
-                       .color = HEAD_FILL };
+    if (at(T, r, c)->th) {
+      sd_item fill = { .kind = SD_ITEM_RECT, .elem = -1, .x = T->x0[c], .y = bottom, .w = T->w[c],
+                       .h = top - bottom, .color = HEAD_FILL };
       st = lay_insert_item(L, from++, &fill);
     }
-    sd_item border = { .kind = SD_ITEM_RECT, .elem = -1, .x = T->x0[c], .y = bottom, .w = T->w[c], .h = top - bottom,
-                       .color = RULE, .stroke_width = 0.6f };
+    sd_item border = { .kind = SD_ITEM_RECT, .elem = -1, .x = T->x0[c], .y = bottom, .w = T->w[c],
+                       .h = top - bottom, .color = RULE, .stroke_width = 0.6f };
     if (st == SD_OK) st = lay_add_item(L, &border);
   }
   return st;
 }
 
-static sd_status draw_header_again(lay *L, const table *T)
-{
-  size_t n = row_lines(T, 0);
-  float top = L->y;
-  size_t from = items_on_page(L);
-  sd_status st = SD_OK;
-  L->y -= PAD;
-  for (size_t line = 0; line < n && st == SD_OK; line++) {
-    float h = slot_height(L, T, 0, line);
-    st = draw_slot(L, T, 0, line, L->y, h, NULL);
-    L->y -= h;
-  }
-  L->y -= PAD;
-  if (st == SD_OK) st = frame(L, T, top, L->y, 1, from);
-  return st;
-}
-
-static sd_status draw_row(lay *L, table *T, size_t r, int tr, int has_header)
+static sd_status draw_lines(lay *L, const table *T, size_t r, const int *elems)
 {
   size_t n = row_lines(T, r);
-  int header = r == 0 && has_header;
-  int *elems = calloc(T->cols, sizeof *elems);
-  if (!elems) return SD_E_NOMEM;
-  sd_status st = SD_OK;
-  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
-    const sd_block *cb = T->cells[r * T->cols + c].blk;
-    const char *lang = cb && cb->lang ? cb->lang : NULL;
-    elems[c] = lay_add_elem(L, header ? "TH" : "TD", tr, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
-    if (elems[c] < 0) st = SD_E_NOMEM;
-    else if (header) L->out->elems[elems[c]].scope = "Column";
-  }
-  /* keep a row whole when it fits on a page */
-  float whole = 2 * PAD;
-  for (size_t line = 0; line < n; line++) whole += slot_height(L, T, r, line);
-  if (st == SD_OK && L->y - whole < L->bottom && whole <= L->top - L->bottom - 40) {
-    st = lay_break_page(L);
-    if (st == SD_OK && has_header && !header) st = draw_header_again(L, T);
-  }
   float top = L->y;
   size_t from = items_on_page(L);
-  L->y -= PAD;
+  sd_status st = SD_OK;
+  L->y -= T->pad;
   for (size_t line = 0; line < n && st == SD_OK; line++) {
     float h = slot_height(L, T, r, line);
-    if (L->y - h - PAD < L->bottom) {
+    if (elems && L->y - h - T->pad < L->bottom) {
       /* a row taller than the page continues on the next one */
-      st = frame(L, T, top, L->y, header, from);
+      st = frame(L, T, r, top, L->y, from);
       if (st == SD_OK) st = lay_break_page(L);
-      if (st == SD_OK && has_header && !header) st = draw_header_again(L, T);
+      if (st == SD_OK && T->header_row && r > 0) st = draw_lines(L, T, 0, NULL);
       top = L->y;
       from = items_on_page(L);
     }
     if (st == SD_OK) st = draw_slot(L, T, r, line, L->y, h, elems);
     L->y -= h;
   }
-  L->y -= PAD;
-  if (st == SD_OK) st = frame(L, T, top, L->y, header, from);
+  L->y -= T->pad;
+  if (st == SD_OK) st = frame(L, T, r, top, L->y, from);
+  return st;
+}
+
+static sd_status draw_row(lay *L, table *T, size_t r, int tr)
+{
+  int *elems = calloc(T->cols, sizeof *elems);
+  if (!elems) return SD_E_NOMEM;
+  sd_status st = SD_OK;
+  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
+    const cell *ce = at(T, r, c);
+    const char *lang = ce->blk ? ce->blk->lang : NULL;
+    elems[c] = lay_add_elem(L, ce->th ? "TH" : "TD", tr, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
+    if (elems[c] < 0) st = SD_E_NOMEM;
+    else if (ce->th) L->out->elems[elems[c]].scope = T->scope;
+  }
+  /* keep a group of rows whole when it fits on a page */
+  if (st == SD_OK && r % T->group == 0) {
+    float whole = 0;
+    for (size_t k = r; k < r + T->group && k < T->rows; k++) whole += row_height(L, T, k);
+    if (L->y - whole < L->bottom && whole <= L->top - L->bottom - 40) {
+      st = lay_break_page(L);
+      if (st == SD_OK && T->header_row && r > 0) st = draw_lines(L, T, 0, NULL);
+    }
+  }
+  if (st == SD_OK) st = draw_lines(L, T, r, elems);
   free(elems);
   return st;
 }
 
+static sd_status table_alloc(table *T)
+{
+  T->cells = calloc(T->rows * T->cols, sizeof *T->cells);
+  T->x0 = calloc(T->cols, sizeof *T->x0);
+  T->w = calloc(T->cols, sizeof *T->w);
+  return T->cells && T->x0 && T->w ? SD_OK : SD_E_NOMEM;
+}
+
+static void table_free(table *T)
+{
+  free(T->cells);
+  free(T->x0);
+  free(T->w);
+}
+
+/* The stacked form: for each body row, one row per column, the column's
+ * header (TH, Scope Row) beside the cell. */
+static sd_status stack(lay *L, const table *src, table *T, float avail)
+{
+  size_t body = src->rows - 1;
+  *T = (table){ .rows = body * src->cols, .cols = 2, .size = src->size, .pad = src->pad, .scope = "Row",
+                .group = src->cols };
+  sd_status st = table_alloc(T);
+  for (size_t r = 0; r < body && st == SD_OK; r++)
+    for (size_t c = 0; c < src->cols; c++) {
+      *at(T, r * src->cols + c, 0) = (cell){ .blk = at(src, 0, c)->blk, .th = 1 };
+      *at(T, r * src->cols + c, 1) = (cell){ .blk = at(src, r + 1, c)->blk };
+    }
+  float nat[2] = { 0, 0 }, min[2] = { 0, 0 };
+  if (st == SD_OK) st = measure_columns(L, T, nat, min);
+  if (st != SD_OK) return st;
+  /* headers keep their words whole and take at most 40% */
+  T->w[0] = nat[0] < 0.4f * avail ? nat[0] : (min[0] > 0.4f * avail ? min[0] : 0.4f * avail);
+  T->w[1] = avail - T->w[0];
+  return SD_OK;
+}
+
 sd_status lay_table(lay *L, const sd_block *blk, box b, int parent)
 {
-  table T = { .rows = blk->n_children, .size = L->body };
+  table src = { .rows = blk->n_children, .size = L->body, .pad = L->body * PAD_EM, .scope = "Column", .group = 1 };
   for (size_t r = 0; r < blk->n_children; r++)
-    if (blk->children[r].n_children > T.cols) T.cols = blk->children[r].n_children;
-  if (!T.rows || !T.cols) return SD_OK;
-  T.cells = calloc(T.rows * T.cols, sizeof *T.cells);
-  T.x0 = calloc(T.cols, sizeof *T.x0);
-  T.w = calloc(T.cols, sizeof *T.w);
-  sd_status st = (!T.cells || !T.x0 || !T.w) ? SD_E_NOMEM : SD_OK;
-  for (size_t r = 0; r < T.rows && st == SD_OK; r++)
-    for (size_t c = 0; c < blk->children[r].n_children; c++) T.cells[r * T.cols + c].blk = &blk->children[r].children[c];
-  if (st == SD_OK) st = column_widths(L, blk, &T, b);
-  int has_header = blk->children[0].header;
-  for (size_t r = 0; r < T.rows && st == SD_OK; r++)
-    for (size_t c = 0; c < T.cols && st == SD_OK; c++) {
-      cell *ce = &T.cells[r * T.cols + c];
-      if (!ce->blk) continue;
-      st = lay_shape(L, ce->blk->inl, ce->blk->n_inl, ce->blk->lang ? ce->blk->lang : L->doc_lang,
-                     r == 0 && has_header, T.size, T.w[c] - 2 * PAD, &ce->p);
-    }
+    if (blk->children[r].n_children > src.cols) src.cols = blk->children[r].n_children;
+  if (!src.rows || !src.cols) return SD_OK;
+  src.header_row = blk->children[0].header;
+  sd_status st = table_alloc(&src);
+  for (size_t r = 0; r < src.rows && st == SD_OK; r++)
+    for (size_t c = 0; c < blk->children[r].n_children; c++)
+      *at(&src, r, c) = (cell){ .blk = &blk->children[r].children[c], .th = r == 0 && src.header_row };
+  float avail = b.x1 - b.x0;
+  float *nat = calloc(src.cols, sizeof *nat), *min = calloc(src.cols, sizeof *min);
+  if (st == SD_OK && (!nat || !min)) st = SD_E_NOMEM;
+  if (st == SD_OK) st = measure_columns(L, &src, nat, min);
+  float smin = 0;
+  for (size_t c = 0; st == SD_OK && c < src.cols; c++) smin += min[c];
+  table stacked = { 0 };
+  table *T = &src;
+  if (st == SD_OK && smin > avail && src.header_row && src.rows > 1) {
+    st = stack(L, &src, &stacked, avail);
+    T = &stacked;
+  } else if (st == SD_OK) {
+    share_widths(&src, nat, min, avail);
+  }
+  free(nat);
+  free(min);
+  if (st == SD_OK) place_columns(L, T, b);
+  for (size_t r = 0; r < T->rows && st == SD_OK; r++)
+    for (size_t c = 0; c < T->cols && st == SD_OK; c++) st = shape_cell(L, T, at(T, r, c), T->w[c] - 2 * T->pad);
   int te = st == SD_OK ? lay_add_elem(L, "Table", parent, NULL) : -1;
   if (st == SD_OK && te < 0) st = SD_E_NOMEM;
-  for (size_t r = 0; r < T.rows && st == SD_OK; r++) {
+  for (size_t r = 0; r < T->rows && st == SD_OK; r++) {
     int tr = lay_add_elem(L, "TR", te, NULL);
-    st = tr < 0 ? SD_E_NOMEM : draw_row(L, &T, r, tr, has_header);
+    st = tr < 0 ? SD_E_NOMEM : draw_row(L, T, r, tr);
+    /* stacked rows: a gap between one source row and the next */
+    if (st == SD_OK && T->group > 1 && (r + 1) % T->group == 0) L->y -= T->size * 0.6f;
   }
   L->y -= L->body * 0.8f;
-  free(T.cells);
-  free(T.x0);
-  free(T.w);
+  if (T == &stacked) table_free(&stacked);
+  table_free(&src);
   return st;
 }
