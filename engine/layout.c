@@ -307,6 +307,9 @@ static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int paren
 
 static float heading_size(lay *L, int level)
 {
+  /* a card (A5 or A6 landscape) has no room for the A4 heading sizes:
+   * its headings stay just above the body, still bold and distinct */
+  if (L->ph < 500) return L->body * (level <= 1 ? 1.3f : level == 2 ? 1.12f : 1.0f);
   float k = L->body / L->sty->body_pt;
   return (level <= 1 ? L->sty->h1_pt : level == 2 ? L->sty->h2_pt : L->sty->h3_pt) * k;
 }
@@ -337,8 +340,10 @@ static sd_status heading(lay *L, const sd_block *blk, box b, int parent)
 {
   float size = heading_size(L, blk->level);
   float need = size * L->sty->line_spacing * 2 + L->body * L->sty->line_spacing * 2;
-  /* keep a heading with the first lines that follow it */
-  if (L->y < L->top && L->y - need < L->bottom) {
+  /* keep a heading with the first lines that follow it; h1-new-page
+   * templates start each level-1 heading after the first on a new side */
+  int new_side = blk->level == 1 && L->t->fm.h1_new_page && L->seen_h1++ > 0;
+  if (L->y < L->top && (new_side || L->y - need < L->bottom)) {
     sd_status st = lay_break_page(L);
     if (st != SD_OK) return st;
   }

@@ -29,6 +29,7 @@ typedef struct lay {
   pool *pool;
   const char *doc_lang;
   int doc_rtl;           /* the document's language is written right to left */
+  int seen_h1;           /* level-1 headings laid out so far */
   float overflow;        /* height laid out past the page limit */
 } lay;
 

@@ -11,6 +11,8 @@
  *   max-pages  integer 0..1000, 0 = unlimited                    (default 0)
  *   title      a template string: fields allowed ({{child.preferred-name}}'s profile)
  *   footer     a template string
+ *   h1-new-page yes: every level-1 heading after the first starts a new page
+ *              (a postcard's second language on the other side of the card)
  *   header     a template string: the running header on every page (sd_doc_tree.header)
  *   watermark  a template string drawn across every page, e.g.
  *              {{#if plan.status == "draft"}}{{t:common.draft}}{{/if}}; when it
@@ -908,7 +910,8 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
   if (!(le == 3 && memcmp(s, "---", 3) == 0)) return 0;
   i = e < n ? e + 1 : n;
   unsigned seen = 0;
-  static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer", "header", "watermark"};
+  static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer", "header", "watermark",
+                                     "h1-new-page"};
   enum { N_KEYS = sizeof keys / sizeof keys[0] };
   for (;;) {
     line++;
@@ -990,6 +993,11 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
     case 6:
       t->has_header = true;
       fm_string(p, v, vn, line, vcol, &t->header);
+      break;
+    case 8:
+      if (vn == 3 && memcmp(v, "yes", 3) == 0) t->fm.h1_new_page = true;
+      else if (!(vn == 2 && memcmp(v, "no", 2) == 0))
+        PERR(p, "template.frontmatter", line, vcol, kname, "h1-new-page must be yes or no");
       break;
     default:
       t->has_watermark = true;

@@ -61,6 +61,7 @@ typedef struct sd_front_matter {
   char *page_size;      /* "A4", "A5-landscape", "A6-landscape" */
   char *style;          /* "standard", "large-print", "dyslexia" */
   int max_pages;        /* 0: unlimited; 1: must fit one page */
+  bool h1_new_page;     /* every level-1 heading after the first starts a new page */
 } sd_front_matter;
 
 typedef struct sd_doc_tree {

@@ -1091,6 +1091,7 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
       !set_str(&e, &out->fm.style, t->fm.style) || !set_str(&e, &out->lang, lang))
     nomem(&e);
   out->fm.max_pages = t->fm.max_pages;
+  out->fm.h1_new_page = t->fm.h1_new_page;
   free(e.sc);
   free(e.ids);
   if (e.st != SD_OK) {

@@ -22,7 +22,7 @@ fi
 # carries translations), as it would be in use; en-GB from Ava's case.
 case_for() { # TEMPLATE LANG STYLE -> case file
   case "$2" in
-    ur) case "$1-$3" in one-page-profile-large-print) echo tests/integration/cases/bilal-short.xml ;;
+    ur) case "$1-$3" in one-page-profile-large-print|postcard-*-large-print) echo tests/integration/cases/bilal-short.xml ;;
         *) echo samples/bilal-hussain.xml ;; esac ;;
     ar) echo samples/yousef-haddad.xml ;;
     bn) case "$1" in ehcp) echo samples/bilal-hussain.xml ;; *) echo samples/rumi-begum.xml ;; esac ;;
