@@ -125,11 +125,13 @@ static sd_status resolve_images(const sd_case *c, sd_block *b, const sd_limits *
     if (!path) return SD_E_INPUT;
     free(b->src);
     b->src = path;
+    /* problems with the photo point at its element in the case file */
+    int line = at ? at->line : b->line, col = at ? at->col : b->col;
     sd_image_info info;
-    st = sd_image_probe(path, lim, &info, c->file, b->line, b->col, d);
+    st = sd_image_probe(path, lim, &info, c->file, line, col, d);
     if (st != SD_OK) return st;
     if (!b->alt || !*b->alt) {
-      sd_diag_error(d, "case.photo", c->file, b->line, b->col, "photo", "the photo has no alternative text");
+      sd_diag_error(d, "case.photo", c->file, line, col, "photo", "the photo has no alternative text");
       return SD_E_INPUT;
     }
   }

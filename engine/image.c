@@ -1,5 +1,7 @@
 /* image: PNG and JPEG header checks. */
 #include "image.h"
+#include <png.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,59 @@ static int jpeg_size(const unsigned char *b, size_t n, unsigned *w, unsigned *h)
   return -1;
 }
 
+/* libpng reports trouble through these: no printing, a jump back instead
+ * (libharu decodes PNGs with libpng and no setjmp, so a damaged stream it
+ * meets aborts the whole process; nothing reaches it undecoded). */
+static void png_fail(png_structp png, png_const_charp msg)
+{
+  (void)msg;
+  png_longjmp(png, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp msg)
+{
+  (void)png;
+  (void)msg;
+}
+
+typedef struct png_src { const unsigned char *p; size_t n, at; } png_src;
+
+static void png_feed(png_structp png, png_bytep out, png_size_t len)
+{
+  png_src *src = png_get_io_ptr(png);
+  if (len > src->n - src->at) png_error(png, "truncated");
+  memcpy(out, src->p + src->at, len);
+  src->at += len;
+}
+
+/* Decodes every row (into one reusable row buffer) and reports whether the
+ * whole image is sound. */
+static int png_decodes(const unsigned char *data, size_t n)
+{
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_quiet);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  png_bytep row = NULL;
+  int ok = 0;
+  png_src src = { data, n, 0 };
+  if (!png || !info) goto done;
+  if (setjmp(png_jmpbuf(png))) goto done;
+  png_set_read_fn(png, &src, png_feed);
+  png_read_info(png, info);
+  int passes = png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+  row = malloc(png_get_rowbytes(png, info));
+  if (!row) goto done;
+  png_uint_32 h = png_get_image_height(png, info);
+  for (int pass = 0; pass < passes; pass++)
+    for (png_uint_32 y = 0; y < h; y++) png_read_row(png, row, NULL);
+  png_read_end(png, NULL);
+  ok = 1;
+done:
+  free(row);
+  png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+  return ok;
+}
+
 sd_status sd_image_probe(const char *path, const sd_limits *lim, sd_image_info *out,
                          const char *file, int line, int col, sd_diags *d)
 {
@@ -49,8 +104,8 @@ sd_status sd_image_probe(const char *path, const sd_limits *lim, sd_image_info *
     sd_diag_error(d, "case.photo", file, line, col, "photo", "the photo file cannot be opened");
     return SD_E_IO;
   }
-  /* enough for any JPEG header that puts its frame within the first 64 KiB */
-  size_t cap = 65536;
+  /* the whole file (bounded above): a PNG is decoded through to its end */
+  size_t cap = (size_t)sb.st_size + 1;
   unsigned char *b = malloc(cap);
   size_t n = b ? fread(b, 1, cap, fp) : 0;
   fclose(fp);
@@ -63,6 +118,7 @@ sd_status sd_image_probe(const char *path, const sd_limits *lim, sd_image_info *
     out->width = be32(b + 16);
     out->height = be32(b + 20);
     if (n < 57) st = SD_E_INPUT; /* signature + IHDR + the smallest IDAT and IEND */
+    else if ((uint64_t)out->width * out->height <= lim->max_image_pixels && !png_decodes(b, n)) st = SD_E_INPUT;
   } else if (n >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
     if (jpeg_size(b, n, &out->width, &out->height)) st = SD_E_INPUT;
   } else {

@@ -1,13 +1,19 @@
 /* layout: tables. Table > TR > TH|TD, header cells with /Scope (PDF/UA-1
  * 7.5). Columns get at least their longest word and share the rest by how
- * much text they hold. When the longest words cannot stand side by side
- * (seven statutory columns on a portrait page, or large print), each row is
- * laid out as a block instead: every cell beside its column's header, a TH
- * with /Scope Row, so nothing breaks inside a word and the table still reads
- * as a table. A row that does not fit moves to the next page, or, taller
- * than a page, continues there line by line; after a page break a header
- * row is drawn again as an artifact. Right-to-left documents put the first
- * column on the right. */
+ * much text they hold; right-to-left documents put the first column on the
+ * right. A row that does not fit moves to the next page, or, taller than a
+ * page, continues there line by line; after a page break the header row is
+ * drawn again as an artifact.
+ *
+ * Some tables are laid out stacked instead: for each row, each column's
+ * header (TH, /Scope Row) above its cell (TD), so no two pieces of text
+ * share a line. That is done when the longest words cannot stand side by
+ * side (section F's seven columns on a portrait page, large print), when
+ * two cells of a row would wrap, and in right-to-left documents. Measured
+ * with poppler 22.12: lines more than 1.5 em apart (dyslexia spacing,
+ * Nastaliq) each become a block of their own, so two wrapping cells came
+ * back interleaved line by line, and a row of English cells in an Urdu
+ * table came back right column last. */
 #include "layout_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +39,6 @@ typedef struct table {
   float size, pad;
   int header_row;       /* row 0 heads the columns and repeats after a break */
   const char *scope;    /* of the TH cells: Column or Row */
-  size_t group;         /* rows kept together on one page (stacked: one source row) */
 } table;
 
 static cell *at(const table *T, size_t r, size_t c)
@@ -235,10 +240,9 @@ static sd_status draw_row(lay *L, table *T, size_t r, int tr)
     if (elems[c] < 0) st = SD_E_NOMEM;
     else if (ce->th) L->out->elems[elems[c]].scope = T->scope;
   }
-  /* keep a group of rows whole when it fits on a page */
-  if (st == SD_OK && r % T->group == 0) {
-    float whole = 0;
-    for (size_t k = r; k < r + T->group && k < T->rows; k++) whole += row_height(L, T, k);
+  /* keep a row whole when it fits on a page */
+  if (st == SD_OK) {
+    float whole = row_height(L, T, r);
     if (L->y - whole < L->bottom && whole <= L->top - L->bottom - 40) {
       st = lay_break_page(L);
       if (st == SD_OK && T->header_row && r > 0) st = draw_lines(L, T, 0, NULL);
@@ -264,31 +268,77 @@ static void table_free(table *T)
   free(T->w);
 }
 
-/* The stacked form: for each body row, one row per column, the column's
- * header (TH, Scope Row) beside the cell. */
-static sd_status stack(lay *L, const table *src, table *T, float avail)
+/* Two cells of one row that wrap would interleave their lines. */
+static int rows_wrap_twice(const table *T)
 {
-  size_t body = src->rows - 1;
-  *T = (table){ .rows = body * src->cols, .cols = 2, .size = src->size, .pad = src->pad, .scope = "Row",
-                .group = src->cols };
-  sd_status st = table_alloc(T);
-  for (size_t r = 0; r < body && st == SD_OK; r++)
-    for (size_t c = 0; c < src->cols; c++) {
-      *at(T, r * src->cols + c, 0) = (cell){ .blk = at(src, 0, c)->blk, .th = 1 };
-      *at(T, r * src->cols + c, 1) = (cell){ .blk = at(src, r + 1, c)->blk };
+  for (size_t r = 0; r < T->rows; r++) {
+    int wrapped = 0;
+    for (size_t c = 0; c < T->cols; c++)
+      wrapped += at(T, r, c)->p && at(T, r, c)->p->n_lines > 1;
+    if (wrapped > 1) return 1;
+  }
+  return 0;
+}
+
+static float para_height(lay *L, const table *T, const sd_para *p)
+{
+  float h = 0;
+  for (size_t i = 0; p && i < p->n_lines; i++) h += lay_line_height(&p->lines[i], T->size, L->sty->line_spacing);
+  return h;
+}
+
+/* One header-and-cell pair of the stacked form: a TR holding the TH (on a
+ * tint) above the TD, kept on one page when it fits. */
+static sd_status draw_pair(lay *L, const table *T, const cell *h, const cell *v, int tr, box b)
+{
+  float hh = para_height(L, T, h->p), vh = para_height(L, T, v->p), pad = T->pad / 2;
+  float whole = hh + vh + 3 * pad;
+  sd_status st = SD_OK;
+  if (L->y - whole < L->bottom && whole <= L->top - L->bottom - 40) st = lay_break_page(L);
+  int the = lay_add_elem(L, "TH", tr, NULL), tde = lay_add_elem(L, "TD", tr, NULL);
+  if (st != SD_OK || the < 0 || tde < 0) return st != SD_OK ? st : SD_E_NOMEM;
+  L->out->elems[the].scope = T->scope;
+  box in = { b.x0 + pad, b.x1 - pad };
+  sd_item tint = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y - hh - 2 * pad, .w = b.x1 - b.x0,
+                   .h = hh + 2 * pad, .color = HEAD_FILL };
+  st = lay_add_item(L, &tint);
+  L->y -= pad;
+  if (st == SD_OK && h->p) st = lay_place_para(L, h->p, in, L->doc_rtl, T->size, the, cell_lang(L, h), L->sty->text);
+  L->y -= pad;
+  if (st == SD_OK && v->p) st = lay_place_para(L, v->p, in, L->doc_rtl, T->size, tde, cell_lang(L, v), L->sty->text);
+  L->y -= pad;
+  return st;
+}
+
+/* The stacked form, one group of pairs per body row, a rule between groups. */
+static sd_status draw_stacked(lay *L, table *src, int te, box b)
+{
+  float avail = b.x1 - b.x0;
+  sd_status st = SD_OK;
+  src->scope = "Row"; /* each header now heads the cell beneath it */
+  for (size_t r = 0; r < src->rows && st == SD_OK; r++)
+    for (size_t c = 0; c < src->cols && st == SD_OK; c++) {
+      cell *ce = at(src, r, c);
+      ce->p = NULL;
+      if (r > 0 || src->header_row) st = shape_cell(L, src, ce, avail - src->pad);
     }
-  float nat[2] = { 0, 0 }, min[2] = { 0, 0 };
-  if (st == SD_OK) st = measure_columns(L, T, nat, min);
-  if (st != SD_OK) return st;
-  /* headers keep their words whole and take at most 40% */
-  T->w[0] = nat[0] < 0.4f * avail ? nat[0] : (min[0] > 0.4f * avail ? min[0] : 0.4f * avail);
-  T->w[1] = avail - T->w[0];
-  return SD_OK;
+  for (size_t r = src->header_row ? 1 : 0; r < src->rows && st == SD_OK; r++) {
+    for (size_t c = 0; c < src->cols && st == SD_OK; c++) {
+      int tr = lay_add_elem(L, "TR", te, NULL);
+      if (tr < 0) return SD_E_NOMEM;
+      st = draw_pair(L, src, at(src, 0, c), at(src, r, c), tr, b);
+    }
+    sd_item rule = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y - 2, .w = avail, .h = 1.2f,
+                     .color = RULE };
+    if (st == SD_OK) st = lay_add_item(L, &rule);
+    L->y -= src->size * 0.9f;
+  }
+  return st;
 }
 
 sd_status lay_table(lay *L, const sd_block *blk, box b, int parent)
 {
-  table src = { .rows = blk->n_children, .size = L->body, .pad = L->body * PAD_EM, .scope = "Column", .group = 1 };
+  table src = { .rows = blk->n_children, .size = L->body, .pad = L->body * PAD_EM, .scope = "Column" };
   for (size_t r = 0; r < blk->n_children; r++)
     if (blk->children[r].n_children > src.cols) src.cols = blk->children[r].n_children;
   if (!src.rows || !src.cols) return SD_OK;
@@ -303,29 +353,24 @@ sd_status lay_table(lay *L, const sd_block *blk, box b, int parent)
   if (st == SD_OK) st = measure_columns(L, &src, nat, min);
   float smin = 0;
   for (size_t c = 0; st == SD_OK && c < src.cols; c++) smin += min[c];
-  table stacked = { 0 };
-  table *T = &src;
-  if (st == SD_OK && smin > avail && src.header_row && src.rows > 1) {
-    st = stack(L, &src, &stacked, avail);
-    T = &stacked;
-  } else if (st == SD_OK) {
+  int stacked = src.header_row && src.rows > 1 && src.cols > 1 && (smin > avail || L->doc_rtl);
+  if (st == SD_OK && !stacked) {
     share_widths(&src, nat, min, avail);
+    place_columns(L, &src, b);
+    for (size_t r = 0; r < src.rows && st == SD_OK; r++)
+      for (size_t c = 0; c < src.cols && st == SD_OK; c++) st = shape_cell(L, &src, at(&src, r, c), src.w[c] - 2 * src.pad);
+    stacked = src.header_row && src.rows > 1 && rows_wrap_twice(&src);
   }
   free(nat);
   free(min);
-  if (st == SD_OK) place_columns(L, T, b);
-  for (size_t r = 0; r < T->rows && st == SD_OK; r++)
-    for (size_t c = 0; c < T->cols && st == SD_OK; c++) st = shape_cell(L, T, at(T, r, c), T->w[c] - 2 * T->pad);
   int te = st == SD_OK ? lay_add_elem(L, "Table", parent, NULL) : -1;
   if (st == SD_OK && te < 0) st = SD_E_NOMEM;
-  for (size_t r = 0; r < T->rows && st == SD_OK; r++) {
+  if (st == SD_OK && stacked) st = draw_stacked(L, &src, te, b);
+  for (size_t r = 0; r < src.rows && st == SD_OK && !stacked; r++) {
     int tr = lay_add_elem(L, "TR", te, NULL);
-    st = tr < 0 ? SD_E_NOMEM : draw_row(L, T, r, tr);
-    /* stacked rows: a gap between one source row and the next */
-    if (st == SD_OK && T->group > 1 && (r + 1) % T->group == 0) L->y -= T->size * 0.6f;
+    st = tr < 0 ? SD_E_NOMEM : draw_row(L, &src, r, tr);
   }
   L->y -= L->body * 0.8f;
-  if (T == &stacked) table_free(&stacked);
   table_free(&src);
   return st;
 }

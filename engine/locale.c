@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unicode/udat.h>
 #include <unicode/uloc.h>
+#include <unicode/udatpg.h>
 #include <unicode/umsg.h>
 #include <unicode/unum.h>
 #include <unicode/ures.h>
@@ -938,7 +939,13 @@ static char *time_at(const sd_locale *l, const char *hm, int line, int col, sd_d
   UChar buf[128];
   char *res = NULL;
   UErrorCode e = U_ZERO_ERROR;
-  UDateFormat *f = udat_open(UDAT_SHORT, UDAT_NONE, l->date_id, u"UTC", -1, NULL, 0, &e);
+  /* the locale's 24-hour pattern: the UK's own convention, unambiguous, and
+   * with no Latin AM/PM inside an Urdu or Arabic line */
+  UChar pat[64];
+  UDateTimePatternGenerator *g = udatpg_open(l->date_id, &e);
+  int32_t pl = U_SUCCESS(e) ? udatpg_getBestPattern(g, u"Hm", -1, pat, 64, &e) : 0;
+  if (g) udatpg_close(g);
+  UDateFormat *f = U_SUCCESS(e) ? udat_open(UDAT_PATTERN, UDAT_PATTERN, l->date_id, u"UTC", -1, pat, pl, &e) : NULL;
   if (U_SUCCESS(e)) {
     int32_t len = udat_format(f, (UDate)(h * 3600 + m * 60) * 1000.0, buf, 128, NULL, &e);
     if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING) res = to_utf8(buf, len);

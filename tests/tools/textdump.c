@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 static void json_str(const char *s)
 {
@@ -24,11 +26,24 @@ static void json_str(const char *s)
 
 static int first = 1;
 
+/* A stretch with no letter (quotation marks around a quote, a comma) has
+ * no language to check: it is left out. */
+static int has_letter(const char *t)
+{
+  int32_t i = 0, n = (int32_t)strlen(t);
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(t, i, n, c);
+    if (c > 0 && u_isalpha(c)) return 1;
+  }
+  return 0;
+}
+
 static void entry(const char *lang, const char *text)
 {
   const char *t = text;
   while (*t == ' ' || *t == '\n') t++;
-  if (!*t) return;
+  if (!*t || !has_letter(t)) return;
   printf("%s\n {\"lang\": ", first ? "" : ",");
   json_str(lang);
   printf(", \"text\": ");
@@ -68,6 +83,9 @@ static void inlines(const sd_inline *inl, size_t n, const char *lang)
 static void blocks(const sd_block *b, const char *lang)
 {
   const char *l = b->lang ? b->lang : lang;
+  /* a table's header row is read once (grid) or before every cell (stacked,
+   * the layout's choice): only the body cells have one order */
+  if (b->kind == SD_BLK_ROW && b->header) return;
   if (b->kind == SD_BLK_HEADING || b->kind == SD_BLK_PARAGRAPH || b->kind == SD_BLK_CELL) inlines(b->inl, b->n_inl, l);
   for (size_t i = 0; i < b->n_children; i++) blocks(&b->children[i], l);
 }
