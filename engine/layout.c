@@ -197,6 +197,16 @@ static size_t logical_run(const sd_line *ln, size_t k)
 /* Places a shaped paragraph in box b from the cursor down, breaking pages
  * between lines. Runs in another language than the element get a Span with
  * their own /Lang (PDF/UA-1 7.2). */
+/* Short paragraphs are not split across pages: a reader (and pdftotext,
+ * which prints the footer and the next header in between) gets them whole. */
+static sd_status keep_together(lay *L, const sd_para *p, float size)
+{
+  float h = 0;
+  for (size_t i = 0; p && i < p->n_lines; i++) h += lay_line_height(&p->lines[i], size, L->sty->line_spacing);
+  if (L->y < L->top && L->y - h < L->bottom && h <= (L->top - L->bottom) / 3) return lay_break_page(L);
+  return SD_OK;
+}
+
 int lay_run_owner(lay *L, int elem, const char *elem_lang, const sd_run *run)
 {
   if (elem < 0 || !run->lang || lay_same_lang(run->lang, elem_lang)) return elem;
@@ -294,6 +304,7 @@ static sd_status text_block(lay *L, const sd_block *blk, box b, float size, int 
   float width = measure_cap(L, b);
   sd_para *p;
   sd_status st = lay_shape(L, blk->inl, blk->n_inl, lang, bold, size, width, &p);
+  if (st == SD_OK) st = keep_together(L, p, size);
   if (st != SD_OK) return st;
   if (p->rtl) b.x0 = b.x1 - width;
   else b.x1 = b.x0 + width;
@@ -426,10 +437,13 @@ static sd_status list(lay *L, const sd_block *blk, box b, int parent)
     sd_para *p = NULL;
     if (first && first->kind == SD_BLK_PARAGRAPH) {
       if ((st = lay_shape(L, first->inl, first->n_inl, lang, 0, L->body, measure_cap(L, ib) - indent, &p)) != SD_OK) break;
-      if (p->n_lines && L->y - lay_line_height(&p->lines[0], L->body, L->sty->line_spacing) < L->bottom) {
-        if ((st = lay_break_page(L)) != SD_OK) break;
-        ib = b;
-      }
+      float before = L->y;
+      if (p->n_lines && L->y - lay_line_height(&p->lines[0], L->body, L->sty->line_spacing) < L->bottom)
+        st = lay_break_page(L);
+      else
+        st = keep_together(L, p, L->body);
+      if (st != SD_OK) break;
+      if (L->y != before) ib = b;
     }
     /* labels go on the side the list reads from; item text stays by them */
     int rtl = lang_is_rtl(blk->lang ? blk->lang : L->doc_lang);
