@@ -52,7 +52,8 @@ if [ -d "$T/a11y" ]; then
   python3 "$T/a11y/pdfua_check.py" "$out" > "$T/$name.ua" 2>&1 || { echo "FAIL $name: pdfua_check: $(grep FAIL "$T/$name.ua" | head -3 | tr '\n' ' ')"; exit 0; }
   if ! python3 "$T/a11y/text_roundtrip.py" "$out" "$T/$name.json" > "$T/$name.rt" 2>&1; then
     python3 "$T/a11y/text_roundtrip.py" "$out" "$T/$name.json" --json 2>/dev/null > "$T/$name.rtj"
-    if known=$(python3 "$HERE/poppler_rtl.py" < "$T/$name.rtj"); then echo "ok $name ($known)"; exit 0; fi
+    node "$T/a11y/reading_order.mjs" "$out" --text > "$T/$name.pjs" 2>/dev/null
+    if known=$(python3 "$HERE/known_limits.py" "$T/$name.json" "$T/$name.pjs" < "$T/$name.rtj"); then echo "ok $name ($known)"; exit 0; fi
     echo "FAIL $name: text_roundtrip: $(grep -iE 'fail|missing' "$T/$name.rt" | head -4 | tr '\n' ' ')"; exit 0
   fi
 else
@@ -60,11 +61,12 @@ else
 fi
 echo "ok $name"
 ONE
+python3 "$HERE/test_known_limits.py" || exit 1
 export T ROOT B HERE
 xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
 grep FAIL "$T/results" | sort
 known=$(grep -c 'KNOWN' "$T/results")
-[ "$known" -gt 0 ] && echo "matrix: $known right-to-left documents where only poppler's reading order differs (pdf.js exact):" && grep KNOWN "$T/results" | sed 's/^ok /  /'
+[ "$known" -gt 0 ] && echo "matrix: $known right-to-left documents with a known extractor limit (tests/integration/known_limits.py):" && grep KNOWN "$T/results" | sed 's/^ok /  /'
 pass=$(grep -c '^ok' "$T/results"); fail=$(grep -c '^FAIL' "$T/results")
 echo "matrix: $pass passed, $fail failed"
 if [ -n "${MATRIX_KEEP:-}" ]; then mkdir -p "$MATRIX_KEEP" && cp "$T"/*.pdf "$T"/*.json "$MATRIX_KEEP"/ 2>/dev/null; fi
