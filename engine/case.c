@@ -487,7 +487,7 @@ sd_status sd_case_parse(const sd_schema *schema, const void *data, size_t len, c
   if (!lim) lim = &SD_LIMITS_DEFAULT;
   if (!name) name = "<memory>";
   if (len > lim->max_file_bytes) {
-    sd_diag_error(d, "case.limit", name, 0, 0, NULL,
+    sd_diag_error(d, "case.limit", name, 1, 1, NULL,
                   "the case file is %zu bytes; the limit is %zu", len, lim->max_file_bytes);
     return SD_E_LIMIT;
   }
@@ -555,7 +555,7 @@ static sd_status read_bounded(const char *path, size_t max, unsigned char **out,
     goto done;
   }
   if ((uint64_t)sb.st_size > max) {
-    sd_diag_error(d, "case.limit", path, 0, 0, NULL, "the file is %lld bytes; the limit is %zu",
+    sd_diag_error(d, "case.limit", path, 1, 1, NULL, "the file is %lld bytes; the limit is %zu",
                   (long long)sb.st_size, max);
     st = SD_E_LIMIT;
     goto done;

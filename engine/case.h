@@ -7,6 +7,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The longest text one element of a case may hold. */
+#define SD_CASE_MAX_TEXT (1 << 20)
+/* The most elements one element of a case may hold. */
+#define SD_CASE_MAX_CHILDREN 10000
+
 typedef struct sd_case_node sd_case_node;
 struct sd_case_node {
   const char *name;   /* element local name, or attribute name */

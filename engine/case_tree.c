@@ -225,6 +225,14 @@ static void build_children(builder *b, const xmlNode *x, sd_case_node *n)
   size_t n_el = 0, n_attr = count_attrs(x);
   for (const xmlNode *k = x->children; k; k = k->next)
     if (k->type == XML_ELEMENT_NODE) n_el++;
+  /* a real list (strengths, attendees, provision) is tens long; 10,000 is
+   * not a plan but a runaway export, refused at the element */
+  if (n_el > SD_CASE_MAX_CHILDREN) {
+    sd_diag_error(b->d, "case.limit", b->c->file, n->line, n->col, n->name,
+                  "%zu elements inside one element; the limit is %d", n_el, SD_CASE_MAX_CHILDREN);
+    fail(b, SD_E_LIMIT);
+    return;
+  }
   n->children = sd_arena_alloc(ar, (n_el + n_attr + 1) * sizeof *n->children);
   if (!n->children) { fail(b, SD_E_NOMEM); return; }
   sd_case_node *orig = NULL;
@@ -327,6 +335,16 @@ static sd_case_node *build(builder *b, const xmlNode *x, sd_case_node *parent, c
     if (k->type == XML_ELEMENT_NODE) leaf = false;
   if (leaf) {
     xmlChar *t = xmlNodeGetContent(x);
+    /* no field of a case is a megabyte long; one that is would only fail
+     * later, far from its line, when a message or a page cannot hold it */
+    size_t tl = t ? strlen((const char *)t) : 0;
+    if (tl > SD_CASE_MAX_TEXT) {
+      sd_diag_error(b->d, "case.limit", b->c->file, n->line, n->col, n->name,
+                    "the text is %zu bytes; a field may hold at most %d", tl, SD_CASE_MAX_TEXT);
+      xmlFree(t);
+      fail(b, SD_E_LIMIT);
+      return NULL;
+    }
     n->text = collapsed(b, t ? (const char *)t : "");
     xmlFree(t);
     if (!n->text) { fail(b, SD_E_NOMEM); return NULL; }

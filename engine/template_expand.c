@@ -388,7 +388,8 @@ static sd_inline *ivec_add(ectx *e, ivec *v, sd_inline_kind k)
   if (++e->n_inls > TPL_MAX_INLINES) {
     if (!stopped(e)) {
       sd_diag_error(e->d, "template.limit", e->file, 0, 0, NULL,
-                    "expansion makes more than %d pieces of text", TPL_MAX_INLINES);
+                    "expansion against %s makes more than %d pieces of text",
+                    e->c && e->c->file ? e->c->file : "the case", TPL_MAX_INLINES);
       e->st = SD_E_LIMIT;
     }
     return NULL;
@@ -435,8 +436,8 @@ static bool bvec_push(ectx *e, bvec *v, sd_block *b, const tblock *origin)
   if (++e->n_blocks > TPL_MAX_BLOCKS) {
     if (!stopped(e)) {
       sd_diag_error(e->d, "template.limit", e->file, origin ? origin->line : 0,
-                    origin ? origin->col : 0, NULL, "expansion makes more than %d blocks",
-                    TPL_MAX_BLOCKS);
+                    origin ? origin->col : 0, NULL, "expansion against %s makes more than %d blocks",
+                    e->c && e->c->file ? e->c->file : "the case", TPL_MAX_BLOCKS);
       e->st = SD_E_LIMIT;
     }
     block_contents_free(b);

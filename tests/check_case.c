@@ -588,6 +588,54 @@ START_TEST(test_many_items_and_a_long_field)
 }
 END_TEST
 
+/* minimal.xml with `items` extra strengths, the last `field` bytes long */
+static char *with_strengths(int items, size_t field, size_t *n_out)
+{
+  size_t len;
+  char *b = slurp("tests/case/minimal.xml", &len);
+  size_t cap = len + (size_t)items * 32 + field + 100, n = 0;
+  char *doc = malloc(cap);
+  const char *at = strstr(b, "<strengths>") + strlen("<strengths>");
+  n += (size_t)snprintf(doc, cap, "%.*s", (int)(at - b), b);
+  for (int i = 0; i < items; i++) n += (size_t)snprintf(doc + n, cap - n, "<item>Item %d</item>", i);
+  n += (size_t)snprintf(doc + n, cap - n, "\n<item>");
+  memset(doc + n, 'x', field);
+  n += field;
+  n += (size_t)snprintf(doc + n, cap - n, "</item>%s", at);
+  free(b);
+  *n_out = n;
+  return doc;
+}
+
+START_TEST(test_field_over_a_mebibyte_is_refused_at_its_element)
+{
+  size_t n;
+  char *doc = with_strengths(0, SD_CASE_MAX_TEXT + 1, &n);
+  sd_case *c = NULL;
+  ck_assert_int_eq(sd_case_parse(schema, doc, n, "long.xml", NULL, NULL, &c, dg), SD_E_LIMIT);
+  const sd_diag *g = diag_with("case.limit");
+  ck_assert_ptr_nonnull(g);
+  ck_assert_int_gt(g->line, 1);
+  ck_assert_int_gt(g->col, 0);
+  ck_assert_str_eq(g->field, "item");
+  free(doc);
+}
+END_TEST
+
+START_TEST(test_list_of_over_ten_thousand_is_refused_at_the_list)
+{
+  size_t n;
+  char *doc = with_strengths(SD_CASE_MAX_CHILDREN + 1, 4, &n);
+  sd_case *c = NULL;
+  ck_assert_int_eq(sd_case_parse(schema, doc, n, "many.xml", NULL, NULL, &c, dg), SD_E_LIMIT);
+  const sd_diag *g = diag_with("case.limit");
+  ck_assert_ptr_nonnull(g);
+  ck_assert_str_eq(g->field, "strengths");
+  ck_assert_int_gt(g->line, 1);
+  free(doc);
+}
+END_TEST
+
 START_TEST(test_schema_never_reads_other_files)
 {
   sd_schema *s = NULL;
@@ -691,6 +739,8 @@ static Suite *case_suite(void)
   tcase_add_test(t, test_photo_cannot_be_absolute);
   tcase_add_test(t, test_photo_symlink_cannot_lead_outside);
   tcase_add_test(t, test_memory_case_cannot_read_photos);
+  tcase_add_test(t, test_field_over_a_mebibyte_is_refused_at_its_element);
+  tcase_add_test(t, test_list_of_over_ten_thousand_is_refused_at_the_list);
   suite_add_tcase(s, t);
   return s;
 }

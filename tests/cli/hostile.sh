@@ -15,21 +15,10 @@ if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; 
 
 # Known engine gaps, reported to the engine's owners: counted as XFAIL (not a
 # failure) until fixed, and as XPASS once they pass.
-#   photo-truncated: libharu decodes PNGs with libpng without setjmp, so a PNG
-#     whose header passes the probe but whose data is corrupt aborts the process.
-#   huge-text-50mb (whole-file limit) and big-text-12mb (ICU overflow while
-#     formatting the title): rejected with exit 1, but with no line:column.
-#   photo-empty, -huge, -text, -truncated-header, -jpeg-truncated: the image
-#     checks cite the template's line and column (15:1) with the case's file
-#     name, not the case's <photo> element (9:5) as the path checks do.
-#   many-items (100,000 strengths): rejected at the template's line and column,
-#     with no mention of the case file (in a batch: which case?).
+#   (none left: every gap found has been fixed)
 known() {
   case "$1" in
-    photo-truncated:exit|photo-truncated:position) return 0 ;;
-    huge-text-50mb:position|big-text-12mb:position|many-items:position) return 0 ;;
-    photo-empty:photo-line|photo-huge:photo-line|photo-text:photo-line) return 0 ;;
-    photo-truncated-header:photo-line|photo-jpeg-truncated:photo-line|photo-truncated:photo-line) return 0 ;;
+    none) return 0 ;;
   esac
   return 1
 }
