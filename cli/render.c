@@ -42,7 +42,7 @@ int cmd_render(int argc, char **argv)
     }
   }
   const char *case_path = optind < argc ? argv[optind] : NULL;
-  if (optind + 1 < argc) return cli_usage_error("render", "one case at a time (use `sendoc batch` for many)");
+  int n_cases = argc - optind;
   if (!out) return cli_usage_error("render", "-o OUT.pdf is required");
   if (!markdown && !case_path) return cli_usage_error("render", "a case file (or --markdown NOTE.md) is required");
   if (markdown && case_path) return cli_usage_error("render", "give either a case or --markdown, not both");
@@ -66,6 +66,20 @@ int cmd_render(int argc, char **argv)
       st = fp ? SD_E_LIMIT : SD_E_IO;
     } else st = sd_render_markdown(e, (const char *)md, n, markdown, &ro, &pdf, &len, d);
     free(md);
+  } else if (n_cases > 1) {
+    /* several cases, one printable PDF (a class's profiles): every case is
+     * read and checked, and all their problems reported */
+    sd_case **all = calloc((size_t)n_cases, sizeof *all);
+    st = all ? SD_OK : SD_E_NOMEM;
+    for (int i = 0; i < n_cases && all; i++) {
+      sd_status one = strcmp(argv[optind + i], "-") == 0 ? SD_E_USAGE
+                                                          : sd_case_load(e, argv[optind + i], NULL, &all[i], d);
+      if (one == SD_E_USAGE) fprintf(stderr, "sendoc render: '-' reads one case only\n");
+      if (one != SD_OK && cli_exit_code(one) >= cli_exit_code(st)) st = one;
+    }
+    if (st == SD_OK) st = sd_render_cases(e, (const sd_case *const *)all, (size_t)n_cases, &ro, &pdf, &len, d);
+    for (int i = 0; i < n_cases && all; i++) sd_case_free(all[i]);
+    free(all);
   } else {
     if (strcmp(case_path, "-") == 0) {
       size_t n = 0;

@@ -214,9 +214,18 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
   return st;
 }
 
+/* Later stages (locale, layout, text) know no file names: what they report
+ * about a case is about that case's file. */
+static void name_source(sd_diags *d, size_t from, const sd_case *c)
+{
+  for (size_t i = from; c && c->file && d && i < d->n; i++)
+    if (!d->items[i].file && !(d->items[i].file = sd_strdup(c->file))) break;
+}
+
 static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
                               int64_t epoch, rendered *r, sd_diags *d)
 {
+  size_t from = d ? d->n : 0;
   sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
   const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
   const sd_style_spec *style = sd_style_find(style_name);
@@ -226,6 +235,7 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
     st = SD_E_USAGE;
   }
   if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
+  name_source(d, from, c);
   return st;
 }
 

@@ -11,7 +11,8 @@ while read -r pdf input template lang style; do
   if [ "$template" = "-" ]; then
     "$bin" render --markdown "$input" --lang "$lang" --style "$style" -o "$out/$pdf" || { echo "FAILED: $pdf"; fail=$((fail+1)); continue; }
   else
-    "$bin" render "$input" --template "$template" --lang "$lang" --style "$style" -o "$out/$pdf" || { echo "FAILED: $pdf"; fail=$((fail+1)); continue; }
+    # shellcheck disable=SC2086 # INPUT may be a glob: several cases, one PDF
+    "$bin" render $input --template "$template" --lang "$lang" --style "$style" -o "$out/$pdf" || { echo "FAILED: $pdf"; fail=$((fail+1)); continue; }
   fi
   echo "rendered $out/$pdf"
 done < samples/renders.txt
