@@ -20,7 +20,7 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "\n"
     "Exit status: 0 ok, 1 input problems, 2 usage, 3 environment (I/O, fonts, resources).\n" },
   { "render",
-    "usage: sendoc render CASE.xml --template NAME|FILE [--lang TAG] [--style S] -o OUT.pdf\n"
+    "usage: sendoc render CASE.xml [CASE.xml...] --template NAME|FILE [--lang TAG] [--style S] -o OUT.pdf\n"
     "       sendoc render --markdown NOTE.md --lang TAG [--style S] -o OUT.pdf\n"
     "\n"
     "  -t, --template NAME|FILE  a template name (see `sendoc templates`) or a template file\n"
@@ -30,7 +30,8 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "  -o, --output FILE         the PDF to write ('-' for standard output); written atomically, mode 0600\n"
     "      --data-dir DIR        templates, locales, schema and font map (default: ../share/sendoc)\n"
     "      --diagnostics=json    one JSON object per diagnostic on stderr\n"
-    "CASE may be '-' to read the case from standard input.\n" },
+    "CASE may be '-' to read the case from standard input. Several cases make one PDF\n"
+    "(a class's profiles), each checked on its own.\n" },
   { "validate",
     "usage: sendoc validate CASE.xml...\n"
     "\n"

@@ -27,7 +27,11 @@ expect_exit "unknown option" 2 "$BIN" render --bogus "$CASE" -t $TPL -o "$T/x.pd
 grep -q "^sendoc render: " "$T/err.txt" && ok || bad "option errors should name 'sendoc render': $(head -1 "$T/err.txt")"
 expect_exit "render without -o" 2 "$BIN" render "$CASE" -t $TPL
 expect_exit "render without template" 2 "$BIN" render "$CASE" -o "$T/x.pdf"
-expect_exit "render two cases" 2 "$BIN" render "$CASE" "$CASE" -t $TPL -o "$T/x.pdf"
+expect_exit "render two cases into one PDF" 0 "$BIN" render "$CASE" "$CASE" -t $TPL -o "$T/x.pdf"
+[ "$(pdfinfo "$T/x.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')" = 2 ] && ok || bad "two cases: want one PDF of 2 pages"
+rm -f "$T/x.pdf"
+expect_exit "stdin among several cases" 2 "$BIN" render "$CASE" - -t $TPL -o "$T/x.pdf"
+[ ! -e "$T/x.pdf" ] && ok || bad "stdin among several cases left an output"
 expect_exit "unknown template" 2 "$BIN" render "$CASE" -t no-such-template -o "$T/x.pdf"
 expect_exit "bad --diagnostics" 2 "$BIN" validate --diagnostics=yaml "$CASE"
 expect_exit "validate nothing" 2 "$BIN" validate
