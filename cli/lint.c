@@ -2,7 +2,7 @@
  * Exit status: 0 no findings (notes allowed), 1 findings or a case that does
  * not load, 2 usage (bad option, unknown template), 3 environment. */
 #include "cli.h"
-#include "lint.h"
+#include "sendoc.h"
 #include <getopt.h>
 #include <stdlib.h>
 

@@ -30,11 +30,5 @@ typedef struct sd_lint_options {
  * into one list reports each catalogue gap once. opt may be NULL. */
 sd_status sd_lint_case(const sd_case *c, const sd_lint_options *opt, sd_diags *d);
 
-/* Public entry (to move into sendoc.h). Lints one case: template_ref is a name
- * under the data dir's templates/ or a path (NULL: none), lang as in
- * sd_lint_options. Catalogues come from the engine's data dir. SD_OK with the
- * findings in d; SD_E_USAGE (no such template), SD_E_IO, SD_E_INPUT (the
- * template does not parse or expand against the case), SD_E_NOMEM. */
-SD_API sd_status sd_lint(sd_engine *e, const sd_case *c, const char *template_ref,
-                         const char *lang, sd_diags *d);
+/* sd_lint, the public entry, is declared in sendoc.h. */
 #endif

@@ -108,6 +108,15 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
 SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
                                     const char *name, const sd_render_options *opt,
                                     unsigned char **out_pdf, size_t *out_len, sd_diags *d);
+/* Checks a case against the SEND Code of Practice (2015): findings are
+ * warnings with stable rule ids (lint.*) in d. Lints one case: template_ref is a name
+ * under the data dir's templates/ or a path (NULL: none), lang as in
+ * sd_lint_options. Catalogues come from the engine's data dir. SD_OK with the
+ * findings in d; SD_E_USAGE (no such template), SD_E_IO, SD_E_INPUT (the
+ * template does not parse or expand against the case), SD_E_NOMEM. */
+SD_API sd_status sd_lint(sd_engine *e, const sd_case *c, const char *template_ref,
+                         const char *lang, sd_diags *d);
+
 /* Writes bytes to path atomically: a 0600 temporary file in the same folder,
  * renamed into place only when complete ("-" writes to stdout). SD_E_IO. */
 SD_API sd_status sd_write_file_atomic(const char *path, const unsigned char *buf,
