@@ -211,6 +211,8 @@ sd_status sd_fonts_new(const char *fontmap_path, sd_fonts **out, sd_diags *d)
   return SD_OK;
 }
 
+static void program_cache_free(struct sd_program_cache *pc);
+
 static void free_font(sd_font *ft)
 {
   hb_font_destroy(ft->font);
@@ -220,6 +222,7 @@ static void free_font(sd_font *ft)
   free(ft->ps_name);
   free(ft->gid_by_width);
   free(ft->width_sorted);
+  program_cache_free(ft->programs);
   free(ft);
 }
 
@@ -284,6 +287,78 @@ static void read_metrics(sd_font *ft)
   hb_blob_destroy(head);
   ft->is_cff = table_len(ft->face, HB_TAG('C', 'F', 'F', ' ')) > 0 ||
                table_len(ft->face, HB_TAG('C', 'F', 'F', '2')) > 0;
+}
+
+/* ---- embedded programs, shared by documents ---- */
+
+enum { PROGRAM_CACHE_MAX = 32 };
+
+typedef struct program {
+  uint32_t *gids;
+  size_t n;
+  hb_blob_t *zdata;
+  unsigned raw_len;
+} program;
+
+struct sd_program_cache {
+  pthread_mutex_t mu;
+  program items[PROGRAM_CACHE_MAX];
+  size_t n;
+};
+
+static struct sd_program_cache *program_cache_new(void)
+{
+  struct sd_program_cache *pc = calloc(1, sizeof *pc);
+  if (pc && pthread_mutex_init(&pc->mu, NULL) != 0) {
+    free(pc);
+    pc = NULL;
+  }
+  return pc;
+}
+
+static void program_cache_free(struct sd_program_cache *pc)
+{
+  if (!pc) return;
+  for (size_t i = 0; i < pc->n; i++) {
+    free(pc->items[i].gids);
+    hb_blob_destroy(pc->items[i].zdata);
+  }
+  pthread_mutex_destroy(&pc->mu);
+  free(pc);
+}
+
+hb_blob_t *sd_font_program_get(const sd_font *font, const uint32_t *gids, size_t n, unsigned *raw_len)
+{
+  struct sd_program_cache *pc = font->programs;
+  hb_blob_t *hit = NULL;
+  if (!pc) return NULL;
+  pthread_mutex_lock(&pc->mu);
+  for (size_t i = 0; i < pc->n && !hit; i++)
+    if (pc->items[i].n == n && memcmp(pc->items[i].gids, gids, n * sizeof *gids) == 0) {
+      hit = hb_blob_reference(pc->items[i].zdata);
+      *raw_len = pc->items[i].raw_len;
+    }
+  pthread_mutex_unlock(&pc->mu);
+  return hit;
+}
+
+void sd_font_program_put(const sd_font *font, const uint32_t *gids, size_t n, hb_blob_t *zdata, unsigned raw_len)
+{
+  struct sd_program_cache *pc = font->programs;
+  if (!pc) return;
+  uint32_t *copy = malloc((n ? n : 1) * sizeof *copy);
+  if (!copy) return;
+  memcpy(copy, gids, n * sizeof *gids);
+  pthread_mutex_lock(&pc->mu);
+  int known = 0;
+  for (size_t i = 0; i < pc->n && !known; i++)
+    known = pc->items[i].n == n && memcmp(pc->items[i].gids, gids, n * sizeof *gids) == 0;
+  if (!known && pc->n < PROGRAM_CACHE_MAX) {
+    pc->items[pc->n++] = (program){ copy, n, hb_blob_reference(zdata), raw_len };
+    copy = NULL;
+  }
+  pthread_mutex_unlock(&pc->mu);
+  free(copy);
 }
 
 typedef struct width_gid { int32_t w; uint32_t gid; } width_gid;
@@ -358,7 +433,7 @@ static sd_font *load_font(const char *path, unsigned index, unsigned id)
   ft->face_index = index;
   ft->id = id;
   read_metrics(ft);
-  if (index_widths(ft)) goto fail;
+  if (index_widths(ft) || !(ft->programs = program_cache_new())) goto fail;
   return ft;
 fail:
   free(ft->gid_by_width);

@@ -24,6 +24,7 @@ typedef struct sd_font {
   int32_t *width_sorted;
   unsigned n_by_width;
   uint32_t zero_width_gid; /* a glyph with no advance (a mark), 0 if none */
+  struct sd_program_cache *programs; /* subset font programs by glyph set, shared by threads */
 } sd_font;
 
 typedef enum sd_font_style { SD_FONT_REGULAR = 0, SD_FONT_BOLD = 1 } sd_font_style;
@@ -39,6 +40,15 @@ void sd_fonts_free(sd_fonts *f);
  * font covers cp. Thread-safe; the font is borrowed from f. */
 const sd_font *sd_fonts_pick(sd_fonts *f, hb_script_t script, const char *lang,
                              sd_font_style style, hb_codepoint_t cp);
+/* Embedded font programs already made for a glyph set (sorted gids): the
+ * compressed bytes and the decoded length, shared read-only; NULL if none.
+ * A batch of documents in one script mostly needs the same set, so the
+ * subsetting and compression happen once per process. Thread-safe. */
+hb_blob_t *sd_font_program_get(const sd_font *font, const uint32_t *gids, size_t n, unsigned *raw_len);
+/* Keeps a program for gids (the cache takes its own reference; a full cache
+ * keeps nothing). */
+void sd_font_program_put(const sd_font *font, const uint32_t *gids, size_t n, hb_blob_t *zdata, unsigned raw_len);
+
 /* A glyph whose advance (font units) is as close as the font has to adv;
  * 0 if the font has no glyph with an advance. */
 uint32_t sd_font_glyph_of_width(const sd_font *font, int32_t adv);

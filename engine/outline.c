@@ -92,16 +92,29 @@ static int reserve(path_buf *b, size_t more)
 }
 
 /* Coordinates are font units; halves and quarters appear from the
- * quadratic-to-cubic conversion, so two decimals, locale-free. */
+ * quadratic-to-cubic conversion, so two decimals, written by hand: the
+ * C library's printf was a fifth of all the time a right-to-left page
+ * took, and must not follow the caller's LC_NUMERIC anyway. */
 static void put(path_buf *b, float v)
 {
   if (reserve(b, 32)) return;
   long long c = llroundf(v * 100.0f);
-  const char *sign = c < 0 ? "-" : "";
-  if (c < 0) c = -c;
-  int w = (c % 100) ? snprintf(b->s + b->n, 32, "%s%lld.%02lld ", sign, c / 100, c % 100)
-                    : snprintf(b->s + b->n, 32, "%s%lld ", c ? sign : "", c / 100);
-  b->n += (size_t)w;
+  char tmp[24], *t = tmp + sizeof tmp;
+  int neg = c < 0;
+  unsigned long long u = (unsigned long long)(neg ? -c : c);
+  unsigned frac = (unsigned)(u % 100);
+  u /= 100;
+  *--t = ' ';
+  if (frac) {
+    if (frac % 10) *--t = (char)('0' + frac % 10);
+    *--t = (char)('0' + frac / 10);
+    *--t = '.';
+  }
+  do *--t = (char)('0' + u % 10); while (u /= 10);
+  if (neg && (u || frac || c)) *--t = '-';
+  size_t n = (size_t)(tmp + sizeof tmp - t);
+  memcpy(b->s + b->n, t, n);
+  b->n += n;
 }
 
 static void op(path_buf *b, const char *o)
@@ -180,7 +193,9 @@ static sd_status make_form(sd_outlines *o, form *slot, const sd_font *font)
       HPDF_Array_AddReal(bbox, (HPDF_REAL)ext.y_bearing + 1) == HPDF_OK &&
       HPDF_Dict_Add(f, "BBox", bbox) == HPDF_OK &&
       HPDF_Stream_Write(f->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.n) == HPDF_OK) {
-    f->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    /* a small glyph gains little from Flate, and every compressed stream
+     * starts a zlib state of its own (8% of a right-to-left page's time) */
+    if (b.n > 600) f->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     slot->dict = f;
     st = SD_OK;
   }

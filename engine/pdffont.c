@@ -2,6 +2,7 @@
  * distinct (glyph id, text) pair (DESIGN.md, "The text layer must stand on
  * ToUnicode alone"). */
 #include "pdffont.h"
+#include <zlib.h>
 #include <hb-subset.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -354,7 +355,37 @@ static const hb_tag_t dropped_tables[] = {
   HB_TAG('D', 'S', 'I', 'G'),
 };
 
-static sd_status make_subset(const sd_pdffont *f, hb_blob_t **out, char tag[7], sd_diags *d)
+static int cmp_u32(const void *a, const void *b)
+{
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The glyphs embedded: those placed, and the font's basic Latin and
+ * Latin-1 letters and punctuation, so that documents in one script mostly
+ * embed one and the same set, made once per process (sd_font_program_get). */
+static uint32_t *embedded_gids(const sd_pdffont *f, size_t *n_out)
+{
+  static const uint32_t extra[] = { 0x2018, 0x2019, 0x201C, 0x201D, 0x2013, 0x2014, 0x2022, 0x2026 };
+  size_t cap = f->n + 256, n = 0;
+  uint32_t *g = malloc(cap * sizeof *g);
+  if (!g) return NULL;
+  g[n++] = 0;
+  for (uint32_t c = 0; c < f->n; c++) g[n++] = f->codes[c].gid;
+  hb_codepoint_t gid;
+  for (uint32_t cp = 0x20; cp < 0x100; cp++)
+    if ((cp < 0x7F || cp >= 0xA0) && hb_font_get_nominal_glyph(f->font->font, cp, &gid)) g[n++] = gid;
+  for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+    if (hb_font_get_nominal_glyph(f->font->font, extra[i], &gid)) g[n++] = gid;
+  qsort(g, n, sizeof *g, cmp_u32);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || g[k - 1] != g[i]) g[k++] = g[i];
+  *n_out = k;
+  return g;
+}
+
+static sd_status make_subset(const sd_pdffont *f, const uint32_t *gl, size_t ng, hb_blob_t **out, sd_diags *d)
 {
   sd_status st = SD_OK;
   hb_face_t *sub = NULL;
@@ -366,13 +397,11 @@ static sd_status make_subset(const sd_pdffont *f, hb_blob_t **out, char tag[7], 
   for (size_t i = 0; i < sizeof dropped_tables / sizeof dropped_tables[0]; i++)
     hb_set_add(drop, dropped_tables[i]);
   hb_set_t *gids = hb_subset_input_glyph_set(in);
-  hb_set_add(gids, 0);
-  for (uint32_t c = 0; c < f->n; c++) hb_set_add(gids, f->codes[c].gid);
+  for (size_t i = 0; i < ng; i++) hb_set_add(gids, gl[i]);
   if (!hb_set_allocation_successful(gids) || !hb_set_allocation_successful(drop)) {
     st = SD_E_NOMEM;
     goto done;
   }
-  subset_tag(gids, tag);
   sub = hb_subset_or_fail(f->font->face, in);
   if (!sub) {
     st = SD_E_FONT;
@@ -393,6 +422,45 @@ done:
   return st;
 }
 
+/* The program for gl, compressed: from the font's cache, or made now and
+ * kept there. A reference the caller destroys. */
+static sd_status font_program(const sd_pdffont *f, const uint32_t *gl, size_t ng, hb_blob_t **zout,
+                              unsigned *raw_len, sd_diags *d)
+{
+  if ((*zout = sd_font_program_get(f->font, gl, ng, raw_len))) return SD_OK;
+  hb_blob_t *subset = NULL;
+  sd_status st = make_subset(f, gl, ng, &subset, d);
+  if (st != SD_OK) return st;
+  unsigned slen = 0;
+  const char *sdata = hb_blob_get_data(subset, &slen);
+  uLongf zlen = compressBound(slen);
+  unsigned char *z = malloc(zlen);
+  if (!z || compress2(z, &zlen, (const Bytef *)sdata, slen, Z_DEFAULT_COMPRESSION) != Z_OK) {
+    free(z);
+    hb_blob_destroy(subset);
+    return SD_E_NOMEM;
+  }
+  hb_blob_destroy(subset);
+  *zout = hb_blob_create_or_fail((const char *)z, (unsigned)zlen, HB_MEMORY_MODE_WRITABLE, z, free);
+  if (!*zout) {
+    free(z);
+    return SD_E_NOMEM;
+  }
+  *raw_len = slen;
+  sd_font_program_put(f->font, gl, ng, *zout, slen);
+  return SD_OK;
+}
+
+/* libharu rewrites a stream's /Filter from its own filter bits when it saves,
+ * and compresses what it is given; already compressed bytes go in with no
+ * filter bits, and this hook, which libharu calls while writing the
+ * dictionary, names their filter. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+  (void)dict;
+  return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
 #define HCHECK(x) do { if ((x) != HPDF_OK) goto hpdf_fail; } while (0)
 #define HNEW(v, x) do { if (!((v) = (x))) goto hpdf_fail; } while (0)
 
@@ -410,7 +478,17 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
                   f->font->ps_name ? f->font->ps_name : "?");
     return SD_E_FONT;
   }
-  if ((st = make_subset(f, &subset, tag, d)) != SD_OK) goto done;
+  size_t ng = 0;
+  uint32_t *gl = embedded_gids(f, &ng);
+  if (!gl) return SD_E_NOMEM;
+  hb_set_t *tagset = hb_set_create();
+  for (size_t i = 0; i < ng; i++) hb_set_add(tagset, gl[i]);
+  subset_tag(tagset, tag);
+  hb_set_destroy(tagset);
+  unsigned raw_len = 0;
+  st = font_program(f, gl, ng, &subset, &raw_len, d);
+  free(gl);
+  if (st != SD_OK) goto done;
   base_font_name(f, tag, name, sizeof name);
 
   HPDF_MMgr mm = doc->mmgr;
@@ -422,13 +500,15 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
   /* Each object goes into the xref (or its parent) as soon as it exists, so
    * that a failure part way leaves nothing unowned: doc frees it all. */
 
-  /* FontFile2: ISO 32000-1 9.9 table 127, /Length1 is the decoded length */
-  unsigned slen = 0;
-  const char *sdata = hb_blob_get_data(subset, &slen);
+  /* FontFile2: ISO 32000-1 9.9 table 127, /Length1 is the decoded length;
+   * the bytes come compressed already (shared by documents), so the
+   * stream carries /Filter itself and libharu copies them as they are */
+  unsigned zl = 0;
+  const char *zd = hb_blob_get_data(subset, &zl);
   HNEW(file, HPDF_DictStream_New(mm, xr));
-  file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HCHECK(HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)slen));
-  HCHECK(HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)sdata, slen));
+  file->write_fn = write_flate_filter;
+  HCHECK(HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)raw_len));
+  HCHECK(HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)zd, zl));
 
   double italic;
   int fixed;
