@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -386,6 +387,38 @@ static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_
   return st;
 }
 
+/* A page's content, compressed at zlib's fastest level: libharu's level 6
+ * was the largest single cost of a right-to-left page (callgrind), for
+ * files about a tenth smaller. */
+static sd_status compress_content(HPDF_Page page)
+{
+  HPDF_PageAttr a = (HPDF_PageAttr)page->attr;
+  HPDF_Stream s = a->stream;
+  size_t n = s->size, at = 0;
+  unsigned char *raw = malloc(n ? n : 1);
+  if (!raw) return SD_E_NOMEM;
+  for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(s) && at < n; i++) {
+    HPDF_UINT len = 0;
+    HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &len);
+    if (len > n - at) len = (HPDF_UINT)(n - at);
+    memcpy(raw + at, p, len);
+    at += len;
+  }
+  uLongf zl = compressBound(n);
+  unsigned char *z = malloc(zl);
+  sd_status st = SD_OK;
+  if (!z || at != n || compress2(z, &zl, raw, n, 1) != Z_OK) st = SD_E_NOMEM;
+  if (st == SD_OK) {
+    HPDF_MemStream_FreeData(s);
+    if (HPDF_Stream_Write(s, z, (HPDF_UINT)zl) != HPDF_OK) st = SD_E_INTERNAL;
+    a->contents->filter = HPDF_STREAM_FILTER_NONE;
+    a->contents->write_fn = sd_pdf_write_flate_filter;
+  }
+  free(raw);
+  free(z);
+  return st;
+}
+
 static char *xml_escape(const char *s)
 {
   size_t n = 0;
@@ -601,6 +634,7 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
   }
   if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);
   for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) st = sd_outlines_add_to_page(c.outlines, pages[i]);
+  for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) st = compress_content(pages[i]);
   if (st == SD_OK) st = sd_tags_finish(tags, c.doc, pages, d);
   if (st == SD_OK) st = add_outline(&c, l, pages);
   if (st == SD_OK) st = add_document_info(&c, meta);

@@ -455,7 +455,7 @@ static sd_status font_program(const sd_pdffont *f, const uint32_t *gl, size_t ng
  * and compresses what it is given; already compressed bytes go in with no
  * filter bits, and this hook, which libharu calls while writing the
  * dictionary, names their filter. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+HPDF_STATUS sd_pdf_write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 {
   (void)dict;
   return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
@@ -506,7 +506,7 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
   unsigned zl = 0;
   const char *zd = hb_blob_get_data(subset, &zl);
   HNEW(file, HPDF_DictStream_New(mm, xr));
-  file->write_fn = write_flate_filter;
+  file->write_fn = sd_pdf_write_flate_filter;
   HCHECK(HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)raw_len));
   HCHECK(HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)zd, zl));
 

@@ -57,4 +57,7 @@ int sd_pdffont_width(const sd_pdffont *f, unsigned code);
  * SD_E_FONT (CFF outlines, subsetting failed), SD_E_NOMEM, SD_E_INTERNAL
  * (libharu refused an object); objects made before a failure stay in doc. */
 sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_diags *d);
+/* A libharu write_fn for a stream holding bytes compressed already: names
+ * their /Filter (the stream itself has no filter bits, so it is copied). */
+HPDF_STATUS sd_pdf_write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
 #endif
