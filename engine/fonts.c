@@ -212,6 +212,7 @@ sd_status sd_fonts_new(const char *fontmap_path, sd_fonts **out, sd_diags *d)
 }
 
 static void program_cache_free(struct sd_program_cache *pc);
+static void outline_cache_free(struct sd_outline_cache *oc);
 
 static void free_font(sd_font *ft)
 {
@@ -223,6 +224,7 @@ static void free_font(sd_font *ft)
   free(ft->gid_by_width);
   free(ft->width_sorted);
   program_cache_free(ft->programs);
+  outline_cache_free(ft->outlines);
   free(ft);
 }
 
@@ -361,6 +363,97 @@ void sd_font_program_put(const sd_font *font, const uint32_t *gids, size_t n, hb
   free(copy);
 }
 
+/* ---- glyph outlines, shared by documents ---- */
+
+typedef struct outline_entry {
+  uint32_t gid;        /* UINT32_MAX: empty */
+  hb_blob_t *data;
+  int compressed;
+  int bbox[4];
+} outline_entry;
+
+struct sd_outline_cache {
+  pthread_mutex_t mu;
+  outline_entry *slots; /* open addressing by gid */
+  size_t cap, n;
+};
+
+static struct sd_outline_cache *outline_cache_new(void)
+{
+  struct sd_outline_cache *oc = calloc(1, sizeof *oc);
+  if (!oc) return NULL;
+  oc->cap = 512;
+  oc->slots = malloc(oc->cap * sizeof *oc->slots);
+  if (!oc->slots || pthread_mutex_init(&oc->mu, NULL) != 0) {
+    free(oc->slots);
+    free(oc);
+    return NULL;
+  }
+  for (size_t i = 0; i < oc->cap; i++) oc->slots[i].gid = UINT32_MAX;
+  return oc;
+}
+
+static void outline_cache_free(struct sd_outline_cache *oc)
+{
+  if (!oc) return;
+  for (size_t i = 0; i < oc->cap; i++)
+    if (oc->slots[i].gid != UINT32_MAX) hb_blob_destroy(oc->slots[i].data);
+  pthread_mutex_destroy(&oc->mu);
+  free(oc->slots);
+  free(oc);
+}
+
+static size_t outline_slot(const outline_entry *slots, size_t cap, uint32_t gid)
+{
+  size_t i = (size_t)((gid * 2654435761u) & (cap - 1));
+  while (slots[i].gid != UINT32_MAX && slots[i].gid != gid) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int *compressed, int bbox[4])
+{
+  struct sd_outline_cache *oc = font->outlines;
+  hb_blob_t *hit = NULL;
+  if (!oc) return NULL;
+  pthread_mutex_lock(&oc->mu);
+  const outline_entry *e = &oc->slots[outline_slot(oc->slots, oc->cap, gid)];
+  if (e->gid == gid) {
+    hit = hb_blob_reference(e->data);
+    *compressed = e->compressed;
+    memcpy(bbox, e->bbox, sizeof e->bbox);
+  }
+  pthread_mutex_unlock(&oc->mu);
+  return hit;
+}
+
+void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, int compressed, const int bbox[4])
+{
+  struct sd_outline_cache *oc = font->outlines;
+  if (!oc) return;
+  pthread_mutex_lock(&oc->mu);
+  if ((oc->n + 1) * 2 > oc->cap) {
+    /* grow: keep at most half full */
+    size_t cap = oc->cap * 2;
+    outline_entry *slots = malloc(cap * sizeof *slots);
+    if (slots) {
+      for (size_t i = 0; i < cap; i++) slots[i].gid = UINT32_MAX;
+      for (size_t i = 0; i < oc->cap; i++)
+        if (oc->slots[i].gid != UINT32_MAX) slots[outline_slot(slots, cap, oc->slots[i].gid)] = oc->slots[i];
+      free(oc->slots);
+      oc->slots = slots;
+      oc->cap = cap;
+    }
+  }
+  if ((oc->n + 1) * 2 <= oc->cap) {
+    outline_entry *e = &oc->slots[outline_slot(oc->slots, oc->cap, gid)];
+    if (e->gid == UINT32_MAX) {
+      *e = (outline_entry){ gid, hb_blob_reference(data), compressed, { bbox[0], bbox[1], bbox[2], bbox[3] } };
+      oc->n++;
+    }
+  }
+  pthread_mutex_unlock(&oc->mu);
+}
+
 typedef struct width_gid { int32_t w; uint32_t gid; } width_gid;
 
 static int by_width(const void *a, const void *b)
@@ -433,11 +526,13 @@ static sd_font *load_font(const char *path, unsigned index, unsigned id)
   ft->face_index = index;
   ft->id = id;
   read_metrics(ft);
-  if (index_widths(ft) || !(ft->programs = program_cache_new())) goto fail;
+  if (index_widths(ft) || !(ft->programs = program_cache_new()) || !(ft->outlines = outline_cache_new())) goto fail;
   return ft;
 fail:
   free(ft->gid_by_width);
   free(ft->width_sorted);
+  program_cache_free(ft->programs);
+  outline_cache_free(ft->outlines);
   hb_font_destroy(ft->font);
   hb_face_destroy(ft->face);
   hb_blob_destroy(ft->blob);

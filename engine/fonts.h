@@ -25,6 +25,7 @@ typedef struct sd_font {
   unsigned n_by_width;
   uint32_t zero_width_gid; /* a glyph with no advance (a mark), 0 if none */
   struct sd_program_cache *programs; /* subset font programs by glyph set, shared by threads */
+  struct sd_outline_cache *outlines; /* glyph outlines as PDF path bytes, shared by threads */
 } sd_font;
 
 typedef enum sd_font_style { SD_FONT_REGULAR = 0, SD_FONT_BOLD = 1 } sd_font_style;
@@ -48,6 +49,12 @@ hb_blob_t *sd_font_program_get(const sd_font *font, const uint32_t *gids, size_t
 /* Keeps a program for gids (the cache takes its own reference; a full cache
  * keeps nothing). */
 void sd_font_program_put(const sd_font *font, const uint32_t *gids, size_t n, hb_blob_t *zdata, unsigned raw_len);
+
+/* A glyph's outline as a PDF form's content (font units), made once per
+ * process: *zdata holds the bytes (compressed when *compressed), bbox its
+ * extents. NULL when not made yet. Thread-safe; the blob is a reference. */
+hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int *compressed, int bbox[4]);
+void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, int compressed, const int bbox[4]);
 
 /* A glyph whose advance (font units) is as close as the font has to adv;
  * 0 if the font has no glyph with an advance. */

@@ -1,5 +1,7 @@
 /* outline: glyph outlines as Form XObjects. */
 #include "outline.h"
+#include "pdffont.h"
+#include <zlib.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
@@ -168,38 +170,81 @@ static hb_draw_funcs_t *draw_funcs(void)
   return df;
 }
 
-static sd_status make_form(sd_outlines *o, form *slot, const sd_font *font)
+/* The glyph's path as form content, compressed when big enough to gain:
+ * from the font's cache, or drawn now and kept there for every later
+ * document of the process. NULL data: a glyph with no outline. */
+static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **out, int *compressed, int bbox[4])
 {
+  if ((*out = sd_font_outline_get(font, gid, compressed, bbox))) return SD_OK;
   path_buf b = { 0 };
   hb_draw_funcs_t *df = draw_funcs();
-  hb_font_get_glyph_shape(font->font, slot->gid, df, &b);
+  hb_font_get_glyph_shape(font->font, gid, df, &b);
   hb_draw_funcs_destroy(df);
   if (b.failed) {
     free(b.s);
     return SD_E_NOMEM;
   }
-  if (b.n == 0) return SD_OK; /* nothing to draw */
-  op(&b, "f");
+  if (b.n) op(&b, "f");
+  if (b.failed) {
+    free(b.s);
+    return SD_E_NOMEM;
+  }
   hb_glyph_extents_t ext = { 0 };
-  hb_font_get_glyph_extents(font->font, slot->gid, &ext);
+  hb_font_get_glyph_extents(font->font, gid, &ext);
+  bbox[0] = ext.x_bearing - 1;
+  bbox[1] = ext.y_bearing + ext.height - 1;
+  bbox[2] = ext.x_bearing + ext.width + 1;
+  bbox[3] = ext.y_bearing + 1;
+  /* a small glyph gains little from Flate */
+  *compressed = b.n > 600;
+  char *data = b.s;
+  size_t n = b.n;
+  if (*compressed) {
+    uLongf zl = compressBound(b.n);
+    unsigned char *z = malloc(zl);
+    if (!z || compress2(z, &zl, (const Bytef *)b.s, b.n, Z_DEFAULT_COMPRESSION) != Z_OK) {
+      free(z);
+      free(b.s);
+      return SD_E_NOMEM;
+    }
+    free(b.s);
+    data = (char *)z;
+    n = zl;
+  }
+  *out = hb_blob_create_or_fail(data ? data : "", (unsigned)n, HB_MEMORY_MODE_WRITABLE, data, free);
+  if (!*out) {
+    free(data);
+    return SD_E_NOMEM;
+  }
+  sd_font_outline_put(font, gid, *out, *compressed, bbox);
+  return SD_OK;
+}
+
+static sd_status make_form(sd_outlines *o, form *slot, const sd_font *font)
+{
+  hb_blob_t *bytes = NULL;
+  int compressed = 0, bbox[4];
+  sd_status st = outline_bytes(font, slot->gid, &bytes, &compressed, bbox);
+  if (st != SD_OK) return st;
+  unsigned n = 0;
+  const char *data = hb_blob_get_data(bytes, &n);
+  if (n == 0) { /* nothing to draw */
+    hb_blob_destroy(bytes);
+    return SD_OK;
+  }
   HPDF_Dict f = HPDF_DictStream_New(o->doc->mmgr, o->doc->xref);
-  HPDF_Array bbox = HPDF_Array_New(o->doc->mmgr);
-  sd_status st = SD_E_INTERNAL;
-  if (f && bbox && HPDF_Dict_AddName(f, "Type", "XObject") == HPDF_OK &&
-      HPDF_Dict_AddName(f, "Subtype", "Form") == HPDF_OK &&
-      HPDF_Array_AddReal(bbox, (HPDF_REAL)ext.x_bearing - 1) == HPDF_OK &&
-      HPDF_Array_AddReal(bbox, (HPDF_REAL)(ext.y_bearing + ext.height) - 1) == HPDF_OK &&
-      HPDF_Array_AddReal(bbox, (HPDF_REAL)(ext.x_bearing + ext.width) + 1) == HPDF_OK &&
-      HPDF_Array_AddReal(bbox, (HPDF_REAL)ext.y_bearing + 1) == HPDF_OK &&
-      HPDF_Dict_Add(f, "BBox", bbox) == HPDF_OK &&
-      HPDF_Stream_Write(f->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.n) == HPDF_OK) {
-    /* a small glyph gains little from Flate, and every compressed stream
-     * starts a zlib state of its own (8% of a right-to-left page's time) */
-    if (b.n > 600) f->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Array box = HPDF_Array_New(o->doc->mmgr);
+  st = SD_E_INTERNAL;
+  if (f && box && HPDF_Dict_AddName(f, "Type", "XObject") == HPDF_OK &&
+      HPDF_Dict_AddName(f, "Subtype", "Form") == HPDF_OK && HPDF_Array_AddNumber(box, bbox[0]) == HPDF_OK &&
+      HPDF_Array_AddNumber(box, bbox[1]) == HPDF_OK && HPDF_Array_AddNumber(box, bbox[2]) == HPDF_OK &&
+      HPDF_Array_AddNumber(box, bbox[3]) == HPDF_OK && HPDF_Dict_Add(f, "BBox", box) == HPDF_OK &&
+      HPDF_Stream_Write(f->stream, (const HPDF_BYTE *)data, n) == HPDF_OK) {
+    if (compressed) f->write_fn = sd_pdf_write_flate_filter;
     slot->dict = f;
     st = SD_OK;
   }
-  free(b.s);
+  hb_blob_destroy(bytes);
   return st;
 }
 
