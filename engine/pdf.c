@@ -23,6 +23,7 @@ typedef struct pdf_ctx {
   HPDF_Doc doc;
   HPDF_STATUS err, err_detail;
   sd_outlines *outlines;   /* glyph forms of complex runs */
+  unsigned n_photos;       /* images written directly (Ph1, Ph2, ...) */
   sd_pdffont **fonts;      /* by sd_font id */
   size_t n_fonts;
   sd_diags *d;
@@ -293,6 +294,74 @@ static unsigned char *read_all(const char *path, size_t *len)
   return buf;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A PNG PDF can take as it is: 8-bit grey or RGB, no palette or
+ * transparency, not interlaced. Its IDAT data is a zlib stream of
+ * PNG-filtered rows, which is FlateDecode with /Predictor 15 (ISO 32000-1
+ * 7.4.4.4), so nothing is decoded or compressed again: libharu's decode and
+ * re-deflate of every photo was 40% of an English profile's time. The image
+ * was decoded through once already (image.c), so the data is sound. */
+static HPDF_Dict png_passthrough(pdf_ctx *c, const unsigned char *b, size_t n)
+{
+  if (n < 33 || memcmp(b + 12, "IHDR", 4) != 0) return NULL;
+  uint32_t w = be32(b + 16), h = be32(b + 20);
+  int depth = b[24], type = b[25], interlace = b[28];
+  if (depth != 8 || (type != 0 && type != 2) || interlace) return NULL;
+  HPDF_Dict img = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+  HPDF_Dict parms = HPDF_Dict_New(c->doc->mmgr);
+  if (!img || !parms) return NULL;
+  int colors = type == 2 ? 3 : 1;
+  if (HPDF_Dict_AddName(img, "Type", "XObject") != HPDF_OK || HPDF_Dict_AddName(img, "Subtype", "Image") != HPDF_OK ||
+      HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)w) != HPDF_OK ||
+      HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)h) != HPDF_OK ||
+      HPDF_Dict_AddName(img, "ColorSpace", colors == 3 ? "DeviceRGB" : "DeviceGray") != HPDF_OK ||
+      HPDF_Dict_AddNumber(img, "BitsPerComponent", 8) != HPDF_OK ||
+      HPDF_Dict_AddNumber(parms, "Predictor", 15) != HPDF_OK || HPDF_Dict_AddNumber(parms, "Colors", colors) != HPDF_OK ||
+      HPDF_Dict_AddNumber(parms, "BitsPerComponent", 8) != HPDF_OK ||
+      HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)w) != HPDF_OK ||
+      HPDF_Dict_Add(img, "DecodeParms", parms) != HPDF_OK)
+    return NULL;
+  for (size_t at = 8; at + 12 <= n;) {
+    uint32_t len = be32(b + at);
+    if (len > n - at - 12) return NULL;
+    if (memcmp(b + at + 4, "PLTE", 4) == 0 || memcmp(b + at + 4, "tRNS", 4) == 0) return NULL;
+    if (memcmp(b + at + 4, "IDAT", 4) == 0 && HPDF_Stream_Write(img->stream, b + at + 8, len) != HPDF_OK) return NULL;
+    if (memcmp(b + at + 4, "IEND", 4) == 0) break;
+    at += 12 + (size_t)len;
+  }
+  img->write_fn = sd_pdf_write_flate_filter;
+  return img;
+}
+
+static sd_status draw_png_passthrough(pdf_ctx *c, HPDF_Page page, const sd_item *it, HPDF_Dict img)
+{
+  HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+  if (!res) return SD_E_INTERNAL;
+  HPDF_Dict xo = HPDF_Dict_GetItem(res, "XObject", HPDF_OCLASS_DICT);
+  if (!xo) {
+    xo = HPDF_Dict_New(c->doc->mmgr);
+    if (!xo || HPDF_Dict_Add(res, "XObject", xo) != HPDF_OK) return SD_E_INTERNAL;
+  }
+  char name[32];
+  snprintf(name, sizeof name, "Ph%u", ++c->n_photos);
+  if (HPDF_Dict_Add(xo, name, img) != HPDF_OK) return SD_E_INTERNAL;
+  HPDF_Stream s = ((HPDF_PageAttr)page->attr)->stream;
+  HPDF_Stream_WriteStr(s, "q ");
+  put_num(s, it->w);
+  HPDF_Stream_WriteStr(s, "0 0 ");
+  put_num(s, it->h);
+  put_num(s, it->x);
+  put_num(s, it->y);
+  HPDF_Stream_WriteStr(s, "cm /");
+  HPDF_Stream_WriteStr(s, name);
+  HPDF_Stream_WriteStr(s, " Do Q\n");
+  return SD_OK;
+}
+
 static sd_status draw_image(pdf_ctx *c, HPDF_Page page, const sd_item *it)
 {
   size_t len = 0;
@@ -301,8 +370,13 @@ static sd_status draw_image(pdf_ctx *c, HPDF_Page page, const sd_item *it)
     sd_diag_error(c->d, "pdf.image", NULL, 0, 0, NULL, "a photo could not be read");
     return SD_E_IO;
   }
-  HPDF_Image img = len > 3 && buf[0] == 0x89 && buf[1] == 'P'
-                       ? HPDF_LoadPngImageFromMem(c->doc, buf, (HPDF_UINT)len)
+  int png = len > 3 && buf[0] == 0x89 && buf[1] == 'P';
+  HPDF_Dict direct = png ? png_passthrough(c, buf, len) : NULL;
+  if (direct) {
+    free(buf);
+    return draw_png_passthrough(c, page, it, direct);
+  }
+  HPDF_Image img = png ? HPDF_LoadPngImageFromMem(c->doc, buf, (HPDF_UINT)len)
                        : HPDF_LoadJpegImageFromMem(c->doc, buf, (HPDF_UINT)len);
   free(buf);
   if (!img) {

@@ -105,6 +105,36 @@ START_TEST(test_unreviewed_catalogue_warns_but_renders)
 }
 END_TEST
 
+/* An 8-bit RGB PNG goes into the PDF as its own compressed data with the
+ * PNG predictor, not decoded and compressed again; it must still decode. */
+START_TEST(test_png_photo_is_passed_through_and_decodes)
+{
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/ava-thompson.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 0 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK);
+  char path[] = "/tmp/check_engine_img_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_eq(write(fd, pdf, len), (ssize_t)len);
+  close(fd);
+  char cmd[256], out[4096];
+  snprintf(cmd, sizeof cmd, "grep -a -c '/Predictor 15' %s; pdfimages -list %s", path, path);
+  FILE *p = popen(cmd, "r");
+  size_t n = fread(out, 1, sizeof out - 1, p);
+  out[n] = 0;
+  pclose(p);
+  unlink(path);
+  ck_assert_int_ge(atoi(out), 1);
+  ck_assert_ptr_nonnull(strstr(out, "240   300  rgb"));
+  sd_free(pdf);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
   Suite *s = suite_create("engine");
@@ -115,6 +145,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_class_pdf_fails_whole_when_one_profile_is_too_long);
   tcase_add_test(tc, test_same_inputs_same_bytes);
   tcase_add_test(tc, test_unreviewed_catalogue_warns_but_renders);
+  tcase_add_test(tc, test_png_photo_is_passed_through_and_decodes);
   suite_add_tcase(s, tc);
   return s;
 }
