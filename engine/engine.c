@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "pdf.h"
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
 #include <stdio.h>
@@ -15,10 +16,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A parsed template, read-only, shared by renders on every thread; kept
+ * while its file is unchanged (same modification time and size). */
+typedef struct cached_template {
+  char *ref;
+  int64_t mtime_ns;
+  off_t size;
+  sd_template *t;
+} cached_template;
+
+enum { TEMPLATE_CACHE_MAX = 16 };
+
 struct sd_engine {
   char *data_dir;
   sd_schema *schema;
   sd_fonts *fonts;
+  pthread_mutex_t templates_mu;
+  cached_template templates[TEMPLATE_CACHE_MAX];
+  size_t n_templates;
 };
 
 SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *d)
@@ -28,6 +43,10 @@ SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *
   if (!e) return SD_E_NOMEM;
   /* libxml2's one-time global setup, before any thread parses */
   xmlInitParser();
+  if (pthread_mutex_init(&e->templates_mu, NULL) != 0) {
+    free(e);
+    return SD_E_NOMEM;
+  }
   e->data_dir = sd_strdup(data_dir);
   char *xsd = sd_strdup_printf("%s/schema/case.xsd", data_dir);
   char *map = sd_strdup_printf("%s/fonts/fontmap.txt", data_dir);
@@ -50,6 +69,11 @@ SD_API void sd_engine_free(sd_engine *e)
   if (!e) return;
   sd_schema_free(e->schema);
   sd_fonts_free(e->fonts);
+  for (size_t i = 0; i < e->n_templates; i++) {
+    free(e->templates[i].ref);
+    sd_template_free(e->templates[i].t);
+  }
+  pthread_mutex_destroy(&e->templates_mu);
   free(e->data_dir);
   free(e);
 }
@@ -160,7 +184,7 @@ static void date_today_blocks(sd_block *b, const char *iso)
 
 /* Everything one document needs until its PDF is written: the layout
  * points into the tree (alt text, languages) and the locale. */
-static sd_status load_template(sd_engine *e, const char *ref, sd_template **out, sd_diags *d);
+static sd_status load_template(sd_engine *e, const char *ref, sd_template **out, int *owned, sd_diags *d);
 
 typedef struct rendered {
   sd_doc_tree tree;
@@ -243,14 +267,15 @@ sd_status sd_engine_document(sd_engine *e, const sd_case *c, const sd_render_opt
                              sd_diags *d)
 {
   sd_template *tp = NULL;
-  sd_status st = load_template(e, opt->template_ref, &tp, d);
+  int owned = 0;
+  sd_status st = load_template(e, opt->template_ref, &tp, &owned, d);
   rendered r;
   memset(&r, 0, sizeof r);
   if (st == SD_OK) st = resolve_tree(e, tp, c, opt, pick_epoch(opt), &r, d);
   *out = r.tree;
   memset(&r.tree, 0, sizeof r.tree);
   rendered_free(&r);
-  sd_template_free(tp);
+  if (owned) sd_template_free(tp);
   return st;
 }
 
@@ -316,7 +341,8 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
     return SD_E_USAGE;
   }
   sd_template *tp = NULL;
-  sd_status st = load_template(e, opt->template_ref, &tp, d);
+  int owned = 0;
+  sd_status st = load_template(e, opt->template_ref, &tp, &owned, d);
   rendered *parts = calloc(n, sizeof *parts);
   if (st == SD_OK && !parts) st = SD_E_NOMEM;
   int64_t epoch = pick_epoch(opt);
@@ -353,11 +379,11 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   free(all.elems);
   for (size_t i = 0; parts && i < n; i++) rendered_free(&parts[i]);
   free(parts);
-  sd_template_free(tp);
+  if (owned) sd_template_free(tp);
   return st;
 }
 
-static sd_status load_template(sd_engine *e, const char *ref, sd_template **out, sd_diags *d)
+static sd_status parse_template_file(sd_engine *e, const char *ref, sd_template **out, sd_diags *d)
 {
   char *path = is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", e->data_dir, ref);
   if (!path) return SD_E_NOMEM;
@@ -377,6 +403,48 @@ static sd_status load_template(sd_engine *e, const char *ref, sd_template **out,
   return st;
 }
 
+static char *template_path(const sd_engine *e, const char *ref)
+{
+  return is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", e->data_dir, ref);
+}
+
+/* The parsed template for ref: the engine's copy while the file is
+ * unchanged, else parsed now and kept while there is room. *owned says
+ * whether the caller frees it (sd_template_free) or the engine does. */
+static sd_status load_template(sd_engine *e, const char *ref, sd_template **out, int *owned, sd_diags *d)
+{
+  struct stat sb;
+  char *path = template_path(e, ref);
+  int have = path && stat(path, &sb) == 0;
+  free(path);
+  int64_t mt = have ? (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec : 0;
+  *out = NULL;
+  *owned = 0;
+  if (have) {
+    pthread_mutex_lock(&e->templates_mu);
+    for (size_t i = 0; i < e->n_templates && !*out; i++)
+      if (!strcmp(e->templates[i].ref, ref) && e->templates[i].mtime_ns == mt && e->templates[i].size == sb.st_size)
+        *out = e->templates[i].t;
+    pthread_mutex_unlock(&e->templates_mu);
+    if (*out) return SD_OK;
+  }
+  sd_template *t = NULL;
+  sd_status st = parse_template_file(e, ref, &t, d);
+  if (st != SD_OK) return st;
+  int kept = 0;
+  char *key = have ? sd_strdup(ref) : NULL;
+  pthread_mutex_lock(&e->templates_mu);
+  if (key && e->n_templates < TEMPLATE_CACHE_MAX) {
+    e->templates[e->n_templates++] = (cached_template){ key, mt, sb.st_size, t };
+    kept = 1;
+  }
+  pthread_mutex_unlock(&e->templates_mu);
+  if (!kept) free(key);
+  *out = t;
+  *owned = !kept;
+  return SD_OK;
+}
+
 SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_options *opt,
                            unsigned char **out_pdf, size_t *out_len, sd_diags *d)
 {
@@ -387,9 +455,10 @@ SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_optio
     return SD_E_USAGE;
   }
   sd_template *tp = NULL;
-  sd_status st = load_template(e, opt->template_ref, &tp, d);
+  int owned = 0;
+  sd_status st = load_template(e, opt->template_ref, &tp, &owned, d);
   if (st == SD_OK) st = render_template(e, tp, c, opt, out_pdf, out_len, d);
-  sd_template_free(tp);
+  if (owned) sd_template_free(tp);
   return st;
 }
 

@@ -135,6 +135,53 @@ START_TEST(test_png_photo_is_passed_through_and_decodes)
 }
 END_TEST
 
+static void write_text(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int pdf_has(const unsigned char *pdf, size_t len, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (size_t i = 0; i + n <= len; i++)
+    if (!memcmp(pdf + i, needle, n)) return 1;
+  return 0;
+}
+
+/* Parsed templates are kept by the engine; an edited file is read again. */
+START_TEST(test_edited_template_file_is_read_again)
+{
+  char dir[] = "/tmp/check_engine_tpl_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/note.md", dir);
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = path, .date_epoch = 0 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  write_text(path, "---\ntitle: First version\n---\n\n# Hello {{child.preferred-name}}\n");
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK);
+  ck_assert(pdf_has(pdf, len, "First version"));
+  sd_free(pdf);
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK); /* from the cache */
+  ck_assert(pdf_has(pdf, len, "First version"));
+  sd_free(pdf);
+  write_text(path, "---\ntitle: The second, longer version\n---\n\n# Hello {{child.preferred-name}}\n");
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK);
+  ck_assert(pdf_has(pdf, len, "The second, longer version"));
+  sd_free(pdf);
+  unlink(path);
+  rmdir(dir);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
   Suite *s = suite_create("engine");
@@ -146,6 +193,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_same_inputs_same_bytes);
   tcase_add_test(tc, test_unreviewed_catalogue_warns_but_renders);
   tcase_add_test(tc, test_png_photo_is_passed_through_and_decodes);
+  tcase_add_test(tc, test_edited_template_file_is_read_again);
   suite_add_tcase(s, tc);
   return s;
 }
