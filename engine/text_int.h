@@ -25,6 +25,7 @@ void pool_free(text_pool *p);
 typedef struct text_gl {
   uint32_t gid, cluster;
   int32_t adv, xoff, yoff;
+  uint32_t unsafe;     /* HB_GLYPH_FLAG_UNSAFE_TO_BREAK from the measuring pass */
 } text_gl;
 
 /* A run: code points [s, e) of one bidi level, script, language, style, font. */

@@ -106,6 +106,7 @@ sd_status text_measure(text_ctx *c)
       g->adv = gp[i].x_advance;
       g->xoff = gp[i].x_offset;
       g->yoff = gp[i].y_offset;
+      g->unsafe = hb_glyph_info_get_glyph_flags(&gi[i]) & HB_GLYPH_FLAG_UNSAFE_TO_BREAK;
       if (g->cluster < c->n) {
         adv[g->cluster] += g->adv * f;
         c->cl_start[g->cluster] = 1;
@@ -319,6 +320,25 @@ sd_status text_emit_run(text_ctx *c, const text_run *r, uint32_t ps, uint32_t pe
   out->src_len = c->boff[pe] - c->boff[ps];
   if (ps == r->s && pe == r->e)
     return fill_run(c, out, c->gl + r->g0, r->ng, ps, pe, out->rtl);
+  /* HarfBuzz marks where a cut needs shaping again (UNSAFE_TO_BREAK on the
+   * first glyph of the cluster a cut falls before); elsewhere the measured
+   * glyphs of [ps, pe) are what shaping the piece would give */
+  const text_gl *m = c->gl + r->g0;
+  size_t first = r->ng, last = 0;
+  int safe = 1;
+  for (size_t i = 0; i < r->ng; i++) {
+    uint32_t cl = m[i].cluster;
+    if (cl >= ps && cl < pe) {
+      if (i < first) first = i;
+      if (i + 1 > last) last = i + 1;
+    }
+    if ((cl == ps && ps > r->s) || (cl == pe && pe < r->e)) safe = safe && !m[i].unsafe;
+  }
+  if (safe && first < last) {
+    int contiguous = 1;
+    for (size_t i = first; i < last; i++) contiguous = contiguous && m[i].cluster >= ps && m[i].cluster < pe;
+    if (contiguous) return fill_run(c, out, m + first, last - first, ps, pe, out->rtl);
+  }
   shape(c, r, ls, le, ps, pe);
   unsigned ng;
   hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(c->buf, &ng);
@@ -328,6 +348,6 @@ sd_status text_emit_run(text_ctx *c, const text_run *r, uint32_t ps, uint32_t pe
   text_gl *tmp = c->gl + c->n_gl;
   for (unsigned i = 0; i < ng; i++)
     tmp[i] = (text_gl){gi[i].codepoint, gi[i].cluster + ls, gp[i].x_advance, gp[i].x_offset,
-                       gp[i].y_offset};
+                       gp[i].y_offset, 0};
   return fill_run(c, out, tmp, ng, ps, pe, out->rtl);
 }
