@@ -347,10 +347,13 @@ char *lay_plain_text(const sd_inline *inl, size_t n)
   return s;
 }
 
-static sd_status heading(lay *L, const sd_block *blk, box b, int parent)
+static sd_status heading(lay *L, const sd_block *blk, const sd_block *next, box b, int parent)
 {
   float size = heading_size(L, blk->level);
-  float need = size * L->sty->line_spacing * 2 + L->body * L->sty->line_spacing * 2;
+  /* a table's first row is kept whole on its page: the heading before it
+   * keeps room for one (else it is left alone at the foot of a page) */
+  float follow = next && next->kind == SD_BLK_TABLE ? 6 : 2;
+  float need = size * L->sty->line_spacing * 2 + L->body * L->sty->line_spacing * follow;
   /* keep a heading with the first lines that follow it; h1-new-page
    * templates start each level-1 heading after the first on a new side */
   int new_side = blk->level == 1 && L->t->fm.h1_new_page && L->seen_h1++ > 0;
@@ -498,7 +501,7 @@ static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int paren
   for (size_t i = 0; i < n && st == SD_OK; i++) {
     const sd_block *blk = &kids[i];
     switch (blk->kind) {
-    case SD_BLK_HEADING: st = heading(L, blk, b, parent); break;
+    case SD_BLK_HEADING: st = heading(L, blk, i + 1 < n ? &kids[i + 1] : NULL, b, parent); break;
     case SD_BLK_PARAGRAPH:
       st = text_block(L, blk, b, L->body, 0, "P", parent, L->sty->text, NULL);
       L->y -= L->body * 0.6f;
