@@ -26,6 +26,10 @@ void cli_json_diag(FILE *out, const sd_diag_info *g);
 /* Parses the options every command shares; returns 1 if opt was one of them,
  * 0 if not, -1 on a bad value. */
 int cli_common_option(cli_common *c, int opt, const char *arg);
+/* Parses argv for a command that takes only the common options (and
+ * --help). Returns an exit code to return now, or -1 to go on with the
+ * operands from optind. */
+int cli_common_only(const char *cmd, int argc, char **argv, cli_common *c);
 /* The data folder: --data-dir, $SENDOC_DATA, else ../share/sendoc next to the binary. */
 const char *cli_data_dir(const cli_common *c, char *buf, size_t cap);
 /* Opens the engine or prints why not; returns NULL on failure. */

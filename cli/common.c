@@ -1,5 +1,6 @@
 /* Options, data folder and diagnostics output shared by every command. */
 #include "cli.h"
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -41,6 +42,21 @@ static size_t utf8_len(const unsigned char *p)
   if (p[0] == 0xF0 && p[1] < 0x90) return 0;
   if (p[0] == 0xF4 && p[1] >= 0x90) return 0;
   return n;
+}
+
+int cli_common_only(const char *cmd, int argc, char **argv, cli_common *com)
+{
+  static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c == OPT_HELP) {
+      cli_print_help(cmd, stdout);
+      return EXIT_OK;
+    }
+    if (cli_common_option(com, c, optarg) != 1) return cli_usage_error(cmd, "bad option");
+  }
+  return -1;
 }
 
 void cli_json_str(FILE *out, const char *s)

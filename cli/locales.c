@@ -1,25 +1,17 @@
 /* sendoc locales: the message catalogues --lang can use, one per line:
  * TAG <tab> NATIVE NAME <tab> ENGLISH NAME <tab> REVIEW STATUS. */
 #include "cli.h"
-#include "locale.h"
 #include <getopt.h>
+#include "locale.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 int cmd_locales(int argc, char **argv)
 {
-  static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
   cli_common com = { 0 };
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c == OPT_HELP) {
-      cli_print_help("locales", stdout);
-      return EXIT_OK;
-    }
-    if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("locales", "bad option");
-  }
+  int done = cli_common_only("locales", argc, argv, &com);
+  if (done >= 0) return done;
   if (optind < argc) return cli_usage_error("locales", "takes no arguments");
   char buf[PATH_MAX + 32], dir[PATH_MAX + 64];
   snprintf(dir, sizeof dir, "%s/locales", cli_data_dir(&com, buf, sizeof buf));

@@ -1,7 +1,7 @@
 /* sendoc templates: the names --template accepts. */
 #include "cli.h"
-#include <dirent.h>
 #include <getopt.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +13,9 @@ static int by_name(const void *a, const void *b)
 
 int cmd_templates(int argc, char **argv)
 {
-  static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
   cli_common com = { 0 };
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c == OPT_HELP) {
-      cli_print_help("templates", stdout);
-      return EXIT_OK;
-    }
-    if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("templates", "bad option");
-  }
+  int done = cli_common_only("templates", argc, argv, &com);
+  if (done >= 0) return done;
   char buf[PATH_MAX + 32], dir[PATH_MAX + 64];
   snprintf(dir, sizeof dir, "%s/templates", cli_data_dir(&com, buf, sizeof buf));
   DIR *dp = opendir(dir);

@@ -4,17 +4,9 @@
 
 int cmd_validate(int argc, char **argv)
 {
-  static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
   cli_common com = { 0 };
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c == OPT_HELP) {
-      cli_print_help("validate", stdout);
-      return EXIT_OK;
-    }
-    if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("validate", "bad option");
-  }
+  int done = cli_common_only("validate", argc, argv, &com);
+  if (done >= 0) return done;
   if (optind >= argc) return cli_usage_error("validate", "no case files given");
   int code = EXIT_OK;
   sd_engine *e = cli_engine(&com, &code);
