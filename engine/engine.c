@@ -154,6 +154,8 @@ static sd_status resolve_images(const sd_case *c, sd_block *b, const sd_limits *
     sd_image_info info;
     st = sd_image_probe(path, lim, &info, c->file, line, col, d);
     if (st != SD_OK) return st;
+    b->img_w = info.width;
+    b->img_h = info.height;
     if (!b->alt || !*b->alt) {
       sd_diag_error(d, "case.photo", c->file, line, col, "photo", "the photo has no alternative text");
       return SD_E_INPUT;

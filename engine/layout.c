@@ -3,7 +3,6 @@
  * style; lists with their labels on the reading side; a photo floats beside
  * the first blocks; footers and page numbers are artifacts. */
 #include "layout_int.h"
-#include "image.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,13 +372,15 @@ static sd_status heading(lay *L, const sd_block *blk, const sd_block *next, box 
 
 static sd_status figure(lay *L, const sd_block *blk, box b, int parent)
 {
-  static const sd_limits lim_for_layout = { 0, 64u << 20, 400000000ull, 0 };
-  sd_image_info info;
-  sd_status st = sd_image_probe(blk->src, &lim_for_layout, &info, NULL, blk->line, blk->col, L->d);
-  if (st != SD_OK) return st;
+  /* the engine checked the photo and measured it; layout reads no files */
+  if (!blk->img_w || !blk->img_h) {
+    sd_diag_error(L->d, "layout.image", NULL, blk->line, blk->col, NULL, "an image without a checked size");
+    return SD_E_INTERNAL;
+  }
+  sd_status st = SD_OK;
   float w = (b.x1 - b.x0) * 0.28f;
   if (w > 150) w = 150;
-  float h = w * (float)info.height / (float)info.width;
+  float h = w * (float)blk->img_h / (float)blk->img_w;
   if (h > 190) { w *= 190 / h; h = 190; }
   if (L->y - h < L->bottom) {
     if ((st = lay_new_page(L)) != SD_OK) return st;

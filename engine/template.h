@@ -53,6 +53,7 @@ struct sd_block {
   sd_block *children;
   size_t n_children;
   bool header;          /* SD_BLK_ROW: a header row (its cells are TH, repeated after a page break) */
+  unsigned img_w, img_h; /* SD_BLK_IMAGE: pixel size, set by the engine once it has checked the photo */
   int line, col;        /* template position */
 };
 
