@@ -129,7 +129,7 @@ static int is_filler(const sd_glyph *g)
  * baseline, none moved off its pen position, each standing for real text,
  * and no shaped advance far from the font's own (pdf.js inserts a space for
  * a gap over 0.102 em and starts a new item for a step back over 0.2 em). */
-static int run_is_simple(const sd_item *it, sd_pdffont *pf)
+static int run_is_simple(const sd_item *it)
 {
   double k = 1000.0 / it->font->upem;
   for (size_t i = 0; i < it->n_glyphs; i++) {
@@ -140,7 +140,6 @@ static int run_is_simple(const sd_item *it, sd_pdffont *pf)
     double gap = g->advance * k - hb_font_get_glyph_h_advance(it->font->font, g->gid) * k;
     if (gap < -190 || gap > 90) return 0;
   }
-  (void)pf;
   return 1;
 }
 
@@ -260,7 +259,7 @@ static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
   const sd_font *f = it->font;
   sd_pdffont *pf = font_for(c, f);
   if (!pf) return SD_E_NOMEM;
-  if (!run_is_simple(it, pf)) return draw_complex(c, s, it, pf);
+  if (!run_is_simple(it)) return draw_complex(c, s, it, pf);
   double k = 1000.0 / f->upem;
   sd_status st = SD_OK;
   begin_text(s, it, pf, 0);
