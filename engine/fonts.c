@@ -1,6 +1,7 @@
 /* fonts: the font map (fonts/fontmap.txt) resolved through fontconfig, each
  * font file parsed once, lazily, and shared read-only by every thread. */
 #include "fonts.h"
+#include "shapecache.h"
 #include <ctype.h>
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
@@ -11,6 +12,8 @@
 #include <strings.h>
 
 #define MAP_LINE_MAX 512
+/* shaped words kept per font: some 15,000 Urdu words */
+#define SHAPE_CACHE_BYTES (4u << 20)
 
 /* One row of the font map, resolved to a file when the map is read. */
 typedef struct map_row {
@@ -225,6 +228,7 @@ static void free_font(sd_font *ft)
   free(ft->width_sorted);
   program_cache_free(ft->programs);
   outline_cache_free(ft->outlines);
+  sd_shape_cache_free(ft->shapes);
   free(ft);
 }
 
@@ -527,6 +531,7 @@ static sd_font *load_font(const char *path, unsigned index, unsigned id)
   ft->id = id;
   read_metrics(ft);
   if (index_widths(ft) || !(ft->programs = program_cache_new()) || !(ft->outlines = outline_cache_new())) goto fail;
+  ft->shapes = sd_shape_cache_new(ft->font, SHAPE_CACHE_BYTES);
   return ft;
 fail:
   free(ft->gid_by_width);

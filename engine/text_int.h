@@ -3,6 +3,7 @@
 #ifndef SD_TEXT_INT_H
 #define SD_TEXT_INT_H
 #include "text.h"
+#include "shapecache.h"
 #include <unicode/ubidi.h>
 
 /* Bump allocator owning everything an sd_para hands out (one free per chunk,
@@ -22,11 +23,7 @@ char *pool_strdup(text_pool *p, const char *s);
 void pool_free(text_pool *p);
 
 /* A glyph from the measuring pass; cluster is a code point index. */
-typedef struct text_gl {
-  uint32_t gid, cluster;
-  int32_t adv, xoff, yoff;
-  uint32_t unsafe;     /* HB_GLYPH_FLAG_UNSAFE_TO_BREAK from the measuring pass */
-} text_gl;
+typedef sd_shaped text_gl;
 
 /* A run: code points [s, e) of one bidi level, script, language, style, font. */
 typedef struct text_run {

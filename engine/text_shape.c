@@ -2,6 +2,7 @@
 #include "text_int.h"
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
@@ -51,6 +52,18 @@ void pool_free(text_pool *p)
 
 /* ---- shaping ------------------------------------------------------------- */
 
+static hb_direction_t run_dir(const text_run *r)
+{
+  return (r->level & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR;
+}
+
+/* The script HarfBuzz is told; HB_SCRIPT_INVALID lets it guess from the text. */
+static hb_script_t run_script(const text_run *r)
+{
+  return r->script != HB_SCRIPT_COMMON && r->script != HB_SCRIPT_INHERITED && r->script != HB_SCRIPT_UNKNOWN
+             ? r->script : HB_SCRIPT_INVALID;
+}
+
 /* Shapes items [is, ie) of text [ts, te) (code point indices) with the run's
  * script, direction and language: Urdu must be shaped as 'ur' for Nastaliq's
  * forms, Romanian as 'ro', and so on. */
@@ -59,10 +72,8 @@ static void shape(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint
   hb_buffer_t *b = c->buf;
   hb_buffer_clear_contents(b);
   hb_buffer_add_utf32(b, c->shp + ts, (int)(te - ts), is - ts, (int)(ie - is));
-  hb_buffer_set_direction(b, (r->level & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
-  if (r->script != HB_SCRIPT_COMMON && r->script != HB_SCRIPT_INHERITED &&
-      r->script != HB_SCRIPT_UNKNOWN)
-    hb_buffer_set_script(b, r->script);
+  hb_buffer_set_direction(b, run_dir(r));
+  if (run_script(r) != HB_SCRIPT_INVALID) hb_buffer_set_script(b, run_script(r));
   hb_buffer_set_language(b, hb_language_from_string(r->lang, -1));
   hb_buffer_guess_segment_properties(b);
   hb_shape(r->font->font, b, NULL, 0);
@@ -80,6 +91,92 @@ static sd_status grow_gl(text_ctx *c, size_t need)
   return SD_OK;
 }
 
+/* Appends HarfBuzz's glyphs for items [is, ie) in context [ts, te) at
+ * c->gl + *at, clusters made paragraph indices. */
+static sd_status append_shaped(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint32_t is, uint32_t ie,
+                               size_t *at)
+{
+  shape(c, r, ts, te, is, ie);
+  unsigned ng;
+  hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(c->buf, &ng);
+  hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
+  if (grow_gl(c, *at + ng) != SD_OK) return SD_E_NOMEM;
+  for (unsigned i = 0; i < ng; i++)
+    c->gl[*at + i] = (text_gl){gi[i].codepoint, gi[i].cluster + ts, gp[i].x_advance, gp[i].x_offset,
+                               gp[i].y_offset, hb_glyph_info_get_glyph_flags(&gi[i]) & HB_GLYPH_FLAG_UNSAFE_TO_BREAK};
+  *at += ng;
+  return SD_OK;
+}
+
+/* A word [a, b) of the run, from the font's cache or shaped alone and kept:
+ * its edges touch spaces, so it shapes the same alone as in its run. */
+static sd_status append_word(text_ctx *c, const text_run *r, uint32_t a, uint32_t b, size_t *at)
+{
+  sd_shape_key k = {c->shp + a, b - a, run_dir(r), run_script(r), hb_language_from_string(r->lang, -1)};
+  size_t n = 0;
+  const sd_shaped *hit = sd_shape_cache_get(r->font->shapes, &k, &n);
+  if (!hit) {
+    size_t start = *at;
+    sd_status st = append_shaped(c, r, a, b, a, b, at);
+    if (st != SD_OK) return st;
+    for (size_t i = start; i < *at; i++) c->gl[i].cluster -= a;
+    sd_shape_cache_put(r->font->shapes, &k, c->gl + start, *at - start);
+    for (size_t i = start; i < *at; i++) c->gl[i].cluster += a;
+    return SD_OK;
+  }
+  if (grow_gl(c, *at + n) != SD_OK) return SD_E_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    c->gl[*at + i] = hit[i];
+    c->gl[*at + i].cluster += a;
+  }
+  *at += n;
+  return SD_OK;
+}
+
+/* A cut between a space and a non-space, unless it would split a grapheme
+ * cluster (a mark or joiner after a space belongs to the space). */
+static int word_edge(const text_ctx *c, uint32_t p)
+{
+  int before = c->shp[p - 1] == ' ', after = c->shp[p] == ' ';
+  if (before == after) return 0;
+  UChar32 cp = (UChar32)c->shp[p];
+  int gcb = u_getIntPropertyValue(cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+  return !(U_GET_GC_MASK(cp) & U_GC_M_MASK) && gcb != U_GCB_EXTEND && gcb != U_GCB_ZWJ &&
+         gcb != U_GCB_SPACING_MARK;
+}
+
+/* Glyphs of items [is, ie) of run r in context [ts, te), written at c->gl +
+ * at (grown as needed) in HarfBuzz's order; *ng their number. Word by word
+ * through the font's cache when the font allows it; a word at the piece's
+ * edge whose neighbour in the context is not a space is shaped with that
+ * context, as HarfBuzz would see it in the whole run. */
+static sd_status shape_piece(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint32_t is, uint32_t ie,
+                             size_t at, size_t *ng)
+{
+  size_t end = at;
+  sd_status st = SD_OK;
+  if (!r->font->shapes) {
+    st = append_shaped(c, r, ts, te, is, ie, &end);
+    *ng = end - at;
+    return st;
+  }
+  int rtl = r->level & 1;
+  /* HarfBuzz gives right-to-left glyphs in visual order: last word first */
+  uint32_t p = rtl ? ie : is;
+  while (st == SD_OK && (rtl ? p > is : p < ie)) {
+    uint32_t a = p, b = p;
+    if (rtl) while (--a > is && !word_edge(c, a)) {}
+    else while (++b < ie && !word_edge(c, b)) {}
+    int open_left = a == is && is > ts && c->shp[is - 1] != ' ';
+    int open_right = b == ie && ie < te && c->shp[ie] != ' ';
+    if (open_left || open_right) st = append_shaped(c, r, ts, te, a, b, &end);
+    else st = append_word(c, r, a, b, &end);
+    p = rtl ? a : b;
+  }
+  *ng = end - at;
+  return st;
+}
+
 /* The whole paragraph is the context: HarfBuzz looks at neighbours across
  * run edges (e.g. Arabic joining next to a font change). */
 sd_status text_measure(text_ctx *c)
@@ -90,23 +187,16 @@ sd_status text_measure(text_ctx *c)
   for (size_t i = 0; i < c->n; i++) c->cl_start[i] = c->kind[i] != CP_DRAW;
   for (size_t k = 0; k < c->n_runs; k++) {
     text_run *r = &c->runs[k];
-    shape(c, r, 0, (uint32_t)c->n, r->s, r->e);
-    unsigned ng;
-    hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(c->buf, &ng);
-    hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
-    if (grow_gl(c, c->n_gl + ng) != SD_OK) return SD_E_NOMEM;
+    size_t ng;
+    sd_status st = shape_piece(c, r, 0, (uint32_t)c->n, r->s, r->e, c->n_gl, &ng);
+    if (st != SD_OK) return st;
     r->g0 = c->n_gl;
     r->ng = ng;
+    c->n_gl += ng;
     double f = scale_num / r->font->upem;
     c->cl_start[r->s] = 1;
-    for (unsigned i = 0; i < ng; i++) {
-      text_gl *g = &c->gl[c->n_gl++];
-      g->gid = gi[i].codepoint;
-      g->cluster = gi[i].cluster;
-      g->adv = gp[i].x_advance;
-      g->xoff = gp[i].x_offset;
-      g->yoff = gp[i].y_offset;
-      g->unsafe = hb_glyph_info_get_glyph_flags(&gi[i]) & HB_GLYPH_FLAG_UNSAFE_TO_BREAK;
+    for (size_t i = r->g0; i < c->n_gl; i++) {
+      const text_gl *g = &c->gl[i];
       if (g->cluster < c->n) {
         adv[g->cluster] += g->adv * f;
         c->cl_start[g->cluster] = 1;
@@ -144,10 +234,10 @@ double text_line_width(text_ctx *c, uint32_t s, uint32_t e)
     if (ps == r->s && pe == r->e) {
       for (size_t g = 0; g < r->ng; g++) units += c->gl[r->g0 + g].adv;
     } else {
-      shape(c, r, s, e, ps, pe);
-      unsigned ng;
-      hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
-      for (unsigned g = 0; g < ng; g++) units += gp[g].x_advance;
+      size_t ng = 0;
+      /* scratch space past the measured glyphs (a failure measures nothing) */
+      if (shape_piece(c, r, s, e, ps, pe, c->n_gl, &ng) != SD_OK) ng = 0;
+      for (size_t g = 0; g < ng; g++) units += c->gl[c->n_gl + g].adv;
     }
     w += (double)units * c->p->size_pt / r->font->upem;
   }
@@ -339,15 +429,10 @@ sd_status text_emit_run(text_ctx *c, const text_run *r, uint32_t ps, uint32_t pe
     for (size_t i = first; i < last; i++) contiguous = contiguous && m[i].cluster >= ps && m[i].cluster < pe;
     if (contiguous) return fill_run(c, out, m + first, last - first, ps, pe, out->rtl);
   }
-  shape(c, r, ls, le, ps, pe);
-  unsigned ng;
-  hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(c->buf, &ng);
-  hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(c->buf, &ng);
   /* scratch space past the measured glyphs: no allocation per run */
-  if (grow_gl(c, c->n_gl + ng) != SD_OK) return SD_E_NOMEM;
-  text_gl *tmp = c->gl + c->n_gl;
-  for (unsigned i = 0; i < ng; i++)
-    tmp[i] = (text_gl){gi[i].codepoint, gi[i].cluster + ls, gp[i].x_advance, gp[i].x_offset,
-                       gp[i].y_offset, 0};
+  size_t ng = 0;
+  sd_status st = shape_piece(c, r, ls, le, ps, pe, c->n_gl, &ng);
+  if (st != SD_OK) return st;
+  const text_gl *tmp = c->gl + c->n_gl;
   return fill_run(c, out, tmp, ng, ps, pe, out->rtl);
 }
