@@ -280,6 +280,7 @@ sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, in
   for (size_t i = 0; i < n; i++)
     if (inl[i].field) { src = &inl[i]; break; }
   sd_text_params tp = { .size_pt = size, .max_width_pt = width, .lang = lang, .base_dir = para_direction(inl, n, lang),
+                        .breaks = L->breaks,
                         .field = src ? src->field : NULL, .line = src ? src->line : 0, .col = src ? src->col : 0 };
   st = sd_text_layout(L->fonts, text, strlen(text), spans, n_spans, &tp, p, L->d);
   *out = p;
@@ -571,14 +572,13 @@ static sd_status run_once(lay *L)
   return st;
 }
 
-sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
-                        const sd_style_spec *style, sd_layout *out, sd_diags *d)
+static sd_status layout_fitting(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
+                                sd_text_breaks *breaks, const sd_style_spec *style, sd_layout *out, sd_diags *d)
 {
-  memset(out, 0, sizeof *out);
   float body = style->body_pt;
   for (;;) {
-    lay L = { .t = t, .loc = loc, .fonts = fonts, .sty = style, .body = body, .d = d, .out = out,
-              .doc_lang = t->lang ? t->lang : "en-GB" };
+    lay L = { .t = t, .loc = loc, .fonts = fonts, .breaks = breaks, .sty = style, .body = body, .d = d,
+              .out = out, .doc_lang = t->lang ? t->lang : "en-GB" };
     L.doc_rtl = lang_is_rtl(L.doc_lang);
     page_size(t->fm.page_size, &L.pw, &L.ph, &L.margin);
     L.top = L.ph - L.margin;
@@ -615,6 +615,18 @@ sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fo
                   lines, lines == 1 ? "" : "s", pct < 1 ? 1 : pct);
     return SD_E_INPUT;
   }
+}
+
+sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
+                        const sd_style_spec *style, sd_layout *out, sd_diags *d)
+{
+  memset(out, 0, sizeof *out);
+  /* one set of break iterators for all the document's paragraphs */
+  sd_text_breaks *breaks = sd_text_breaks_new();
+  if (!breaks) return SD_E_NOMEM;
+  sd_status st = layout_fitting(t, loc, fonts, breaks, style, out, d);
+  sd_text_breaks_free(breaks);
+  return st;
 }
 
 void sd_layout_dump(const sd_layout *l, FILE *out)

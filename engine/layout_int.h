@@ -17,6 +17,7 @@ typedef struct lay {
   const sd_doc_tree *t;
   const sd_locale *loc;
   sd_fonts *fonts;
+  sd_text_breaks *breaks;
   const sd_style_spec *sty;
   float body;            /* body size in use (one-page fitting steps it down) */
   sd_diags *d;

@@ -347,7 +347,61 @@ typedef struct breaker {
   line_span *lines;
   size_t n, cap;
   UBreakIterator *chars; /* grapheme clusters, opened for over-long words only */
+  int own_chars;
 } breaker;
+
+/* ---- break iterators kept between paragraphs ------------------------------ */
+
+enum { KEPT_BREAKERS = 8 };
+
+typedef struct kept_breaker {
+  UBreakIteratorType type;
+  char loc[ULOC_FULLNAME_CAPACITY];
+  UBreakIterator *it;
+} kept_breaker;
+
+struct sd_text_breaks {
+  kept_breaker kept[KEPT_BREAKERS];
+  size_t n;
+};
+
+sd_text_breaks *sd_text_breaks_new(void)
+{
+  return calloc(1, sizeof(sd_text_breaks));
+}
+
+void sd_text_breaks_free(sd_text_breaks *b)
+{
+  if (!b) return;
+  for (size_t i = 0; i < b->n; i++) ubrk_close(b->kept[i].it);
+  free(b);
+}
+
+/* An iterator over the paragraph: a kept one given the new text, else a
+ * new one, kept when there is room (*owned = 0) or the caller's to close. */
+static UBreakIterator *open_breaker(text_ctx *c, UBreakIteratorType type, const char *loc, int *owned,
+                                    UErrorCode *err)
+{
+  sd_text_breaks *b = c->p->breaks;
+  *owned = 1;
+  if (b) {
+    for (size_t i = 0; i < b->n; i++)
+      if (b->kept[i].type == type && strcmp(b->kept[i].loc, loc) == 0) {
+        ubrk_setText(b->kept[i].it, c->u16, c->n16, err);
+        *owned = 0;
+        return b->kept[i].it;
+      }
+  }
+  UBreakIterator *it = ubrk_open(type, loc, c->u16, c->n16, err);
+  if (U_SUCCESS(*err) && b && b->n < KEPT_BREAKERS && strlen(loc) < sizeof b->kept[0].loc) {
+    kept_breaker *k = &b->kept[b->n++];
+    k->type = type;
+    strcpy(k->loc, loc);
+    k->it = it;
+    *owned = 0;
+  }
+  return it;
+}
 
 /* Spaces at a line's end hang past the margin (UAX #14: a break comes after
  * spaces); no-break spaces are not trimmed. */
@@ -390,8 +444,12 @@ static int can_cut(breaker *b, uint32_t k)
   if (!c->cl_start[k]) return 0;
   if (!b->chars) {
     UErrorCode err = U_ZERO_ERROR;
-    b->chars = ubrk_open(UBRK_CHARACTER, "", c->u16, c->n16, &err);
-    if (U_FAILURE(err)) return 1;
+    b->chars = open_breaker(c, UBRK_CHARACTER, "", &b->own_chars, &err);
+    if (U_FAILURE(err)) {
+      if (b->chars && b->own_chars) ubrk_close(b->chars);
+      b->chars = NULL;
+      return 1;
+    }
   }
   return ubrk_isBoundary(b->chars, c->u16off[k]);
 }
@@ -430,8 +488,12 @@ static sd_status break_lines(breaker *b, const char *loc)
 {
   text_ctx *c = b->c;
   UErrorCode err = U_ZERO_ERROR;
-  UBreakIterator *bi = ubrk_open(UBRK_LINE, loc, c->u16, c->n16, &err);
-  if (U_FAILURE(err)) return err == U_MEMORY_ALLOCATION_ERROR ? SD_E_NOMEM : SD_E_INTERNAL;
+  int owned;
+  UBreakIterator *bi = open_breaker(c, UBRK_LINE, loc, &owned, &err);
+  if (U_FAILURE(err)) {
+    if (bi && owned) ubrk_close(bi);
+    return err == U_MEMORY_ALLOCATION_ERROR ? SD_E_NOMEM : SD_E_INTERNAL;
+  }
   sd_status st = SD_OK;
   uint32_t s = 0, fit = 0;
   for (int32_t p = ubrk_following(bi, 0); p != UBRK_DONE && st == SD_OK; p = ubrk_next(bi)) {
@@ -452,7 +514,7 @@ static sd_status break_lines(breaker *b, const char *loc)
       s = e;
     }
   }
-  ubrk_close(bi);
+  if (owned) ubrk_close(bi);
   return st;
 }
 
@@ -563,10 +625,10 @@ static sd_status layout(text_ctx *c, const sd_text_span *spans, size_t n_spans, 
   c->buf = hb_buffer_create();
   if (!hb_buffer_allocation_successful(c->buf)) return SD_E_NOMEM;
   if ((st = text_measure(c)) != SD_OK) return st;
-  breaker b = {c, c->p->max_width_pt > 0 ? c->p->max_width_pt + 1e-3 : 0, NULL, 0, 0, NULL};
+  breaker b = {c, c->p->max_width_pt > 0 ? c->p->max_width_pt + 1e-3 : 0, NULL, 0, 0, NULL, 0};
   st = break_lines(&b, loc);
   if (st == SD_OK) st = assemble(c, &b, out);
-  if (b.chars) ubrk_close(b.chars);
+  if (b.chars && b.own_chars) ubrk_close(b.chars);
   free(b.lines);
   return st;
 }

@@ -18,11 +18,18 @@ typedef struct sd_text_span {
   sd_font_style style;
 } sd_text_span;
 
+/* ICU break iterators kept from one paragraph to the next (opening them was
+ * a tenth of an English profile's time). For one thread at a time. */
+typedef struct sd_text_breaks sd_text_breaks;
+sd_text_breaks *sd_text_breaks_new(void);
+void sd_text_breaks_free(sd_text_breaks *b);
+
 typedef struct sd_text_params {
   float size_pt;         /* font size */
   float max_width_pt;    /* line width available */
   const char *lang;      /* paragraph language (BCP 47), decides direction when the text has no strong character */
   int base_dir;          /* 0 from the text (UAX #9 P2), 1 LTR, 2 RTL */
+  sd_text_breaks *breaks; /* optional: iterators to reuse (NULL: opened for this paragraph) */
   /* for diagnostics only */
   const char *file, *field;
   int line, col;

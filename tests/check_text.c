@@ -32,7 +32,7 @@ static void teardown(void)
 
 static sd_text_params params(const char *lang, float width)
 {
-  sd_text_params p = {12, width, lang, 0, "case.xml", "<name>", 7, 3};
+  sd_text_params p = {12, width, lang, 0, NULL, "case.xml", "<name>", 7, 3};
   return p;
 }
 

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   uint8_t opt = data[0];
   const char *text = (const char *)data + 1;
   size_t len = size - 1;
-  sd_text_params p = {12, widths[(opt >> 5) & 3], langs[opt & 7], (opt >> 3) & 3, "fuzz", "text", 1, 1};
+  sd_text_params p = {12, widths[(opt >> 5) & 3], langs[opt & 7], (opt >> 3) & 3, NULL, "fuzz", "text", 1, 1};
   if (p.base_dir == 3) p.base_dir = 0;
   /* a bold span over the middle third, with its own language */
   sd_text_span spans[3] = {{0, (uint32_t)(len / 3), NULL, SD_FONT_REGULAR},
