@@ -1,5 +1,6 @@
 /* outline: glyph outlines as Form XObjects. */
 #include "outline.h"
+#include "pdfbuf.h"
 #include "pdffont.h"
 #include <zlib.h>
 #include <hpdf_doc.h>
@@ -22,12 +23,6 @@ struct sd_outlines {
   form *slots;          /* open addressing on (font, gid) */
   size_t cap, n;
 };
-
-typedef struct path_buf {
-  char *s;
-  size_t n, cap;
-  int failed;
-} path_buf;
 
 sd_outlines *sd_outlines_new(HPDF_Doc doc)
 {
@@ -78,54 +73,17 @@ static int grow(sd_outlines *o)
   return 0;
 }
 
-static int reserve(path_buf *b, size_t more)
-{
-  if (b->failed) return -1;
-  if (b->cap - b->n >= more) return 0;
-  size_t cap = (b->cap ? b->cap * 2 : 1024) + more;
-  char *s = realloc(b->s, cap);
-  if (!s) {
-    b->failed = 1;
-    return -1;
-  }
-  b->s = s;
-  b->cap = cap;
-  return 0;
-}
-
 /* Coordinates are font units; halves and quarters appear from the
- * quadratic-to-cubic conversion, so two decimals, written by hand: the
- * C library's printf was a fifth of all the time a right-to-left page
- * took, and must not follow the caller's LC_NUMERIC anyway. */
-static void put(path_buf *b, float v)
+ * quadratic-to-cubic conversion, so two decimals. */
+static void put(sd_pdfbuf *b, float v)
 {
-  if (reserve(b, 32)) return;
-  long long c = llroundf(v * 100.0f);
-  char tmp[24], *t = tmp + sizeof tmp;
-  int neg = c < 0;
-  unsigned long long u = (unsigned long long)(neg ? -c : c);
-  unsigned frac = (unsigned)(u % 100);
-  u /= 100;
-  *--t = ' ';
-  if (frac) {
-    if (frac % 10) *--t = (char)('0' + frac % 10);
-    *--t = (char)('0' + frac / 10);
-    *--t = '.';
-  }
-  do *--t = (char)('0' + u % 10); while (u /= 10);
-  if (neg && (u || frac || c)) *--t = '-';
-  size_t n = (size_t)(tmp + sizeof tmp - t);
-  memcpy(b->s + b->n, t, n);
-  b->n += n;
+  sd_pdfbuf_fixed(b, llroundf(v * 100.0f), 2);
 }
 
-static void op(path_buf *b, const char *o)
+static void op(sd_pdfbuf *b, const char *o)
 {
-  size_t l = strlen(o);
-  if (reserve(b, l + 2)) return;
-  memcpy(b->s + b->n, o, l);
-  b->n += l;
-  b->s[b->n++] = '\n';
+  sd_pdfbuf_str(b, o);
+  sd_pdfbuf_add(b, "\n", 1);
 }
 
 static void move_to(hb_draw_funcs_t *f, void *d, hb_draw_state_t *st, float x, float y, void *u)
@@ -176,17 +134,13 @@ static hb_draw_funcs_t *draw_funcs(void)
 static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **out, int *compressed, int bbox[4])
 {
   if ((*out = sd_font_outline_get(font, gid, compressed, bbox))) return SD_OK;
-  path_buf b = { 0 };
+  sd_pdfbuf b = { 0 };
   hb_draw_funcs_t *df = draw_funcs();
   hb_font_get_glyph_shape(font->font, gid, df, &b);
   hb_draw_funcs_destroy(df);
-  if (b.failed) {
-    free(b.s);
-    return SD_E_NOMEM;
-  }
-  if (b.n) op(&b, "f");
-  if (b.failed) {
-    free(b.s);
+  if (b.len) op(&b, "f");
+  if (b.oom) {
+    sd_pdfbuf_free(&b);
     return SD_E_NOMEM;
   }
   hb_glyph_extents_t ext = { 0 };
@@ -196,18 +150,18 @@ static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **ou
   bbox[2] = ext.x_bearing + ext.width + 1;
   bbox[3] = ext.y_bearing + 1;
   /* a small glyph gains little from Flate */
-  *compressed = b.n > 600;
-  char *data = b.s;
-  size_t n = b.n;
+  *compressed = b.len > 600;
+  char *data = (char *)b.p;
+  size_t n = b.len;
   if (*compressed) {
-    uLongf zl = compressBound(b.n);
+    uLongf zl = compressBound(b.len);
     unsigned char *z = malloc(zl);
-    if (!z || compress2(z, &zl, (const Bytef *)b.s, b.n, Z_DEFAULT_COMPRESSION) != Z_OK) {
+    if (!z || compress2(z, &zl, b.p, b.len, Z_DEFAULT_COMPRESSION) != Z_OK) {
       free(z);
-      free(b.s);
+      sd_pdfbuf_free(&b);
       return SD_E_NOMEM;
     }
-    free(b.s);
+    sd_pdfbuf_free(&b);
     data = (char *)z;
     n = zl;
   }

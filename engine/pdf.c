@@ -1,6 +1,7 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
 #include "outline.h"
+#include "pdfbuf.h"
 #include "pdffont.h"
 #include "tags.h"
 #include <hpdf.h>
@@ -38,30 +39,17 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *use
   }
 }
 
-/* Numbers in content streams must not follow the C locale's decimal
- * separator (a caller may have set LC_NUMERIC to fr_FR): format by hand. */
-static void put_num(HPDF_Stream s, double v)
+static void put_num(sd_pdfbuf *s, double v)
 {
-  char buf[48];
-  long long scaled = llround(v * 1000.0);
-  const char *sign = scaled < 0 ? "-" : "";
-  if (scaled < 0) scaled = -scaled;
-  long long ip = scaled / 1000, fp = scaled % 1000;
-  if (fp == 0) snprintf(buf, sizeof buf, "%s%lld ", scaled ? sign : "", ip);
-  else {
-    int digits = 3;
-    while (fp % 10 == 0) { fp /= 10; digits--; }
-    snprintf(buf, sizeof buf, "%s%lld.%0*lld ", sign, ip, digits, fp);
-  }
-  HPDF_Stream_WriteStr(s, buf);
+  sd_pdfbuf_num(s, v);
 }
 
-static void put_rgb(HPDF_Stream s, sd_rgb c, const char *op)
+static void put_rgb(sd_pdfbuf *s, sd_rgb c, const char *op)
 {
   put_num(s, c.r);
   put_num(s, c.g);
   put_num(s, c.b);
-  HPDF_Stream_WriteStr(s, op);
+  sd_pdfbuf_str(s, op);
 }
 
 static sd_pdffont *font_for(pdf_ctx *c, const sd_font *f)
@@ -143,28 +131,28 @@ static int run_is_simple(const sd_item *it)
   return 1;
 }
 
-static void put_code(HPDF_Stream s, int code)
+static void put_code(sd_pdfbuf *s, int code)
 {
-  char hex[12];
-  snprintf(hex, sizeof hex, "<%04X>", (unsigned)code);
-  HPDF_Stream_WriteStr(s, hex);
+  sd_pdfbuf_add(s, "<", 1);
+  sd_pdfbuf_hex16(s, (unsigned)code);
+  sd_pdfbuf_add(s, ">", 1);
 }
 
-static void begin_text(HPDF_Stream s, const sd_item *it, sd_pdffont *pf, int invisible)
+static void begin_text(sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, int invisible)
 {
   /* text render mode outlives ET: the invisible layer keeps it inside q/Q */
-  HPDF_Stream_WriteStr(s, invisible ? "q BT\n3 Tr\n" : "BT\n");
+  sd_pdfbuf_str(s, invisible ? "q BT\n3 Tr\n" : "BT\n");
   put_rgb(s, it->color, "rg\n/");
-  HPDF_Stream_WriteStr(s, sd_pdffont_resource_name(pf));
-  HPDF_Stream_WriteStr(s, " ");
+  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+  sd_pdfbuf_str(s, " ");
   put_num(s, it->size_pt);
-  HPDF_Stream_WriteStr(s, "Tf\n1 0 0 1 ");
+  sd_pdfbuf_str(s, "Tf\n1 0 0 1 ");
   put_num(s, it->x);
   put_num(s, it->y);
-  HPDF_Stream_WriteStr(s, "Tm\n[");
+  sd_pdfbuf_str(s, "Tm\n[");
 }
 
-static sd_status show_code(pdf_ctx *c, HPDF_Stream s, sd_pdffont *pf, uint32_t gid, const char *t, size_t n,
+static sd_status show_code(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, uint32_t gid, const char *t, size_t n,
                            double adv_units)
 {
   sd_status st = SD_OK;
@@ -178,7 +166,7 @@ static sd_status show_code(pdf_ctx *c, HPDF_Stream s, sd_pdffont *pf, uint32_t g
 
 /* One cluster of the invisible layer: its mark-free core on a glyph as wide
  * as the cluster, marks before and after it on zero-width glyphs. */
-static sd_status invisible_cluster(pdf_ctx *c, HPDF_Stream s, sd_pdffont *pf, const char *t, size_t len, double adv)
+static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, const char *t, size_t len, double adv)
 {
   const sd_font *f = sd_pdffont_font(pf);
   double k = 1000.0 / f->upem;
@@ -198,30 +186,30 @@ static sd_status invisible_cluster(pdf_ctx *c, HPDF_Stream s, sd_pdffont *pf, co
  * with one glyph per cluster standing for the cluster's whole text, each
  * advancing exactly as far as the cluster, so extractors read the run in
  * order without gaps or overlaps. */
-static sd_status draw_complex(pdf_ctx *c, HPDF_Stream s, const sd_item *it, sd_pdffont *pf)
+static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
 {
   const sd_font *f = it->font;
   double scale = it->size_pt / f->upem, k = 1000.0 / f->upem, pen = 0;
   sd_status st = SD_OK;
-  HPDF_Stream_WriteStr(s, "q ");
+  sd_pdfbuf_str(s, "q ");
   put_rgb(s, it->color, "rg\n");
   for (size_t i = 0; i < it->n_glyphs && st == SD_OK; i++) {
     const sd_glyph *g = &it->glyphs[i];
     const char *name = sd_outlines_form(c->outlines, f, g->gid, &st);
     if (name) {
-      HPDF_Stream_WriteStr(s, "q ");
+      sd_pdfbuf_str(s, "q ");
       put_num(s, scale);
-      HPDF_Stream_WriteStr(s, "0 0 ");
+      sd_pdfbuf_str(s, "0 0 ");
       put_num(s, scale);
       put_num(s, it->x + (pen + g->x_offset) * scale);
       put_num(s, it->y + g->y_offset * scale);
-      HPDF_Stream_WriteStr(s, "cm /");
-      HPDF_Stream_WriteStr(s, name);
-      HPDF_Stream_WriteStr(s, " Do Q\n");
+      sd_pdfbuf_str(s, "cm /");
+      sd_pdfbuf_str(s, name);
+      sd_pdfbuf_str(s, " Do Q\n");
     }
     pen += g->advance;
   }
-  HPDF_Stream_WriteStr(s, "Q\n");
+  sd_pdfbuf_str(s, "Q\n");
   if (st != SD_OK) return st;
   begin_text(s, it, pf, 1);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
@@ -247,14 +235,14 @@ static sd_status draw_complex(pdf_ctx *c, HPDF_Stream s, const sd_item *it, sd_p
     len = 0;
     adv = 0;
   }
-  HPDF_Stream_WriteStr(s, "] TJ\nET Q\n");
+  sd_pdfbuf_str(s, "] TJ\nET Q\n");
   return st;
 }
 
 /* One shaped run. HarfBuzz positions are reproduced exactly: TJ adjustments
  * make up the difference between the advance the font's /W says and the
  * shaped one. */
-static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
+static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
 {
   const sd_font *f = it->font;
   sd_pdffont *pf = font_for(c, f);
@@ -271,7 +259,7 @@ static sd_status draw_glyphs(pdf_ctx *c, HPDF_Stream s, const sd_item *it)
     double adj = sd_pdffont_width(pf, (unsigned)code) - g->advance * k;
     if (fabs(adj) >= 0.0005) put_num(s, adj);
   }
-  HPDF_Stream_WriteStr(s, "] TJ\nET\n");
+  sd_pdfbuf_str(s, "] TJ\nET\n");
   return SD_OK;
 }
 
@@ -336,7 +324,23 @@ static HPDF_Dict png_passthrough(pdf_ctx *c, const unsigned char *b, size_t n)
   return img;
 }
 
-static sd_status draw_png_passthrough(pdf_ctx *c, HPDF_Page page, const sd_item *it, HPDF_Dict img)
+/* Lists the image in the page's resources and paints it into the item's box. */
+static sd_status paint_image(sd_pdfbuf *s, const char *name, const sd_item *it)
+{
+  if (!name) return SD_E_INTERNAL;
+  sd_pdfbuf_str(s, "q ");
+  put_num(s, it->w);
+  sd_pdfbuf_str(s, "0 0 ");
+  put_num(s, it->h);
+  put_num(s, it->x);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "cm /");
+  sd_pdfbuf_str(s, name);
+  sd_pdfbuf_str(s, " Do Q\n");
+  return SD_OK;
+}
+
+static sd_status draw_png_passthrough(pdf_ctx *c, HPDF_Page page, sd_pdfbuf *s, const sd_item *it, HPDF_Dict img)
 {
   HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
   if (!res) return SD_E_INTERNAL;
@@ -348,20 +352,10 @@ static sd_status draw_png_passthrough(pdf_ctx *c, HPDF_Page page, const sd_item 
   char name[32];
   snprintf(name, sizeof name, "Ph%u", ++c->n_photos);
   if (HPDF_Dict_Add(xo, name, img) != HPDF_OK) return SD_E_INTERNAL;
-  HPDF_Stream s = ((HPDF_PageAttr)page->attr)->stream;
-  HPDF_Stream_WriteStr(s, "q ");
-  put_num(s, it->w);
-  HPDF_Stream_WriteStr(s, "0 0 ");
-  put_num(s, it->h);
-  put_num(s, it->x);
-  put_num(s, it->y);
-  HPDF_Stream_WriteStr(s, "cm /");
-  HPDF_Stream_WriteStr(s, name);
-  HPDF_Stream_WriteStr(s, " Do Q\n");
-  return SD_OK;
+  return paint_image(s, name, it);
 }
 
-static sd_status draw_image(pdf_ctx *c, HPDF_Page page, const sd_item *it)
+static sd_status draw_image(pdf_ctx *c, HPDF_Page page, sd_pdfbuf *s, const sd_item *it)
 {
   size_t len = 0;
   unsigned char *buf = read_all(it->image_path, &len);
@@ -373,7 +367,7 @@ static sd_status draw_image(pdf_ctx *c, HPDF_Page page, const sd_item *it)
   HPDF_Dict direct = png ? png_passthrough(c, buf, len) : NULL;
   if (direct) {
     free(buf);
-    return draw_png_passthrough(c, page, it, direct);
+    return draw_png_passthrough(c, page, s, it, direct);
   }
   HPDF_Image img = png ? HPDF_LoadPngImageFromMem(c->doc, buf, (HPDF_UINT)len)
                        : HPDF_LoadJpegImageFromMem(c->doc, buf, (HPDF_UINT)len);
@@ -384,48 +378,46 @@ static sd_status draw_image(pdf_ctx *c, HPDF_Page page, const sd_item *it)
     sd_diag_error(c->d, "pdf.image", NULL, 0, 0, NULL, "a photo could not be decoded (corrupt or unsupported image)");
     return SD_E_INPUT;
   }
-  HPDF_Page_DrawImage(page, img, it->x, it->y, it->w, it->h);
-  return SD_OK;
+  return paint_image(s, HPDF_Page_GetXObjectName(page, img), it);
 }
 
-static void draw_rect(HPDF_Stream s, const sd_item *it)
+static void draw_rect(sd_pdfbuf *s, const sd_item *it)
 {
-  HPDF_Stream_WriteStr(s, "q ");
+  sd_pdfbuf_str(s, "q ");
   if (it->stroke_width > 0) {
     put_num(s, it->stroke_width);
-    HPDF_Stream_WriteStr(s, "w ");
+    sd_pdfbuf_str(s, "w ");
     put_rgb(s, it->color, "RG ");
   } else put_rgb(s, it->color, "rg ");
   put_num(s, it->x);
   put_num(s, it->y);
   put_num(s, it->w);
   put_num(s, it->h);
-  HPDF_Stream_WriteStr(s, it->stroke_width > 0 ? "re S Q\n" : "re f Q\n");
+  sd_pdfbuf_str(s, it->stroke_width > 0 ? "re S Q\n" : "re f Q\n");
 }
 
-static void begin_mark(HPDF_Stream s, const char *role, int mcid)
+static void begin_mark(sd_pdfbuf *s, const char *role, int mcid)
 {
   char buf[64];
   snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", role, mcid);
-  HPDF_Stream_WriteStr(s, buf);
+  sd_pdfbuf_str(s, buf);
 }
 
-static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t pi, HPDF_Page page)
+static sd_status draw_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t pi, HPDF_Page page, sd_pdfbuf *s)
 {
   const sd_page *pg = &l->pages[pi];
-  HPDF_Stream s = ((HPDF_PageAttr)page->attr)->stream;
   sd_status st = SD_OK;
   if (l->background.r < 1 || l->background.g < 1 || l->background.b < 1) {
     /* PDF/UA-1 7.1: the page tint is decoration */
-    HPDF_Stream_WriteStr(s, "/Artifact BMC\n");
+    sd_pdfbuf_str(s, "/Artifact BMC\n");
     sd_item bg = { .x = 0, .y = 0, .w = pg->width, .h = pg->height, .color = l->background };
     draw_rect(s, &bg);
-    HPDF_Stream_WriteStr(s, "EMC\n");
+    sd_pdfbuf_str(s, "EMC\n");
   }
   for (size_t i = 0; i < pg->n_items && st == SD_OK;) {
     int elem = pg->items[i].elem;
     if (elem < 0) {
-      HPDF_Stream_WriteStr(s, "/Artifact <</Type /Pagination>> BDC\n");
+      sd_pdfbuf_str(s, "/Artifact <</Type /Pagination>> BDC\n");
     } else {
       int mcid = sd_tags_mark(tags, pi, elem);
       if (mcid < 0) return SD_E_NOMEM;
@@ -438,57 +430,49 @@ static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_
       if (it->angle != 0 && it->kind == SD_ITEM_GLYPHS) {
         /* rotate about the item's origin, then draw it there at (0, 0) */
         double a = it->angle * 3.14159265358979 / 180.0;
-        HPDF_Stream_WriteStr(s, "q ");
+        sd_pdfbuf_str(s, "q ");
         put_num(s, cos(a));
         put_num(s, sin(a));
         put_num(s, -sin(a));
         put_num(s, cos(a));
         put_num(s, it->x);
         put_num(s, it->y);
-        HPDF_Stream_WriteStr(s, "cm\n");
+        sd_pdfbuf_str(s, "cm\n");
         turned = *it;
         turned.x = turned.y = 0;
         st = draw_glyphs(c, s, &turned);
-        HPDF_Stream_WriteStr(s, "Q\n");
+        sd_pdfbuf_str(s, "Q\n");
       } else if (it->kind == SD_ITEM_GLYPHS) st = draw_glyphs(c, s, it);
-      else if (it->kind == SD_ITEM_IMAGE) st = draw_image(c, page, it);
+      else if (it->kind == SD_ITEM_IMAGE) st = draw_image(c, page, s, it);
       else draw_rect(s, it);
       if (it->kind == SD_ITEM_IMAGE && elem >= 0) { i++; break; } /* a figure's image is its own sequence */
     }
-    HPDF_Stream_WriteStr(s, "EMC\n");
+    sd_pdfbuf_str(s, "EMC\n");
   }
   return st;
 }
 
 /* A page's content, compressed at zlib's fastest level: libharu's level 6
  * was the largest single cost of a right-to-left page (callgrind), for
- * files about a tenth smaller. */
-static sd_status compress_content(HPDF_Page page)
+ * files about a tenth smaller. Composed in our own buffer: libharu's stream
+ * copies byte by byte. */
+static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t pi, HPDF_Page page)
 {
-  HPDF_PageAttr a = (HPDF_PageAttr)page->attr;
-  HPDF_Stream s = a->stream;
-  size_t n = s->size, at = 0;
-  unsigned char *raw = malloc(n ? n : 1);
-  if (!raw) return SD_E_NOMEM;
-  for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(s) && at < n; i++) {
-    HPDF_UINT len = 0;
-    HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &len);
-    if (len > n - at) len = (HPDF_UINT)(n - at);
-    memcpy(raw + at, p, len);
-    at += len;
-  }
-  uLongf zl = compressBound(n);
-  unsigned char *z = malloc(zl);
-  sd_status st = SD_OK;
-  if (!z || at != n || compress2(z, &zl, raw, n, 1) != Z_OK) st = SD_E_NOMEM;
+  sd_pdfbuf content = {0};
+  sd_status st = draw_page(c, tags, l, pi, page, &content);
+  if (st == SD_OK && content.oom) st = SD_E_NOMEM;
+  uLongf zl = compressBound(content.len);
+  unsigned char *z = st == SD_OK ? malloc(zl) : NULL;
+  if (st == SD_OK && (!z || compress2(z, &zl, content.p ? content.p : (const Bytef *)"", content.len, 1) != Z_OK))
+    st = SD_E_NOMEM;
   if (st == SD_OK) {
-    HPDF_MemStream_FreeData(s);
-    if (HPDF_Stream_Write(s, z, (HPDF_UINT)zl) != HPDF_OK) st = SD_E_INTERNAL;
+    HPDF_PageAttr a = (HPDF_PageAttr)page->attr;
+    if (HPDF_Stream_Write(a->stream, z, (HPDF_UINT)zl) != HPDF_OK) st = SD_E_INTERNAL;
     a->contents->filter = HPDF_STREAM_FILTER_NONE;
     a->contents->write_fn = sd_pdf_write_flate_filter;
   }
-  free(raw);
   free(z);
+  sd_pdfbuf_free(&content);
   return st;
 }
 
@@ -707,7 +691,6 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
   }
   if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);
   for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) st = sd_outlines_add_to_page(c.outlines, pages[i]);
-  for (size_t i = 0; i < l->n_pages && st == SD_OK; i++) st = compress_content(pages[i]);
   if (st == SD_OK) st = sd_tags_finish(tags, c.doc, pages, d);
   if (st == SD_OK) st = add_outline(&c, l, pages);
   if (st == SD_OK) st = add_document_info(&c, meta);

@@ -2,6 +2,7 @@
  * distinct (glyph id, text) pair (DESIGN.md, "The text layer must stand on
  * ToUnicode alone"). */
 #include "pdffont.h"
+#include "pdfbuf.h"
 #include <zlib.h>
 #include <hb-subset.h>
 #include <hpdf_doc.h>
@@ -197,38 +198,8 @@ int sd_pdffont_code(sd_pdffont *f, uint32_t gid, const char *text, size_t text_l
 
 /* ---- emitting ----------------------------------------------------------- */
 
-typedef struct buf {
-  unsigned char *p;
-  size_t len, cap;
-  int oom;
-} buf;
-
-static void buf_add(buf *b, const void *s, size_t n)
-{
-  if (b->oom) return;
-  if (b->cap - b->len < n) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n) cap *= 2;
-    unsigned char *p = realloc(b->p, cap);
-    if (!p) { b->oom = 1; return; }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-}
-
-static void buf_str(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-
-static void buf_hex16(buf *b, unsigned v)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  char s[4] = { hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15] };
-  buf_add(b, s, 4);
-}
-
 /* UTF-8 (already validated) as UTF-16BE hex, surrogate pairs above U+FFFF */
-static void buf_utf16_hex(buf *b, const unsigned char *s, size_t len)
+static void buf_utf16_hex(sd_pdfbuf *b, const unsigned char *s, size_t len)
 {
   size_t i = 0;
   while (i < len) {
@@ -238,18 +209,18 @@ static void buf_utf16_hex(buf *b, const unsigned char *s, size_t len)
     for (size_t k = 1; k < n; k++) cp = (cp << 6) | (s[i + k] & 0x3Fu);
     if (cp >= 0x10000) {
       cp -= 0x10000;
-      buf_hex16(b, 0xD800u | (cp >> 10));
-      buf_hex16(b, 0xDC00u | (cp & 0x3FFu));
+      sd_pdfbuf_hex16(b, 0xD800u | (cp >> 10));
+      sd_pdfbuf_hex16(b, 0xDC00u | (cp & 0x3FFu));
     } else {
-      buf_hex16(b, cp);
+      sd_pdfbuf_hex16(b, cp);
     }
     i += n;
   }
 }
 
-static void build_tounicode(const sd_pdffont *f, buf *b)
+static void build_tounicode(const sd_pdffont *f, sd_pdfbuf *b)
 {
-  buf_str(b, "/CIDInit /ProcSet findresource begin\n"
+  sd_pdfbuf_str(b, "/CIDInit /ProcSet findresource begin\n"
              "12 dict begin\n"
              "begincmap\n"
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -260,18 +231,18 @@ static void build_tounicode(const sd_pdffont *f, buf *b)
     uint32_t last = first + BFCHAR_CHUNK - 1u < f->n ? first + BFCHAR_CHUNK - 1u : f->n;
     char line[32];
     snprintf(line, sizeof line, "%u beginbfchar\n", (unsigned)(last - first + 1u));
-    buf_str(b, line);
+    sd_pdfbuf_str(b, line);
     for (uint32_t c = first; c <= last; c++) {
       const entry *e = &f->codes[c - 1];
-      buf_str(b, "<");
-      buf_hex16(b, c);
-      buf_str(b, "> <");
+      sd_pdfbuf_str(b, "<");
+      sd_pdfbuf_hex16(b, c);
+      sd_pdfbuf_str(b, "> <");
       buf_utf16_hex(b, (const unsigned char *)f->arena + e->text_off, e->text_len);
-      buf_str(b, ">\n");
+      sd_pdfbuf_str(b, ">\n");
     }
-    buf_str(b, "endbfchar\n");
+    sd_pdfbuf_str(b, "endbfchar\n");
   }
-  buf_str(b, "endcmap\n"
+  sd_pdfbuf_str(b, "endcmap\n"
              "CMapName currentdict /CMap defineresource pop\n"
              "end\n"
              "end\n");
@@ -468,7 +439,7 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
 {
   sd_status st = SD_OK;
   hb_blob_t *subset = NULL;
-  buf b = { 0 };
+  sd_pdfbuf b = { 0 };
   char tag[7], name[MAX_NAME + 8];
   if (!f || !doc || !out) return SD_E_USAGE;
   *out = NULL;
@@ -597,7 +568,7 @@ hpdf_fail:
                 "libharu refused the font objects for %s (error 0x%04X)", name,
                 (unsigned)HPDF_GetError(doc));
 done:
-  free(b.p);
+  sd_pdfbuf_free(&b);
   hb_blob_destroy(subset);
   return st;
 }

@@ -1,5 +1,6 @@
 /* pdf + tags: a hand-built layout to a tagged PDF, checked with qpdf and poppler. */
 #include "pdf.h"
+#include "pdfbuf.h"
 #include "testutil.h"
 #include <unistd.h>
 
@@ -92,6 +93,43 @@ static void build(sd_layout *l, sd_glyph *h, size_t nh, sd_glyph *p, size_t np, 
   *l = (sd_layout){ .pages = &page, .n_pages = 1, .elems = elems, .n_elems = 4, .title = "Test title",
                     .lang = "en-GB", .background = { 1, 1, 1 } };
 }
+
+/* What the writer composes itself: numbers as PDF wants them, whatever the
+ * locale (this suite also runs under fr_FR.UTF-8). */
+static const char *formatted(void (*put)(sd_pdfbuf *, long long, int), long long v, int decimals, char *out)
+{
+  sd_pdfbuf b = {0};
+  put(&b, v, decimals);
+  sd_pdfbuf_add(&b, "", 1);
+  ck_assert(!b.oom);
+  strcpy(out, (const char *)b.p);
+  sd_pdfbuf_free(&b);
+  return out;
+}
+
+START_TEST(test_pdfbuf_numbers_drop_trailing_zeros_and_keep_sign)
+{
+  char o[64];
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, 12500, 3, o), "12.5 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, -500, 3, o), "-0.5 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, 1005, 3, o), "1.005 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, 7000, 3, o), "7 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, -7000, 3, o), "-7 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, 0, 3, o), "0 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, -5, 2, o), "-0.05 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, 42, 0, o), "42 ");
+  ck_assert_str_eq(formatted(sd_pdfbuf_fixed, -9223372036854775807LL - 1, 0, o), "-9223372036854775808 ");
+  sd_pdfbuf b = {0};
+  sd_pdfbuf_num(&b, 595.2756);
+  sd_pdfbuf_num(&b, -0.0004);
+  sd_pdfbuf_hex16(&b, 0x1AF);
+  sd_pdfbuf_str(&b, "Tf");
+  sd_pdfbuf_add(&b, "", 1);
+  ck_assert_str_eq((const char *)b.p, "595.276 0 01AFTf");
+  sd_pdfbuf_free(&b);
+  sd_pdfbuf_free(NULL);
+}
+END_TEST
 
 START_TEST(test_pdf_is_tagged_and_extracts_text)
 {
@@ -199,6 +237,7 @@ static Suite *pdf_suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_pdf_is_tagged_and_extracts_text);
+  tcase_add_test(tc, test_pdfbuf_numbers_drop_trailing_zeros_and_keep_sign);
   tcase_add_test(tc, test_content_numbers_ignore_decimal_comma_locale);
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
   tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
