@@ -123,9 +123,43 @@ static int has_family(FcPattern *p, const char *family)
   return 0;
 }
 
-static sd_status resolve_row(FcConfig *cfg, map_row *row)
+static sd_status keep_file(map_row *row, FcPattern *font)
+{
+  FcChar8 *file;
+  int index = 0;
+  if (FcPatternGetString(font, FC_FILE, 0, &file) != FcResultMatch) return SD_E_FONT;
+  FcPatternGetInteger(font, FC_INDEX, 0, &index);
+  row->path = sd_strdup((const char *)file);
+  row->index = (unsigned)index & 0xFFFFu; /* high bits: variable instance */
+  return row->path ? SD_OK : SD_E_NOMEM;
+}
+
+/* The one installed font with exactly this family and style name, found
+ * without FcFontMatch, which scores every installed font and took three
+ * quarters of an English batch's start-up; SD_E_FONT when there is not
+ * exactly one (DejaVu calls its regular "Book"), and matching decides. */
+static sd_status list_row(FcConfig *cfg, map_row *row)
 {
   sd_status st = SD_E_FONT;
+  FcPattern *pat = FcPatternCreate();
+  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, (char *)NULL);
+  if (!pat || !os) st = SD_E_NOMEM;
+  else {
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)row->family);
+    FcPatternAddString(pat, FC_STYLE, (const FcChar8 *)(row->style == SD_FONT_BOLD ? "Bold" : "Regular"));
+    FcFontSet *fs = FcFontList(cfg, pat, os);
+    if (fs && fs->nfont == 1) st = keep_file(row, fs->fonts[0]);
+    if (fs) FcFontSetDestroy(fs);
+  }
+  if (os) FcObjectSetDestroy(os);
+  if (pat) FcPatternDestroy(pat);
+  return st;
+}
+
+static sd_status resolve_row(FcConfig *cfg, map_row *row)
+{
+  sd_status st = list_row(cfg, row);
+  if (st != SD_E_FONT) return st;
   FcPattern *pat = FcPatternCreate(), *match = NULL;
   if (!pat) return SD_E_NOMEM;
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)row->family);
@@ -138,15 +172,7 @@ static sd_status resolve_row(FcConfig *cfg, map_row *row)
   FcDefaultSubstitute(pat);
   FcResult res;
   match = FcFontMatch(cfg, pat, &res);
-  FcChar8 *file;
-  int index = 0;
-  if (match && has_family(match, row->family) &&
-      FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch) {
-    FcPatternGetInteger(match, FC_INDEX, 0, &index);
-    row->path = sd_strdup((const char *)file);
-    row->index = (unsigned)index & 0xFFFFu; /* high bits: variable instance */
-    st = row->path ? SD_OK : SD_E_NOMEM;
-  }
+  if (match && has_family(match, row->family)) st = keep_file(row, match);
   if (match) FcPatternDestroy(match);
   FcPatternDestroy(pat);
   return st;
