@@ -128,7 +128,7 @@ static hb_draw_funcs_t *draw_funcs(void)
   return df;
 }
 
-/* The glyph's path as form content, compressed when big enough to gain:
+/* The glyph's path as form content, Flate-compressed:
  * from the font's cache, or drawn now and kept there for every later
  * document of the process. NULL data: a glyph with no outline. */
 static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **out, int *compressed, int bbox[4])
@@ -149,14 +149,15 @@ static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **ou
   bbox[1] = ext.y_bearing + ext.height - 1;
   bbox[2] = ext.x_bearing + ext.width + 1;
   bbox[3] = ext.y_bearing + 1;
-  /* a small glyph gains little from Flate */
-  *compressed = b.len > 600;
+  /* made once per process, so even a small glyph is worth compressing:
+   * Urdu pages carry some 200 of them */
+  *compressed = 1;
   char *data = (char *)b.p;
   size_t n = b.len;
   if (*compressed) {
     uLongf zl = compressBound(b.len);
     unsigned char *z = malloc(zl);
-    if (!z || compress2(z, &zl, b.p, b.len, Z_DEFAULT_COMPRESSION) != Z_OK) {
+    if (!z || compress2(z, &zl, b.p, b.len, Z_BEST_COMPRESSION) != Z_OK) {
       free(z);
       sd_pdfbuf_free(&b);
       return SD_E_NOMEM;

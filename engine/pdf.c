@@ -461,17 +461,7 @@ static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_
   sd_pdfbuf content = {0};
   sd_status st = draw_page(c, tags, l, pi, page, &content);
   if (st == SD_OK && content.oom) st = SD_E_NOMEM;
-  uLongf zl = compressBound(content.len);
-  unsigned char *z = st == SD_OK ? malloc(zl) : NULL;
-  if (st == SD_OK && (!z || compress2(z, &zl, content.p ? content.p : (const Bytef *)"", content.len, 1) != Z_OK))
-    st = SD_E_NOMEM;
-  if (st == SD_OK) {
-    HPDF_PageAttr a = (HPDF_PageAttr)page->attr;
-    if (HPDF_Stream_Write(a->stream, z, (HPDF_UINT)zl) != HPDF_OK) st = SD_E_INTERNAL;
-    a->contents->filter = HPDF_STREAM_FILTER_NONE;
-    a->contents->write_fn = sd_pdf_write_flate_filter;
-  }
-  free(z);
+  if (st == SD_OK) st = sd_pdf_put_flate(((HPDF_PageAttr)page->attr)->contents, content.p, content.len, 1);
   sd_pdfbuf_free(&content);
   return st;
 }

@@ -432,6 +432,21 @@ HPDF_STATUS sd_pdf_write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
   return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+sd_status sd_pdf_put_flate(HPDF_Dict stream, const void *data, size_t n, int level)
+{
+  uLongf zl = compressBound(n);
+  unsigned char *z = malloc(zl);
+  sd_status st = SD_OK;
+  if (!z || compress2(z, &zl, n ? data : (const void *)"", n, level) != Z_OK) st = SD_E_NOMEM;
+  else if (HPDF_Stream_Write(stream->stream, z, (HPDF_UINT)zl) != HPDF_OK) st = SD_E_INTERNAL;
+  else {
+    stream->filter = HPDF_STREAM_FILTER_NONE;
+    stream->write_fn = sd_pdf_write_flate_filter;
+  }
+  free(z);
+  return st;
+}
+
 #define HCHECK(x) do { if ((x) != HPDF_OK) goto hpdf_fail; } while (0)
 #define HNEW(v, x) do { if (!((v) = (x))) goto hpdf_fail; } while (0)
 
@@ -506,21 +521,19 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
 
   /* CIDToGIDMap: 9.7.4.2, two bytes big-endian per CID from 0 */
   HNEW(map, HPDF_DictStream_New(mm, xr));
-  map->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  {
-    static const HPDF_BYTE zero[2] = { 0, 0 };
-    HCHECK(HPDF_Stream_Write(map->stream, zero, 2));
-    for (uint32_t c = 0; c < f->n; c++) {
-      HPDF_BYTE be[2] = { (HPDF_BYTE)(f->codes[c].gid >> 8), (HPDF_BYTE)(f->codes[c].gid & 0xFF) };
-      HCHECK(HPDF_Stream_Write(map->stream, be, 2));
-    }
+  sd_pdfbuf_add(&b, "\0\0", 2);
+  for (uint32_t c = 0; c < f->n; c++) {
+    unsigned char be[2] = { (unsigned char)(f->codes[c].gid >> 8), (unsigned char)(f->codes[c].gid & 0xFF) };
+    sd_pdfbuf_add(&b, be, 2);
   }
+  if (b.oom) { st = SD_E_NOMEM; goto done; }
+  if ((st = sd_pdf_put_flate(map, b.p, b.len, Z_DEFAULT_COMPRESSION)) != SD_OK) goto done;
+  b.len = 0;
 
   build_tounicode(f, &b);
   if (b.oom) { st = SD_E_NOMEM; goto done; }
   HNEW(tounicode, HPDF_DictStream_New(mm, xr));
-  tounicode->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HCHECK(HPDF_Stream_Write(tounicode->stream, b.p, (HPDF_UINT)b.len));
+  if ((st = sd_pdf_put_flate(tounicode, b.p, b.len, Z_DEFAULT_COMPRESSION)) != SD_OK) goto done;
 
   HNEW(cid, HPDF_Dict_New(mm));
   HCHECK(HPDF_Xref_Add(xr, cid));

@@ -60,4 +60,7 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
 /* A libharu write_fn for a stream holding bytes compressed already: names
  * their /Filter (the stream itself has no filter bits, so it is copied). */
 HPDF_STATUS sd_pdf_write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
+/* Writes data into a stream object Flate-compressed at zlib level `level`,
+ * named by sd_pdf_write_flate_filter; libharu compresses nothing again. */
+sd_status sd_pdf_put_flate(HPDF_Dict stream, const void *data, size_t n, int level);
 #endif
