@@ -80,6 +80,28 @@ START_TEST(test_png_with_bad_row_filter_is_rejected_not_fatal)
 }
 END_TEST
 
+/* The decode no longer checks zlib's Adler-32 of the pixels: it rests on
+ * each chunk's CRC, so compressed bytes changed after writing still fail. */
+START_TEST(test_png_with_damaged_idat_bytes_is_rejected)
+{
+  char *p = write_png(0, 4, 4);
+  FILE *f = fopen(p, "r+b");
+  ck_assert_ptr_nonnull(f);
+  long at = 8 + 25 + 8 + 4; /* signature, IHDR chunk, IDAT length and type, into the data */
+  ck_assert_int_eq(fseek(f, at, SEEK_SET), 0);
+  int c = fgetc(f);
+  ck_assert_int_eq(fseek(f, at, SEEK_SET), 0);
+  fputc(c ^ 0x01, f);
+  fclose(f);
+  sd_image_info info;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_image_probe(p, &LIM, &info, "case.xml", 3, 4, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "case.photo"));
+  unlink(p);
+  sd_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_png_claiming_more_rows_than_it_has_is_rejected)
 {
   char *p = write_png(0, 4, 400);
@@ -123,6 +145,7 @@ static Suite *image_suite(void)
   tcase_add_test(tc, test_sound_png_passes);
   tcase_add_test(tc, test_png_with_bad_row_filter_is_rejected_not_fatal);
   tcase_add_test(tc, test_png_claiming_more_rows_than_it_has_is_rejected);
+  tcase_add_test(tc, test_png_with_damaged_idat_bytes_is_rejected);
   tcase_add_test(tc, test_huge_declared_size_is_a_limit);
   tcase_add_test(tc, test_text_file_named_png_is_rejected);
   suite_add_tcase(s, tc);
