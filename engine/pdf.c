@@ -191,21 +191,33 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   const sd_font *f = it->font;
   double scale = it->size_pt / f->upem, k = 1000.0 / f->upem, pen = 0;
   sd_status st = SD_OK;
+  /* one transform into font units for the run, then each glyph one step
+   * from the last in whole font units: exact, and half the bytes of a
+   * matrix per glyph. The scale needs six decimals: 12 pt on a 2048-unit
+   * em is 0.005859, and three made Nastaliq glyphs 2 to 7% off size. */
   sd_pdfbuf_str(s, "q ");
   put_rgb(s, it->color, "rg\n");
+  long long micro = llround(scale * 1e6);
+  sd_pdfbuf_fixed(s, micro, 6);
+  sd_pdfbuf_str(s, "0 0 ");
+  sd_pdfbuf_fixed(s, micro, 6);
+  put_num(s, it->x);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "cm\n");
+  long long at_x = 0, at_y = 0;
   for (size_t i = 0; i < it->n_glyphs && st == SD_OK; i++) {
     const sd_glyph *g = &it->glyphs[i];
     const char *name = sd_outlines_form(c->outlines, f, g->gid, &st);
     if (name) {
-      sd_pdfbuf_str(s, "q ");
-      put_num(s, scale);
-      sd_pdfbuf_str(s, "0 0 ");
-      put_num(s, scale);
-      put_num(s, it->x + (pen + g->x_offset) * scale);
-      put_num(s, it->y + g->y_offset * scale);
+      long long gx = (long long)pen + g->x_offset, gy = g->y_offset;
+      sd_pdfbuf_str(s, "1 0 0 1 ");
+      sd_pdfbuf_fixed(s, gx - at_x, 0);
+      sd_pdfbuf_fixed(s, gy - at_y, 0);
       sd_pdfbuf_str(s, "cm /");
       sd_pdfbuf_str(s, name);
-      sd_pdfbuf_str(s, " Do Q\n");
+      sd_pdfbuf_str(s, " Do\n");
+      at_x = gx;
+      at_y = gy;
     }
     pen += g->advance;
   }

@@ -2,6 +2,7 @@
 #include "pdf.h"
 #include "pdfbuf.h"
 #include "testutil.h"
+#include <math.h>
 #include <unistd.h>
 
 static sd_fonts *fonts;
@@ -221,11 +222,43 @@ START_TEST(test_invisible_layer_does_not_leak_render_mode)
   const char *qdf = inspect(&l, "T", "qpdf --qdf --object-streams=disable %s - 2>/dev/null");
   ck_assert_int_ge(count(qdf, "3 Tr"), 1);
   ck_assert_int_eq(count(qdf, "3 Tr"), count(qdf, "ET Q"));
-  ck_assert_int_ge(count(qdf, " Do Q"), 5); /* the raised run's glyphs as outlines */
+  ck_assert_int_ge(count(qdf, " Do\n"), 5); /* the raised run's glyphs as outlines */
+
   const char *text = inspect(&l, "T", "pdftotext %s - 2>&1");
   ck_assert_ptr_nonnull(strstr(text, "Raised"));
   ck_assert_ptr_nonnull(strstr(text, "Visible after"));
   free(h);
+  free(p);
+}
+END_TEST
+
+/* Regression: a complex run's scale into font units was written with three
+ * decimals, so 12 pt Nastaliq (2048 units) came out at 0.006, 2.4% too big. */
+START_TEST(test_outline_run_scale_is_exact)
+{
+  const sd_font *urdu = sd_fonts_pick(fonts, HB_SCRIPT_ARABIC, "ur", SD_FONT_REGULAR, 0x0628);
+  ck_assert_ptr_nonnull(urdu);
+  hb_codepoint_t beh = 0;
+  ck_assert(hb_font_get_nominal_glyph(urdu->font, 0x0628, &beh));
+  sd_glyph g[3];
+  for (int i = 0; i < 3; i++)
+    g[i] = (sd_glyph){ .gid = beh, .advance = hb_font_get_glyph_h_advance(urdu->font, beh), .text = "\xd8\xa8", .text_len = 2 };
+  g[1].y_offset = 300;
+  size_t np;
+  sd_glyph *p = ascii_glyphs("After", &np);
+  sd_layout l;
+  build(&l, g, 3, p, np, p, np);
+  l.pages[0].items[0].font = urdu;
+  l.pages[0].items[0].size_pt = 12;
+  sd_pdfbuf want = {0};
+  sd_pdfbuf_fixed(&want, llround(12e6 / urdu->upem), 6);
+  sd_pdfbuf_str(&want, "0 0 ");
+  sd_pdfbuf_fixed(&want, llround(12e6 / urdu->upem), 6);
+  sd_pdfbuf_add(&want, "", 1);
+  const char *qdf = inspect(&l, "T", "qpdf --qdf --object-streams=disable %s - 2>/dev/null");
+  ck_assert_msg(strstr(qdf, (const char *)want.p), "no \"%s\" in the page content", (const char *)want.p);
+  ck_assert_int_eq(count(qdf, " Do\n"), 3);
+  sd_pdfbuf_free(&want);
   free(p);
 }
 END_TEST
@@ -241,6 +274,7 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_content_numbers_ignore_decimal_comma_locale);
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
   tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
+  tcase_add_test(tc, test_outline_run_scale_is_exact);
   suite_add_tcase(s, tc);
   return s;
 }
