@@ -527,13 +527,13 @@ sd_status sd_pdffont_emit(const sd_pdffont *f, HPDF_Doc doc, HPDF_Dict *out, sd_
     sd_pdfbuf_add(&b, be, 2);
   }
   if (b.oom) { st = SD_E_NOMEM; goto done; }
-  if ((st = sd_pdf_put_flate(map, b.p, b.len, Z_DEFAULT_COMPRESSION)) != SD_OK) goto done;
+  if ((st = sd_pdf_put_flate(map, b.p, b.len, Z_BEST_SPEED)) != SD_OK) goto done;
   b.len = 0;
 
   build_tounicode(f, &b);
   if (b.oom) { st = SD_E_NOMEM; goto done; }
   HNEW(tounicode, HPDF_DictStream_New(mm, xr));
-  if ((st = sd_pdf_put_flate(tounicode, b.p, b.len, Z_DEFAULT_COMPRESSION)) != SD_OK) goto done;
+  if ((st = sd_pdf_put_flate(tounicode, b.p, b.len, Z_BEST_SPEED)) != SD_OK) goto done;
 
   HNEW(cid, HPDF_Dict_New(mm));
   HCHECK(HPDF_Xref_Add(xr, cid));
