@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #define MAP_LINE_MAX 512
-/* shaped words kept per font: some 15,000 Urdu words */
+/* HarfBuzz output kept per font: a few hundred paragraphs */
 #define SHAPE_CACHE_BYTES (4u << 20)
 
 /* One row of the font map, resolved to a file when the map is read. */
@@ -557,7 +557,7 @@ static sd_font *load_font(const char *path, unsigned index, unsigned id)
   ft->id = id;
   read_metrics(ft);
   if (index_widths(ft) || !(ft->programs = program_cache_new()) || !(ft->outlines = outline_cache_new())) goto fail;
-  ft->shapes = sd_shape_cache_new(ft->font, SHAPE_CACHE_BYTES);
+  ft->shapes = sd_shape_cache_new(SHAPE_CACHE_BYTES);
   return ft;
 fail:
   free(ft->gid_by_width);

@@ -26,7 +26,7 @@ typedef struct sd_font {
   uint32_t zero_width_gid; /* a glyph with no advance (a mark), 0 if none */
   struct sd_program_cache *programs; /* subset font programs by glyph set, shared by threads */
   struct sd_outline_cache *outlines; /* glyph outlines as PDF path bytes, shared by threads */
-  struct sd_shape_cache *shapes;     /* shaped words, shared by threads; NULL: shape runs whole */
+  struct sd_shape_cache *shapes;     /* HarfBuzz output by input, shared by threads; NULL: none kept */
 } sd_font;
 
 typedef enum sd_font_style { SD_FONT_REGULAR = 0, SD_FONT_BOLD = 1 } sd_font_style;

@@ -150,8 +150,8 @@ static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **ou
   bbox[2] = ext.x_bearing + ext.width + 1;
   bbox[3] = ext.y_bearing + 1;
   /* made once per process, so even a small glyph is worth compressing:
-   * Urdu pages carry some 200 of them */
-  *compressed = 1;
+   * Urdu pages carry some 200 of them; an empty one stays empty (no form) */
+  *compressed = b.len > 0;
   char *data = (char *)b.p;
   size_t n = b.len;
   if (*compressed) {

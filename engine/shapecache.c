@@ -1,7 +1,5 @@
-/* shapecache: shaped words kept per font (see shapecache.h for why a word
- * may be shaped apart from its neighbours). */
+/* shapecache: HarfBuzz's output kept per font, by everything it was given. */
 #include "shapecache.h"
-#include <hb-ot.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdlib.h>
@@ -13,7 +11,7 @@
  * read after the lock is released. */
 typedef struct entry {
   uint64_t hash;
-  uint32_t n_cps, n_glyphs;
+  uint32_t n_cps, n_glyphs, item, item_len;
   hb_direction_t dir;
   hb_script_t script;
   hb_language_t lang;
@@ -34,54 +32,8 @@ struct sd_shape_cache {
   size_t bytes, max_bytes;
 };
 
-static int table_present(hb_face_t *face, const char *tag)
+sd_shape_cache *sd_shape_cache_new(size_t max_bytes)
 {
-  hb_blob_t *b = hb_face_reference_table(face, hb_tag_from_string(tag, 4));
-  unsigned len = hb_blob_get_length(b);
-  hb_blob_destroy(b);
-  return len > 0;
-}
-
-static int lookups_read_glyph(hb_face_t *face, hb_tag_t table, hb_codepoint_t gid)
-{
-  unsigned n = hb_ot_layout_table_get_lookup_count(face, table);
-  hb_set_t *before = hb_set_create(), *input = hb_set_create(), *after = hb_set_create();
-  int reads = !hb_set_allocation_successful(before) || !hb_set_allocation_successful(input) ||
-              !hb_set_allocation_successful(after);
-  for (unsigned i = 0; i < n && !reads; i++) {
-    hb_set_clear(before);
-    hb_set_clear(input);
-    hb_set_clear(after);
-    /* A lookup that only outputs the space, or takes nothing but spaces
-     * (Nastaliq swaps the space for its own), does not look past them:
-     * a run of spaces is one word here. No output set: HarfBuzz then skips
-     * the nested lookups (each is checked in its own turn), which made
-     * this check cost as much as shaping 100 profiles. */
-    hb_ot_layout_lookup_collect_glyphs(face, table, i, before, input, after, NULL);
-    reads = hb_set_has(before, gid) || hb_set_has(after, gid) ||
-            (hb_set_has(input, gid) && hb_set_get_population(input) > 1);
-  }
-  hb_set_destroy(before);
-  hb_set_destroy(input);
-  hb_set_destroy(after);
-  return reads;
-}
-
-int sd_shape_words_independent(hb_font_t *font)
-{
-  hb_face_t *face = hb_font_get_face(font);
-  hb_codepoint_t space;
-  if (!hb_font_get_nominal_glyph(font, 0x20, &space)) return 0;
-  /* HarfBuzz applies these without GSUB/GPOS lookups to inspect */
-  static const char *const opaque[] = {"kern", "kerx", "morx", "mort", "trak"};
-  for (size_t i = 0; i < sizeof opaque / sizeof *opaque; i++)
-    if (table_present(face, opaque[i])) return 0;
-  return !lookups_read_glyph(face, HB_OT_TAG_GSUB, space) && !lookups_read_glyph(face, HB_OT_TAG_GPOS, space);
-}
-
-sd_shape_cache *sd_shape_cache_new(hb_font_t *font, size_t max_bytes)
-{
-  if (!font || !sd_shape_words_independent(font)) return NULL;
   sd_shape_cache *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->cap = 1024;
@@ -110,7 +62,8 @@ void sd_shape_cache_free(sd_shape_cache *c)
 static uint64_t key_hash(const sd_shape_key *k)
 {
   uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < k->n; i++) h = (h ^ k->cps[i]) * 0x100000001b3ull;
+  for (size_t i = 0; i < k->n; i++) h = (h ^ k->text[i]) * 0x100000001b3ull;
+  h = (h ^ ((uint64_t)k->item << 32 | k->item_len)) * 0x100000001b3ull;
   h = (h ^ (uint64_t)k->dir) * 0x100000001b3ull;
   h = (h ^ (uint64_t)k->script) * 0x100000001b3ull;
   h = (h ^ (uint64_t)(uintptr_t)k->lang) * 0x100000001b3ull;
@@ -124,8 +77,8 @@ static const uint32_t *entry_cps(const entry *e)
 
 static int matches(const entry *e, uint64_t h, const sd_shape_key *k)
 {
-  return e->hash == h && e->n_cps == k->n && e->dir == k->dir && e->script == k->script && e->lang == k->lang &&
-         memcmp(entry_cps(e), k->cps, k->n * sizeof *k->cps) == 0;
+  return e->hash == h && e->n_cps == k->n && e->item == k->item && e->item_len == k->item_len && e->dir == k->dir &&
+         e->script == k->script && e->lang == k->lang && memcmp(entry_cps(e), k->text, k->n * sizeof *k->text) == 0;
 }
 
 /* The slot holding the key, or the empty slot where it would go. */
@@ -136,16 +89,33 @@ static size_t find(entry *const *slots, size_t cap, uint64_t h, const sd_shape_k
   return i;
 }
 
-const sd_shaped *sd_shape_cache_get(sd_shape_cache *c, const sd_shape_key *k, size_t *n)
+long sd_shape_cache_get(sd_shape_cache *c, const sd_shape_key *k, sd_shaped *out, size_t cap)
 {
-  if (!c || k->n > SD_SHAPE_CACHE_MAX_WORD) return NULL;
+  if (!c || k->n > SD_SHAPE_CACHE_MAX_TEXT) return -1;
   uint64_t h = key_hash(k);
+  long n = -1;
   pthread_rwlock_rdlock(&c->lock);
   const entry *e = c->slots[find(c->slots, c->cap, h, k)];
+  if (e) {
+    n = (long)e->n_glyphs;
+    if (e->n_glyphs <= cap) memcpy(out, e->glyphs, e->n_glyphs * sizeof *out);
+  }
   pthread_rwlock_unlock(&c->lock);
-  if (!e) return NULL;
-  *n = e->n_glyphs;
-  return e->glyphs;
+  return n;
+}
+
+/* Forgets everything (under the write lock): a full cache starts again, so
+ * a long batch keeps the text of what it renders now. */
+static void clear(sd_shape_cache *c)
+{
+  for (chunk *k = c->chunks, *next; k; k = next) {
+    next = k->next;
+    free(k);
+  }
+  c->chunks = NULL;
+  c->bytes = 0;
+  memset(c->slots, 0, c->cap * sizeof *c->slots);
+  c->n = 0;
 }
 
 static void *arena_alloc(sd_shape_cache *c, size_t size)
@@ -154,7 +124,9 @@ static void *arena_alloc(sd_shape_cache *c, size_t size)
   chunk *k = c->chunks;
   if (!k || k->cap - k->used < size) {
     size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
-    if (c->bytes + cap > c->max_bytes || !(k = malloc(sizeof *k + cap))) return NULL;
+    if (cap > c->max_bytes) return NULL;
+    if (c->bytes + cap > c->max_bytes) clear(c);
+    if (!(k = malloc(sizeof *k + cap))) return NULL;
     k->next = c->chunks;
     k->used = 0;
     k->cap = cap;
@@ -181,17 +153,17 @@ static int grow(sd_shape_cache *c)
 
 void sd_shape_cache_put(sd_shape_cache *c, const sd_shape_key *k, const sd_shaped *g, size_t n)
 {
-  if (!c || k->n > SD_SHAPE_CACHE_MAX_WORD || n > UINT32_MAX) return;
+  if (!c || k->n > SD_SHAPE_CACHE_MAX_TEXT || n > UINT32_MAX) return;
   uint64_t h = key_hash(k);
   pthread_rwlock_wrlock(&c->lock);
   if ((c->n + 1) * 2 > c->cap && grow(c) != 0) goto done;
-  size_t slot = find(c->slots, c->cap, h, k);
-  if (c->slots[slot]) goto done; /* another thread kept it first */
-  entry *e = arena_alloc(c, sizeof *e + n * sizeof *g + k->n * sizeof *k->cps);
+  if (c->slots[find(c->slots, c->cap, h, k)]) goto done; /* another thread kept it first */
+  entry *e = arena_alloc(c, sizeof *e + n * sizeof *g + k->n * sizeof *k->text);
   if (!e) goto done;
-  *e = (entry){h, (uint32_t)k->n, (uint32_t)n, k->dir, k->script, k->lang};
+  size_t slot = find(c->slots, c->cap, h, k); /* the table may have been cleared */
+  *e = (entry){h, (uint32_t)k->n, (uint32_t)n, k->item, k->item_len, k->dir, k->script, k->lang};
   memcpy(e->glyphs, g, n * sizeof *g);
-  memcpy(e->glyphs + n, k->cps, k->n * sizeof *k->cps);
+  memcpy(e->glyphs + n, k->text, k->n * sizeof *k->text);
   c->slots[slot] = e;
   c->n++;
 done:

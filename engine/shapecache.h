@@ -1,13 +1,15 @@
-/* shapecache: HarfBuzz's glyphs for single words, kept per font for the
- * process, so that a word is shaped once however many paragraphs and
- * documents use it (HarfBuzz was a third of an Urdu profile's time).
+/* shapecache: HarfBuzz's output kept per font for the process, keyed by
+ * everything HarfBuzz was given (the text with its context, the item range,
+ * direction, script and language), so a run shaped once is never shaped
+ * again: template wording, catalogue strings and a batch's recurring lines
+ * come back from here. Exact by construction: the same input gives the same
+ * glyphs.
  *
- * Shaping a run word by word gives exactly the glyphs shaping it whole gives
- * only when no OpenType lookup of the font reads the space glyph as context
- * or together with other glyphs: then nothing on one side of a space can
- * change a glyph on the other. Browsers' word caches rest on the same check. It is made once per
- * font; a font that fails it (or shapes with 'kern' or AAT tables, which the
- * check cannot see) gets no cache, and its runs are shaped whole. */
+ * Words are not cached apart from their runs. Whether a word shapes the same
+ * alone as in its run cannot be proved from a font's lookups: Noto Nastaliq
+ * Urdu adds a glyph to a final gaf when a space follows it, through a
+ * context of class 0, which hb_ot_layout_lookup_collect_glyphs cannot list,
+ * and every glyph of a word shaped alone carries UNSAFE_TO_CONCAT. */
 #ifndef SD_SHAPECACHE_H
 #define SD_SHAPECACHE_H
 #include <hb.h>
@@ -21,30 +23,29 @@ typedef struct sd_shaped {
   uint32_t unsafe; /* HB_GLYPH_FLAG_UNSAFE_TO_BREAK */
 } sd_shaped;
 
-/* What a word was shaped as: its code points and the buffer's properties. */
+/* What HarfBuzz was given: text[0..n) with items [item, item + item_len)
+ * shaped, the rest context, and the buffer's properties. */
 typedef struct sd_shape_key {
-  const uint32_t *cps;
+  const uint32_t *text;
   size_t n;
+  uint32_t item, item_len;
   hb_direction_t dir;
-  hb_script_t script;
+  hb_script_t script;  /* HB_SCRIPT_INVALID: HarfBuzz guessed it */
   hb_language_t lang;
 } sd_shape_key;
 
 typedef struct sd_shape_cache sd_shape_cache;
 
-/* Words longer than this are shaped every time. */
-#define SD_SHAPE_CACHE_MAX_WORD 64
+/* Longer texts (code points, context included) are shaped every time. */
+#define SD_SHAPE_CACHE_MAX_TEXT 4096
 
-/* A cache for font, or NULL when the font's words cannot be shaped apart (or
- * memory ran out). max_bytes caps what it keeps; a full cache keeps nothing
- * more. Thread-safe. */
-sd_shape_cache *sd_shape_cache_new(hb_font_t *font, size_t max_bytes);
+/* A cache keeping up to max_bytes; a full cache forgets everything and
+ * starts again. NULL when out of memory. Thread-safe. */
+sd_shape_cache *sd_shape_cache_new(size_t max_bytes);
 void sd_shape_cache_free(sd_shape_cache *c);
-/* The word's glyphs (clusters relative to the word, HarfBuzz's order), or
- * NULL if not kept. Borrowed: valid until sd_shape_cache_free(). */
-const sd_shaped *sd_shape_cache_get(sd_shape_cache *c, const sd_shape_key *k, size_t *n);
-/* Keeps a copy of glyphs g[0..n) for the word (nothing if already kept). */
+/* How many glyphs HarfBuzz gave for the key (HarfBuzz's order, clusters
+ * relative to text), copied into out when they fit in cap; -1 if not kept. */
+long sd_shape_cache_get(sd_shape_cache *c, const sd_shape_key *k, sd_shaped *out, size_t cap);
+/* Keeps a copy of glyphs g[0..n) for the key (nothing if already kept). */
 void sd_shape_cache_put(sd_shape_cache *c, const sd_shape_key *k, const sd_shaped *g, size_t n);
-/* Whether the font's words can be shaped apart (see above). */
-int sd_shape_words_independent(hb_font_t *font);
 #endif

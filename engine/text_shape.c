@@ -2,7 +2,6 @@
 #include "text_int.h"
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
@@ -108,73 +107,34 @@ static sd_status append_shaped(text_ctx *c, const text_run *r, uint32_t ts, uint
   return SD_OK;
 }
 
-/* A word [a, b) of the run, from the font's cache or shaped alone and kept:
- * its edges touch spaces, so it shapes the same alone as in its run. */
-static sd_status append_word(text_ctx *c, const text_run *r, uint32_t a, uint32_t b, size_t *at)
-{
-  sd_shape_key k = {c->shp + a, b - a, run_dir(r), run_script(r), hb_language_from_string(r->lang, -1)};
-  size_t n = 0;
-  const sd_shaped *hit = sd_shape_cache_get(r->font->shapes, &k, &n);
-  if (!hit) {
-    size_t start = *at;
-    sd_status st = append_shaped(c, r, a, b, a, b, at);
-    if (st != SD_OK) return st;
-    for (size_t i = start; i < *at; i++) c->gl[i].cluster -= a;
-    sd_shape_cache_put(r->font->shapes, &k, c->gl + start, *at - start);
-    for (size_t i = start; i < *at; i++) c->gl[i].cluster += a;
-    return SD_OK;
-  }
-  if (grow_gl(c, *at + n) != SD_OK) return SD_E_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    c->gl[*at + i] = hit[i];
-    c->gl[*at + i].cluster += a;
-  }
-  *at += n;
-  return SD_OK;
-}
-
-/* A cut between a space and a non-space, unless it would split a grapheme
- * cluster (a mark or joiner after a space belongs to the space). */
-static int word_edge(const text_ctx *c, uint32_t p)
-{
-  int before = c->shp[p - 1] == ' ', after = c->shp[p] == ' ';
-  if (before == after) return 0;
-  UChar32 cp = (UChar32)c->shp[p];
-  int gcb = u_getIntPropertyValue(cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
-  return !(U_GET_GC_MASK(cp) & U_GC_M_MASK) && gcb != U_GCB_EXTEND && gcb != U_GCB_ZWJ &&
-         gcb != U_GCB_SPACING_MARK;
-}
-
 /* Glyphs of items [is, ie) of run r in context [ts, te), written at c->gl +
- * at (grown as needed) in HarfBuzz's order; *ng their number. Word by word
- * through the font's cache when the font allows it; a word at the piece's
- * edge whose neighbour in the context is not a space is shaped with that
- * context, as HarfBuzz would see it in the whole run. */
+ * at (grown as needed) in HarfBuzz's order; *ng their number. From the
+ * font's cache when HarfBuzz was given exactly this before, else shaped and
+ * kept. */
 static sd_status shape_piece(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint32_t is, uint32_t ie,
                              size_t at, size_t *ng)
 {
+  sd_shape_key k = {c->shp + ts, te - ts, is - ts, ie - is, run_dir(r), run_script(r),
+                    hb_language_from_string(r->lang, -1)};
+  sd_shape_cache *cache = r->font->shapes;
+  long n = sd_shape_cache_get(cache, &k, c->gl + at, c->cap_gl - at);
+  if (n >= 0 && (size_t)n > c->cap_gl - at) {
+    if (grow_gl(c, at + (size_t)n) != SD_OK) return SD_E_NOMEM;
+    n = sd_shape_cache_get(cache, &k, c->gl + at, c->cap_gl - at);
+  }
+  if (n >= 0 && (size_t)n <= c->cap_gl - at) {
+    for (size_t i = at; i < at + (size_t)n; i++) c->gl[i].cluster += ts;
+    *ng = (size_t)n;
+    return SD_OK;
+  }
   size_t end = at;
-  sd_status st = SD_OK;
-  if (!r->font->shapes) {
-    st = append_shaped(c, r, ts, te, is, ie, &end);
-    *ng = end - at;
-    return st;
-  }
-  int rtl = r->level & 1;
-  /* HarfBuzz gives right-to-left glyphs in visual order: last word first */
-  uint32_t p = rtl ? ie : is;
-  while (st == SD_OK && (rtl ? p > is : p < ie)) {
-    uint32_t a = p, b = p;
-    if (rtl) while (--a > is && !word_edge(c, a)) {}
-    else while (++b < ie && !word_edge(c, b)) {}
-    int open_left = a == is && is > ts && c->shp[is - 1] != ' ';
-    int open_right = b == ie && ie < te && c->shp[ie] != ' ';
-    if (open_left || open_right) st = append_shaped(c, r, ts, te, a, b, &end);
-    else st = append_word(c, r, a, b, &end);
-    p = rtl ? a : b;
-  }
+  sd_status st = append_shaped(c, r, ts, te, is, ie, &end);
+  if (st != SD_OK) return st;
+  for (size_t i = at; i < end; i++) c->gl[i].cluster -= ts;
+  sd_shape_cache_put(cache, &k, c->gl + at, end - at);
+  for (size_t i = at; i < end; i++) c->gl[i].cluster += ts;
   *ng = end - at;
-  return st;
+  return SD_OK;
 }
 
 /* The whole paragraph is the context: HarfBuzz looks at neighbours across
