@@ -117,6 +117,7 @@ static sd_status shape_piece(text_ctx *c, const text_run *r, uint32_t ts, uint32
   sd_shape_key k = {c->shp + ts, te - ts, is - ts, ie - is, run_dir(r), run_script(r),
                     hb_language_from_string(r->lang, -1)};
   sd_shape_cache *cache = r->font->shapes;
+  if (grow_gl(c, at + 1) != SD_OK) return SD_E_NOMEM; /* never a null destination */
   long n = sd_shape_cache_get(cache, &k, c->gl + at, c->cap_gl - at);
   if (n >= 0 && (size_t)n > c->cap_gl - at) {
     if (grow_gl(c, at + (size_t)n) != SD_OK) return SD_E_NOMEM;
