@@ -11,9 +11,14 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 mkdir -p "$B/obj" "$B/share"
 make --no-print-directory data B="$B" >/dev/null
 objs=""
+# an object older than any engine header is rebuilt too: a struct that grew a
+# field must not meet objects compiled against the old one
+newest_h=$(ls -t engine/*.h engine/include/*.h | head -1)
 for c in engine/*.c; do
   o="$B/obj/$(basename "$c" .c).o"
-  if [ ! -f "$o" ] || [ "$c" -nt "$o" ]; then clang $CFLAGS $SAN -fsanitize=fuzzer-no-link -c "$c" -o "$o"; fi
+  if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
+    clang $CFLAGS $SAN -fsanitize=fuzzer-no-link -c "$c" -o "$o"
+  fi
   objs="$objs $o"
 done
 targets=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\.c$//')}
