@@ -151,7 +151,7 @@ static void index_ids(ectx *e)
 static const sd_case_node *element_with_id(const ectx *e, const char *id)
 {
   id_ref key = { id, NULL };
-  const id_ref *r = id ? bsearch(&key, e->ids, e->n_ids, sizeof *e->ids, by_id) : NULL;
+  const id_ref *r = id && e->n_ids ? bsearch(&key, e->ids, e->n_ids, sizeof *e->ids, by_id) : NULL;
   return r ? r->node : NULL;
 }
 

@@ -856,6 +856,18 @@ START_TEST(test_count_of_items)
 }
 END_TEST
 
+/* fuzz_template (clang UBSan): an id reference against a case with no ids
+ * passed bsearch a null array, undefined even with no elements. GCC inlines
+ * glibc's bsearch and cannot see it; the input is in the fuzz corpus too. */
+START_TEST(test_regression_id_reference_in_case_without_ids)
+{
+  ck_assert_int_eq(expand("{{child.dob>date}}.\n", &B->c, NULL, &T, D), SD_E_INPUT);
+  ck_assert(diags_have(D, "template.field"));
+  ck_assert_int_eq(D->items[0].line, 1);
+  ck_assert_int_eq(D->items[0].col, 1);
+}
+END_TEST
+
 /* fuzz_template: a message before text in an image source overflowed the
  * source buffer (sized up to the message, filled with all the text) */
 START_TEST(test_regression_image_source_with_message_then_text)
@@ -1028,6 +1040,7 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_header_and_watermark_front_matter);
   tcase_add_test(tc, test_count_of_items);
   tcase_add_test(tc, test_regression_image_source_with_message_then_text);
+  tcase_add_test(tc, test_regression_id_reference_in_case_without_ids);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
