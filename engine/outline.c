@@ -155,14 +155,11 @@ static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **ou
   char *data = (char *)b.p;
   size_t n = b.len;
   if (*compressed) {
-    uLongf zl = compressBound(b.len);
-    unsigned char *z = malloc(zl);
-    if (!z || compress2(z, &zl, b.p, b.len, Z_BEST_COMPRESSION) != Z_OK) {
-      free(z);
-      sd_pdfbuf_free(&b);
-      return SD_E_NOMEM;
-    }
+    unsigned char *z = NULL;
+    size_t zl = 0;
+    int rc = sd_pdf_deflate(b.p, b.len, Z_DEFAULT_COMPRESSION, &z, &zl);
     sd_pdfbuf_free(&b);
+    if (rc != 0) return SD_E_NOMEM;
     data = (char *)z;
     n = zl;
   }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 static int reserve(sd_pdfbuf *b, size_t more)
 {
@@ -69,4 +70,32 @@ void sd_pdfbuf_free(sd_pdfbuf *b)
   if (!b) return;
   free(b->p);
   memset(b, 0, sizeof *b);
+}
+
+int sd_pdf_deflate(const void *in, size_t n, int level, unsigned char **out, size_t *out_len)
+{
+  int bits = 9; /* zlib's smallest window; 15 is its largest */
+  while (bits < 15 && ((size_t)1 << bits) < n) bits++;
+  int mem = bits - 6 < 1 ? 1 : bits - 6 > 8 ? 8 : bits - 6;
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  *out = NULL;
+  *out_len = 0;
+  if (deflateInit2(&z, level, Z_DEFLATED, bits, mem, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+  uLong cap = deflateBound(&z, (uLong)n);
+  unsigned char *buf = malloc(cap ? cap : 1);
+  int rc = -1;
+  if (buf) {
+    z.next_in = (Bytef *)(n ? in : (const void *)"");
+    z.avail_in = (uInt)n;
+    z.next_out = buf;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) == Z_STREAM_END) {
+      *out = buf;
+      *out_len = z.total_out;
+      rc = 0;
+    } else free(buf);
+  }
+  deflateEnd(&z);
+  return rc;
 }

@@ -22,4 +22,9 @@ void sd_pdfbuf_num(sd_pdfbuf *b, double v);
 /* v as four upper-case hex digits. */
 void sd_pdfbuf_hex16(sd_pdfbuf *b, unsigned v);
 void sd_pdfbuf_free(sd_pdfbuf *b);
+/* in[0..n) as one zlib (FlateDecode) stream at zlib level `level`, in a new
+ * buffer *out of *out_len bytes (free it); 0, or -1 when out of memory. The
+ * window and hash fit the input: zlib's defaults cost 300 KB of set-up,
+ * which was most of the time compressing a 700-byte glyph outline. */
+int sd_pdf_deflate(const void *in, size_t n, int level, unsigned char **out, size_t *out_len);
 #endif

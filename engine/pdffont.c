@@ -404,10 +404,9 @@ static sd_status font_program(const sd_pdffont *f, const uint32_t *gl, size_t ng
   if (st != SD_OK) return st;
   unsigned slen = 0;
   const char *sdata = hb_blob_get_data(subset, &slen);
-  uLongf zlen = compressBound(slen);
-  unsigned char *z = malloc(zlen);
-  if (!z || compress2(z, &zlen, (const Bytef *)sdata, slen, Z_DEFAULT_COMPRESSION) != Z_OK) {
-    free(z);
+  unsigned char *z = NULL;
+  size_t zlen = 0;
+  if (sd_pdf_deflate(sdata, slen, Z_DEFAULT_COMPRESSION, &z, &zlen) != 0) {
     hb_blob_destroy(subset);
     return SD_E_NOMEM;
   }
@@ -434,10 +433,10 @@ HPDF_STATUS sd_pdf_write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 
 sd_status sd_pdf_put_flate(HPDF_Dict stream, const void *data, size_t n, int level)
 {
-  uLongf zl = compressBound(n);
-  unsigned char *z = malloc(zl);
+  unsigned char *z = NULL;
+  size_t zl = 0;
   sd_status st = SD_OK;
-  if (!z || compress2(z, &zl, n ? data : (const void *)"", n, level) != Z_OK) st = SD_E_NOMEM;
+  if (sd_pdf_deflate(data, n, level, &z, &zl) != 0) st = SD_E_NOMEM;
   else if (HPDF_Stream_Write(stream->stream, z, (HPDF_UINT)zl) != HPDF_OK) st = SD_E_INTERNAL;
   else {
     stream->filter = HPDF_STREAM_FILTER_NONE;
