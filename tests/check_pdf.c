@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include <math.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static sd_fonts *fonts;
 static const sd_font *latin;
@@ -129,6 +130,27 @@ START_TEST(test_pdfbuf_numbers_drop_trailing_zeros_and_keep_sign)
   ck_assert_str_eq((const char *)b.p, "595.276 0 01AFTf");
   sd_pdfbuf_free(&b);
   sd_pdfbuf_free(NULL);
+}
+END_TEST
+
+/* Every size gets a stream any FlateDecode reader inflates back exactly. */
+START_TEST(test_pdf_deflate_round_trips_every_size)
+{
+  static const size_t sizes[] = {0, 1, 700, 513, 40000, 300000};
+  for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+    size_t n = sizes[k];
+    unsigned char *in = malloc(n + 1), *z = NULL, *back = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) in[i] = (unsigned char)("0123456789 .mlc\n"[(i * 7 + i / 13) % 16]);
+    size_t zl = 0;
+    ck_assert_int_eq(sd_pdf_deflate(in, n, 6, &z, &zl), 0);
+    uLongf bl = n + 1;
+    ck_assert_int_eq(uncompress(back, &bl, z, zl), Z_OK);
+    ck_assert_uint_eq(bl, n);
+    ck_assert(n == 0 || memcmp(in, back, n) == 0);
+    free(in);
+    free(back);
+    free(z);
+  }
 }
 END_TEST
 
@@ -276,6 +298,7 @@ static Suite *pdf_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_pdf_is_tagged_and_extracts_text);
   tcase_add_test(tc, test_pdfbuf_numbers_drop_trailing_zeros_and_keep_sign);
+  tcase_add_test(tc, test_pdf_deflate_round_trips_every_size);
   tcase_add_test(tc, test_content_numbers_ignore_decimal_comma_locale);
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
   tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
