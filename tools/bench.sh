@@ -3,16 +3,20 @@
 # Generates workloads from the samples into a temporary folder: one-page
 # profiles, half English and a quarter each in Urdu (from Bilal's case) and
 # Bengali (from Rumi's), every case distinct (name and one item), photos
-# alongside. For 250, 500 and 1,000 cases and --jobs 1 and 2 it prints cases/s,
-# peak RSS (GNU time) and output bytes per page. Then hooks: 200 EHCPs and
+# alongside. For 250, 500 and 1,000 cases and --jobs 1 and 2 it prints cases/s
+# (the median of BENCH_REPS runs, 3 unless set), peak RSS (GNU time) and output
+# bytes per page; the 1,000 again with every case's own text made new
+# (tools/fresh_text.py), so that no paragraph recurs. Then hooks: 200 EHCPs and
 # 1,000 postcards when those templates exist, and build/bench/bench_text.
-#   BENCH_SIZES="250 500 1000" BENCH_JOBS="1 2" sh tools/bench.sh build
+#   BENCH_SIZES="250 500 1000" BENCH_JOBS="1 2" BENCH_REPS=3 sh tools/bench.sh build
 set -u
 B=${1:-build}
 BIN=$(cd "$B" && pwd)/bin/sendoc
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZES=${BENCH_SIZES:-250 500 1000}
 JOBS=${BENCH_JOBS:-1 2}
+REPS=${BENCH_REPS:-3} # each line reports the median repetition: this machine's neighbours are noisy
+FRESH=${BENCH_FRESH:-1000} # the size also measured with case text that never recurs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SOURCE_DATE_EPOCH=1764547200
@@ -69,13 +73,17 @@ for l in sys.stdin:
 print(c, p, b)"
 }
 
-report() { # LABEL N JOBS MANIFEST...
+# one repetition's total seconds and peak RSS, from $T/runs, onto $T/reps
+rep_done() { awk '{ s += $1; if ($2 > m) m = $2 } END { print s, m }' "$T/runs" >>"$T/reps"; }
+
+report() { # LABEL N JOBS MANIFEST...: the median repetition of $T/reps (seconds), the largest RSS
   label=$1; rn=$2; rj=$3; shift 3
-  set -- $(awk '{ s += $1; if ($2 > m) m = $2 } END { print s, m }' "$T/runs") $(totals "$@")
-  secs=$1; rss=$2; cases=$3; pages=$4; bytes=$5
-  awk -v l="$label" -v j="$rj" -v s="$secs" -v r="$rss" -v c="$cases" -v p="$pages" -v b="$bytes" 'BEGIN {
-    printf "%-22s %6d cases  --jobs %d  %6.2f s  %7.1f cases/s  peak RSS %6.1f MB  %6.0f bytes/page\n",
-      l, c, j, s, (s > 0 ? c / s : 0), r / 1024, (p > 0 ? b / p : 0) }'
+  set -- $(sort -n "$T/reps" | awk '{ s[NR] = $1; if ($2 > m) m = $2 } END { print s[int((NR + 1) / 2)], m, NR, s[1], s[NR] }') $(totals "$@")
+  secs=$1; rss=$2; reps=$3; lo=$4; hi=$5; cases=$6; pages=$7; bytes=$8
+  awk -v l="$label" -v j="$rj" -v s="$secs" -v r="$rss" -v c="$cases" -v p="$pages" -v b="$bytes" -v n="$reps" -v lo="$lo" -v hi="$hi" 'BEGIN {
+    printf "%-22s %6d cases  --jobs %d  %6.2f s  %7.1f cases/s  peak RSS %6.1f MB  %6.0f bytes/page", l, c, j, s, (s > 0 ? c / s : 0), r / 1024, (p > 0 ? b / p : 0)
+    if (n > 1) printf "  (median of %d: %.2f-%.2f s)", n, lo, hi
+    printf "\n" }'
   [ "$cases" = "$rn" ] || echo "bench: $label: $cases cases in the manifests, want $rn"
 }
 
@@ -88,12 +96,36 @@ for n in $SIZES; do
   gen "$W/ur" $ur "$S/bilal-hussain.xml"
   gen "$W/bn" $bn "$S/rumi-begum.xml"
   for j in $JOBS; do
-    : >"$T/runs"
-    run "profiles-en" "$T/o/en" $j "$W/en" -t one-page-profile
-    run "profiles-ur" "$T/o/ur" $j "$W/ur" -t one-page-profile --lang ur
-    run "profiles-bn" "$T/o/bn" $j "$W/bn" -t one-page-profile --lang bn
+    : >"$T/reps"
+    r=0
+    while [ "$r" -lt "$REPS" ]; do
+      : >"$T/runs"
+      run "profiles-en" "$T/o/en" $j "$W/en" -t one-page-profile
+      run "profiles-ur" "$T/o/ur" $j "$W/ur" -t one-page-profile --lang ur
+      run "profiles-bn" "$T/o/bn" $j "$W/bn" -t one-page-profile --lang bn
+      rep_done
+      r=$((r + 1))
+    done
     report "one-page profiles" $n $j "$T/o/en.jsonl" "$T/o/ur.jsonl" "$T/o/bn.jsonl"
   done
+  if [ "$n" = "$FRESH" ]; then
+    # the same batch with case text that never recurs: only template wording
+    # and catalogue strings can come from the shape caches
+    python3 "$ROOT/tools/fresh_text.py" "$W"
+    for j in $JOBS; do
+      : >"$T/reps"
+      r=0
+      while [ "$r" -lt "$REPS" ]; do
+        : >"$T/runs"
+        run "fresh-en" "$T/o/en" $j "$W/en" -t one-page-profile
+        run "fresh-ur" "$T/o/ur" $j "$W/ur" -t one-page-profile --lang ur
+        run "fresh-bn" "$T/o/bn" $j "$W/bn" -t one-page-profile --lang bn
+        rep_done
+        r=$((r + 1))
+      done
+      report "profiles, text new" $n $j "$T/o/en.jsonl" "$T/o/ur.jsonl" "$T/o/bn.jsonl"
+    done
+  fi
   rm -rf "$W" "$T/o"
 done
 
@@ -108,8 +140,14 @@ hook() { # TEMPLATE N
   if [ -z "$srcs" ]; then echo "$tpl x $hn: skipped: no sample renders with $tpl yet"; return; fi
   gen "$T/h" $hn $srcs
   for j in $JOBS; do
-    : >"$T/runs"
-    run "$tpl" "$T/o/h" $j "$T/h" -t "$tpl"
+    : >"$T/reps"
+    r=0
+    while [ "$r" -lt "$REPS" ]; do
+      : >"$T/runs"
+      run "$tpl" "$T/o/h" $j "$T/h" -t "$tpl"
+      rep_done
+      r=$((r + 1))
+    done
     report "$tpl" $hn $j "$T/o/h.jsonl"
   done
   rm -rf "$T/h" "$T/o"
