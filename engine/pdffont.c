@@ -406,7 +406,7 @@ static sd_status font_program(const sd_pdffont *f, const uint32_t *gl, size_t ng
   const char *sdata = hb_blob_get_data(subset, &slen);
   unsigned char *z = NULL;
   size_t zlen = 0;
-  if (sd_pdf_deflate(sdata, slen, Z_DEFAULT_COMPRESSION, &z, &zlen) != 0) {
+  if (sd_pdf_deflate(sdata, slen, Z_BEST_SPEED, &z, &zlen) != 0) {
     hb_blob_destroy(subset);
     return SD_E_NOMEM;
   }
