@@ -87,9 +87,9 @@ demo: all
 	SOURCE_DATE_EPOCH=1764547200 sh tools/render-samples.sh $(B)/bin/sendoc out
 
 # Every test: unit suites, integration on rendered PDFs, the suites again
-# under another locale and under ASan+UBSan. The ../shared/a11y checks run
+# under another locale and under ASan+UBSan, batches under ThreadSanitizer. The ../shared/a11y checks run
 # when ../shared is beside the clone (as in CI) and are reported skipped otherwise.
-check: check-unit check-locale check-integration check-cli check-asan
+check: check-unit check-locale check-integration check-cli check-asan check-tsan
 	@echo "make check: all test stages passed"
 
 check-unit: all $(CHECK_BIN)
@@ -112,6 +112,11 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-unit
 
+# Batches on two threads built with ThreadSanitizer (tests/tsan/suppressions
+# says which library-internal reports are hidden, and why)
+check-tsan: all
+	@sh tests/tsan/run.sh $(B)
+
 bench: all $(BENCH_BIN)
 	@sh tools/bench.sh $(B)
 
@@ -123,7 +128,7 @@ fuzz:
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
   icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
   fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
-  qpdf poppler-utils python3 locales clang libclang-rt-14-dev valgrind \
+  qpdf poppler-utils python3 locales clang libclang-rt-14-dev libtsan2 valgrind \
   libssl-dev time strace
 deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
