@@ -87,6 +87,31 @@ report() { # LABEL N JOBS MANIFEST...: the median repetition of $T/reps (seconds
   [ "$cases" = "$rn" ] || echo "bench: $label: $cases cases in the manifests, want $rn"
 }
 
+# repeated COMMAND...: one repetition's batches, REPS times, onto $T/reps
+repeated() {
+  : >"$T/reps"
+  r=0
+  while [ "$r" -lt "$REPS" ]; do
+    : >"$T/runs"
+    "$@"
+    rep_done
+    r=$((r + 1))
+  done
+}
+
+profile_batches() { # JOBS: the English, Urdu and Bengali batches of $W
+  run "profiles-en" "$T/o/en" $1 "$W/en" -t one-page-profile
+  run "profiles-ur" "$T/o/ur" $1 "$W/ur" -t one-page-profile --lang ur
+  run "profiles-bn" "$T/o/bn" $1 "$W/bn" -t one-page-profile --lang bn
+}
+
+profiles() { # LABEL N: every --jobs setting of the profile batches of $W
+  for j in $JOBS; do
+    repeated profile_batches $j
+    report "$1" $2 $j "$T/o/en.jsonl" "$T/o/ur.jsonl" "$T/o/bn.jsonl"
+  done
+}
+
 echo "bench: $(nproc) CPUs, $("$BIN" --version), SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 S=$ROOT/samples
 for n in $SIZES; do
@@ -95,36 +120,12 @@ for n in $SIZES; do
   gen "$W/en" $en "$S/ava-thompson.xml" "$S/kacper-nowak.xml" "$S/class-4b/leo-clarke.xml" "$S/class-4b/maya-osei.xml" "$S/class-4b/zara-ahmed.xml"
   gen "$W/ur" $ur "$S/bilal-hussain.xml"
   gen "$W/bn" $bn "$S/rumi-begum.xml"
-  for j in $JOBS; do
-    : >"$T/reps"
-    r=0
-    while [ "$r" -lt "$REPS" ]; do
-      : >"$T/runs"
-      run "profiles-en" "$T/o/en" $j "$W/en" -t one-page-profile
-      run "profiles-ur" "$T/o/ur" $j "$W/ur" -t one-page-profile --lang ur
-      run "profiles-bn" "$T/o/bn" $j "$W/bn" -t one-page-profile --lang bn
-      rep_done
-      r=$((r + 1))
-    done
-    report "one-page profiles" $n $j "$T/o/en.jsonl" "$T/o/ur.jsonl" "$T/o/bn.jsonl"
-  done
+  profiles "one-page profiles" $n
   if [ "$n" = "$FRESH" ]; then
     # the same batch with case text that never recurs: only template wording
     # and catalogue strings can come from the shape caches
     python3 "$ROOT/tools/fresh_text.py" "$W"
-    for j in $JOBS; do
-      : >"$T/reps"
-      r=0
-      while [ "$r" -lt "$REPS" ]; do
-        : >"$T/runs"
-        run "fresh-en" "$T/o/en" $j "$W/en" -t one-page-profile
-        run "fresh-ur" "$T/o/ur" $j "$W/ur" -t one-page-profile --lang ur
-        run "fresh-bn" "$T/o/bn" $j "$W/bn" -t one-page-profile --lang bn
-        rep_done
-        r=$((r + 1))
-      done
-      report "profiles, text new" $n $j "$T/o/en.jsonl" "$T/o/ur.jsonl" "$T/o/bn.jsonl"
-    done
+    profiles "profiles, text new" $n
   fi
   rm -rf "$W" "$T/o"
 done
@@ -140,14 +141,7 @@ hook() { # TEMPLATE N
   if [ -z "$srcs" ]; then echo "$tpl x $hn: skipped: no sample renders with $tpl yet"; return; fi
   gen "$T/h" $hn $srcs
   for j in $JOBS; do
-    : >"$T/reps"
-    r=0
-    while [ "$r" -lt "$REPS" ]; do
-      : >"$T/runs"
-      run "$tpl" "$T/o/h" $j "$T/h" -t "$tpl"
-      rep_done
-      r=$((r + 1))
-    done
+    repeated run "$tpl" "$T/o/h" $j "$T/h" -t "$tpl"
     report "$tpl" $hn $j "$T/o/h.jsonl"
   done
   rm -rf "$T/h" "$T/o"
