@@ -331,7 +331,8 @@ static void make_runs(text_ctx *c)
       continue;
     }
     c->runs[c->n_runs++] = (text_run){(uint32_t)k, (uint32_t)k + 1, c->level[k], c->script[k],
-                                      c->lang[k], c->style[k], c->font[k], 0, 0};
+                                      c->lang[k], hb_language_from_string(c->lang[k], -1), c->style[k],
+                                      c->font[k], 0, 0};
   }
 }
 

@@ -31,6 +31,7 @@ typedef struct text_run {
   uint8_t level;
   hb_script_t script;
   const char *lang;   /* pool-owned */
+  hb_language_t hb_lang; /* lang as HarfBuzz's interned language, looked up once per run */
   sd_font_style style;
   const sd_font *font;
   size_t g0, ng;      /* its glyphs in the measuring pass (ctx->gl) */

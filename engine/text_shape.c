@@ -73,7 +73,7 @@ static void shape(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint
   hb_buffer_add_utf32(b, c->shp + ts, (int)(te - ts), is - ts, (int)(ie - is));
   hb_buffer_set_direction(b, run_dir(r));
   if (run_script(r) != HB_SCRIPT_INVALID) hb_buffer_set_script(b, run_script(r));
-  hb_buffer_set_language(b, hb_language_from_string(r->lang, -1));
+  hb_buffer_set_language(b, r->hb_lang);
   hb_buffer_guess_segment_properties(b);
   hb_shape(r->font->font, b, NULL, 0);
 }
@@ -114,8 +114,7 @@ static sd_status append_shaped(text_ctx *c, const text_run *r, uint32_t ts, uint
 static sd_status shape_piece(text_ctx *c, const text_run *r, uint32_t ts, uint32_t te, uint32_t is, uint32_t ie,
                              size_t at, size_t *ng)
 {
-  sd_shape_key k = {c->shp + ts, te - ts, is - ts, ie - is, run_dir(r), run_script(r),
-                    hb_language_from_string(r->lang, -1)};
+  sd_shape_key k = {c->shp + ts, te - ts, is - ts, ie - is, run_dir(r), run_script(r), r->hb_lang};
   sd_shape_cache *cache = r->font->shapes;
   if (grow_gl(c, at + 1) != SD_OK) return SD_E_NOMEM; /* never a null destination */
   long n = sd_shape_cache_get(cache, &k, c->gl + at, c->cap_gl - at);
