@@ -398,7 +398,6 @@ void sd_font_program_put(const sd_font *font, const uint32_t *gids, size_t n, hb
 typedef struct outline_entry {
   uint32_t gid;        /* UINT32_MAX: empty */
   hb_blob_t *data;
-  int compressed;
   int bbox[4];
 } outline_entry;
 
@@ -440,7 +439,7 @@ static size_t outline_slot(const outline_entry *slots, size_t cap, uint32_t gid)
   return i;
 }
 
-hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int *compressed, int bbox[4])
+hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int bbox[4])
 {
   struct sd_outline_cache *oc = font->outlines;
   hb_blob_t *hit = NULL;
@@ -449,14 +448,13 @@ hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int *compresse
   const outline_entry *e = &oc->slots[outline_slot(oc->slots, oc->cap, gid)];
   if (e->gid == gid) {
     hit = hb_blob_reference(e->data);
-    *compressed = e->compressed;
     memcpy(bbox, e->bbox, sizeof e->bbox);
   }
   pthread_mutex_unlock(&oc->mu);
   return hit;
 }
 
-void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, int compressed, const int bbox[4])
+void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, const int bbox[4])
 {
   struct sd_outline_cache *oc = font->outlines;
   if (!oc) return;
@@ -477,7 +475,7 @@ void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, int
   if ((oc->n + 1) * 2 <= oc->cap) {
     outline_entry *e = &oc->slots[outline_slot(oc->slots, oc->cap, gid)];
     if (e->gid == UINT32_MAX) {
-      *e = (outline_entry){ gid, hb_blob_reference(data), compressed, { bbox[0], bbox[1], bbox[2], bbox[3] } };
+      *e = (outline_entry){ gid, hb_blob_reference(data), { bbox[0], bbox[1], bbox[2], bbox[3] } };
       oc->n++;
     }
   }

@@ -51,11 +51,11 @@ hb_blob_t *sd_font_program_get(const sd_font *font, const uint32_t *gids, size_t
  * keeps nothing). */
 void sd_font_program_put(const sd_font *font, const uint32_t *gids, size_t n, hb_blob_t *zdata, unsigned raw_len);
 
-/* A glyph's outline as a PDF form's content (font units), made once per
- * process: *zdata holds the bytes (compressed when *compressed), bbox its
+/* A glyph's outline as a PDF form's content (font units, Flate-compressed;
+ * empty for a glyph with no outline), made once per process; bbox its
  * extents. NULL when not made yet. Thread-safe; the blob is a reference. */
-hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int *compressed, int bbox[4]);
-void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, int compressed, const int bbox[4]);
+hb_blob_t *sd_font_outline_get(const sd_font *font, uint32_t gid, int bbox[4]);
+void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, const int bbox[4]);
 
 /* A glyph whose advance (font units) is as close as the font has to adv;
  * 0 if the font has no glyph with an advance. */

@@ -128,12 +128,13 @@ static hb_draw_funcs_t *draw_funcs(void)
   return df;
 }
 
-/* The glyph's path as form content, Flate-compressed:
- * from the font's cache, or drawn now and kept there for every later
- * document of the process. NULL data: a glyph with no outline. */
-static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **out, int *compressed, int bbox[4])
+/* The glyph's path as form content, Flate-compressed (empty for a glyph
+ * with no outline, which gets no form): from the font's cache, or drawn now
+ * and kept there for every later document of the process, so even a small
+ * glyph is worth compressing (Urdu pages carry some 200 of them). */
+static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **out, int bbox[4])
 {
-  if ((*out = sd_font_outline_get(font, gid, compressed, bbox))) return SD_OK;
+  if ((*out = sd_font_outline_get(font, gid, bbox))) return SD_OK;
   sd_pdfbuf b = { 0 };
   hb_draw_funcs_t *df = draw_funcs();
   hb_font_get_glyph_shape(font->font, gid, df, &b);
@@ -149,34 +150,25 @@ static sd_status outline_bytes(const sd_font *font, uint32_t gid, hb_blob_t **ou
   bbox[1] = ext.y_bearing + ext.height - 1;
   bbox[2] = ext.x_bearing + ext.width + 1;
   bbox[3] = ext.y_bearing + 1;
-  /* made once per process, so even a small glyph is worth compressing:
-   * Urdu pages carry some 200 of them; an empty one stays empty (no form) */
-  *compressed = b.len > 0;
-  char *data = (char *)b.p;
-  size_t n = b.len;
-  if (*compressed) {
-    unsigned char *z = NULL;
-    size_t zl = 0;
-    int rc = sd_pdf_deflate(b.p, b.len, Z_DEFAULT_COMPRESSION, &z, &zl);
-    sd_pdfbuf_free(&b);
-    if (rc != 0) return SD_E_NOMEM;
-    data = (char *)z;
-    n = zl;
-  }
-  *out = hb_blob_create_or_fail(data ? data : "", (unsigned)n, HB_MEMORY_MODE_WRITABLE, data, free);
+  unsigned char *z = NULL;
+  size_t zl = 0;
+  int rc = b.len ? sd_pdf_deflate(b.p, b.len, Z_DEFAULT_COMPRESSION, &z, &zl) : 0;
+  sd_pdfbuf_free(&b);
+  if (rc != 0) return SD_E_NOMEM;
+  *out = hb_blob_create_or_fail(z ? (const char *)z : "", (unsigned)zl, HB_MEMORY_MODE_WRITABLE, z, free);
   if (!*out) {
-    free(data);
+    free(z);
     return SD_E_NOMEM;
   }
-  sd_font_outline_put(font, gid, *out, *compressed, bbox);
+  sd_font_outline_put(font, gid, *out, bbox);
   return SD_OK;
 }
 
 static sd_status make_form(sd_outlines *o, form *slot, const sd_font *font)
 {
   hb_blob_t *bytes = NULL;
-  int compressed = 0, bbox[4];
-  sd_status st = outline_bytes(font, slot->gid, &bytes, &compressed, bbox);
+  int bbox[4];
+  sd_status st = outline_bytes(font, slot->gid, &bytes, bbox);
   if (st != SD_OK) return st;
   unsigned n = 0;
   const char *data = hb_blob_get_data(bytes, &n);
@@ -192,7 +184,7 @@ static sd_status make_form(sd_outlines *o, form *slot, const sd_font *font)
       HPDF_Array_AddNumber(box, bbox[1]) == HPDF_OK && HPDF_Array_AddNumber(box, bbox[2]) == HPDF_OK &&
       HPDF_Array_AddNumber(box, bbox[3]) == HPDF_OK && HPDF_Dict_Add(f, "BBox", box) == HPDF_OK &&
       HPDF_Stream_Write(f->stream, (const HPDF_BYTE *)data, n) == HPDF_OK) {
-    if (compressed) f->write_fn = sd_pdf_write_flate_filter;
+    f->write_fn = sd_pdf_write_flate_filter;
     slot->dict = f;
     st = SD_OK;
   }
