@@ -122,9 +122,28 @@ static int is_path(const char *ref)
   return strchr(ref, '/') || (n > 3 && strcmp(ref + n - 3, ".md") == 0);
 }
 
+SD_API void sd_render_options_init(sd_render_options *o)
+{
+  if (!o) return;
+  memset(o, 0, sizeof *o);
+  o->size = sizeof *o;
+}
+
+/* The caller's options as this library's struct: only the first `size`
+ * bytes are the caller's (0: the 0.1 layout), the rest are defaults. */
+static void options_from_caller(const sd_render_options *in, sd_render_options *out)
+{
+  sd_render_options_init(out);
+  if (!in) return;
+  size_t n = in->size ? in->size : offsetof(sd_render_options, meeting_id);
+  if (n > sizeof *out) n = sizeof *out;
+  memcpy(out, in, n);
+  out->size = sizeof *out;
+}
+
 static int64_t pick_epoch(const sd_render_options *opt)
 {
-  if (opt && opt->date_epoch >= 0) return opt->date_epoch;
+  if (opt && opt->date_epoch > 0) return opt->date_epoch;
   const char *s = getenv("SOURCE_DATE_EPOCH");
   if (s && *s) {
     char *end;
@@ -333,9 +352,11 @@ static sd_status merge_layouts(rendered *parts, size_t n, sd_layout *out)
   return SD_OK;
 }
 
-SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size_t n, const sd_render_options *opt,
+SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size_t n, const sd_render_options *caller_opt,
                                  unsigned char **out_pdf, size_t *out_len, sd_diags *d)
 {
+  sd_render_options opt_buf, *opt = caller_opt ? &opt_buf : NULL;
+  options_from_caller(caller_opt, &opt_buf);
   *out_pdf = NULL;
   *out_len = 0;
   if (!e || !cases || !n || !opt || !opt->template_ref) {
@@ -447,9 +468,11 @@ static sd_status load_template(sd_engine *e, const char *ref, sd_template **out,
   return SD_OK;
 }
 
-SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_options *opt,
+SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_options *caller_opt,
                            unsigned char **out_pdf, size_t *out_len, sd_diags *d)
 {
+  sd_render_options opt_buf, *opt = caller_opt ? &opt_buf : NULL;
+  options_from_caller(caller_opt, &opt_buf);
   *out_pdf = NULL;
   *out_len = 0;
   if (!e || !c || !opt || !opt->template_ref) {
@@ -465,9 +488,11 @@ SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_optio
 }
 
 SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len, const char *name,
-                                    const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
+                                    const sd_render_options *caller_opt, unsigned char **out_pdf, size_t *out_len,
                                     sd_diags *d)
 {
+  sd_render_options opt_buf, *opt = caller_opt ? &opt_buf : NULL;
+  options_from_caller(caller_opt, &opt_buf);
   *out_pdf = NULL;
   *out_len = 0;
   sd_template *tp = NULL;

@@ -41,7 +41,7 @@ START_TEST(test_whole_class_in_one_pdf_one_page_each)
   sd_case *cases[3];
   sd_diags *d = sd_diags_new();
   for (int i = 0; i < 3; i++) ck_assert_int_eq(sd_case_load(engine, files[i], NULL, &cases[i], d), SD_OK);
-  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 0 };
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 1764547200 };
   unsigned char *pdf = NULL;
   size_t len = 0;
   ck_assert_int_eq(sd_render_cases(engine, (const sd_case *const *)cases, 3, &opt, &pdf, &len, d), SD_OK);
@@ -58,7 +58,7 @@ START_TEST(test_class_pdf_fails_whole_when_one_profile_is_too_long)
   sd_diags *d = sd_diags_new();
   ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &cases[0], d), SD_OK);
   ck_assert_int_eq(sd_case_load(engine, "tests/integration/bad/too-long.xml", NULL, &cases[1], d), SD_OK);
-  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 0 };
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 1764547200 };
   unsigned char *pdf = NULL;
   size_t len = 0;
   ck_assert_int_eq(sd_render_cases(engine, (const sd_case *const *)cases, 2, &opt, &pdf, &len, d), SD_E_INPUT);
@@ -93,7 +93,7 @@ START_TEST(test_unreviewed_catalogue_warns_but_renders)
   sd_case *c;
   sd_diags *d = sd_diags_new();
   ck_assert_int_eq(sd_case_load(engine, "samples/bilal-hussain.xml", NULL, &c, d), SD_OK);
-  sd_render_options opt = { .template_ref = "one-page-profile", .lang = "ur", .date_epoch = 0 };
+  sd_render_options opt = { .template_ref = "one-page-profile", .lang = "ur", .date_epoch = 1764547200 };
   unsigned char *pdf = NULL;
   size_t len = 0;
   ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK);
@@ -112,7 +112,7 @@ START_TEST(test_png_photo_is_passed_through_and_decodes)
   sd_case *c;
   sd_diags *d = sd_diags_new();
   ck_assert_int_eq(sd_case_load(engine, "samples/ava-thompson.xml", NULL, &c, d), SD_OK);
-  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 0 };
+  sd_render_options opt = { .template_ref = "one-page-profile", .date_epoch = 1764547200 };
   unsigned char *pdf = NULL;
   size_t len = 0;
   ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_OK);
@@ -161,7 +161,7 @@ START_TEST(test_edited_template_file_is_read_again)
   sd_case *c;
   sd_diags *d = sd_diags_new();
   ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &c, d), SD_OK);
-  sd_render_options opt = { .template_ref = path, .date_epoch = 0 };
+  sd_render_options opt = { .template_ref = path, .date_epoch = 1764547200 };
   unsigned char *pdf = NULL;
   size_t len = 0;
   write_text(path, "---\ntitle: First version\n---\n\n# Hello {{child.preferred-name}}\n");

@@ -32,7 +32,9 @@ typedef enum sd_status {
   SD_E_LIMIT = 5,    /* input exceeded a size, depth or pixel limit */
   SD_E_FONT = 6,     /* no usable font, or a character no font covers */
   SD_E_RESOURCE = 7, /* templates, locales, schema or font map missing */
-  SD_E_INTERNAL = 8  /* a bug: please report it */
+  SD_E_INTERNAL = 8, /* a bug: please report it */
+  SD_E_CANCELLED = 9,/* the caller's cancel callback asked to stop */
+  SD_E_TIMEOUT = 10  /* the render ran longer than its time limit */
 } sd_status;
 
 typedef enum sd_severity { SD_SEV_NOTE = 0, SD_SEV_WARNING = 1, SD_SEV_ERROR = 2 } sd_severity;
@@ -60,12 +62,32 @@ typedef struct sd_limits {
 
 SD_API extern const sd_limits SD_LIMITS_DEFAULT;
 
+/* Asked at checkpoints during a render (every block and page); return non-zero
+ * to stop it: the render then returns SD_E_CANCELLED. Must be thread-safe. */
+typedef int (*sd_cancel_fn)(void *user);
+
+/* Render options. Initialise with sd_render_options_init() (or zero it and set
+ * size = sizeof *o); a zero-initialised struct is valid too and means the
+ * defaults. New fields are only ever appended: the library reads no further
+ * than `size` bytes, so a caller built against an older header keeps working.
+ * Every NULL or 0 field means its default. */
 typedef struct sd_render_options {
+  size_t size;              /* sizeof(sd_render_options) as the caller compiled it; 0: the 0.1 fields only */
   const char *template_ref; /* a name under the data dir's templates/, or a path */
   const char *lang;         /* BCP 47 document language; NULL: en-GB */
   const char *style;        /* "standard", "large-print", "dyslexia"; NULL: the template's */
-  int64_t date_epoch;       /* date printed and stamped; < 0: SOURCE_DATE_EPOCH, else the case's */
+  int64_t date_epoch;       /* the render date and PDF timestamp, seconds since 1970;
+                               <= 0: SOURCE_DATE_EPOCH when set, else now */
+  /* since 0.2 */
+  const char *meeting_id;   /* review paperwork: the meeting with this id; NULL: the next
+                               annual review on or after the render date */
+  sd_cancel_fn cancel;      /* NULL: never cancelled */
+  void *cancel_user;        /* passed to cancel */
+  uint32_t time_limit_ms;   /* 0: no limit; else SD_E_TIMEOUT once a render has run this long */
 } sd_render_options;
+
+/* Sets every field of *o to its default and o->size to sizeof *o. */
+SD_API void sd_render_options_init(sd_render_options *o);
 
 /* Diagnostics list. sd_diags_free(NULL) does nothing. */
 SD_API sd_diags *sd_diags_new(void);
