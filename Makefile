@@ -1,21 +1,30 @@
-# sendoc — see README.md. `make deps demo` renders the samples; `make deps check` runs every test.
+# sendoc — see README.md. `make deps demo` renders the samples; `make test-deps check` runs every test.
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 B        ?= build
 CC       ?= cc
 SAN      ?=
 PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_FLAGS := $(shell pkg-config --cflags --libs check 2>/dev/null)
+# pkg-config runs when a recipe first needs its answer, not when the Makefile
+# is read: `make deps demo` on a bare machine installs pkg-config and the -dev
+# packages before anything asks (lazy(V,cmd) sets V once, on first use).
+lazy = $(eval $(1) := $$(shell $(2)))$($(1))
+PKG_CFLAGS  = $(call lazy,PKG_CFLAGS,pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(call lazy,PKG_LIBS,pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_FLAGS = $(call lazy,CHECK_FLAGS,pkg-config --cflags --libs check 2>/dev/null)
 # the CLI alone uses OpenSSL's libcrypto (manifest sha256)
-CLI_CFLAGS := $(shell pkg-config --cflags libcrypto 2>/dev/null)
-CLI_LIBS   := $(shell pkg-config --libs libcrypto 2>/dev/null)
+CLI_CFLAGS  = $(call lazy,CLI_CFLAGS,pkg-config --cflags libcrypto 2>/dev/null)
+CLI_LIBS    = $(call lazy,CLI_LIBS,pkg-config --libs libcrypto 2>/dev/null)
+# the installed data folder, for sd_engine_new(NULL, ...) (engine/engine.c)
+DATADIR  ?= $(PREFIX)/share/sendoc
+# `make deps demo -j2`: nothing is compiled before deps has installed what it needs
+DEPS_FIRST = $(filter deps test-deps,$(MAKECMDGOALS))
+SO_MAJOR = 0
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -fPIC \
-             -fvisibility=hidden -DSD_BUILDING -Iengine/include -Iengine $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+             -fvisibility=hidden -DSD_BUILDING -DSD_DATA_DIR='"$(DATADIR)"' -Iengine/include -Iengine $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lhpdf -lz -lm -lpthread
 
 ENGINE_SRC = $(sort $(wildcard engine/*.c))
@@ -30,12 +39,14 @@ DATA       = $(B)/share/sendoc
 DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
              $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
 
-.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale bench fuzz deps install clean data
-all: $(B)/bin/sendoc $(B)/lib/libsendoc.so data
+.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale check-tsan bench fuzz deps test-deps install clean data
+# every entry point waits for `deps`/`test-deps` when they are asked for on the same line
+all demo check check-unit check-locale check-integration check-cli check-asan check-tsan bench fuzz install: | $(DEPS_FIRST)
+all: $(B)/bin/sendoc $(B)/lib/libsendoc.so $(B)/lib/libsendoc.a data
 
 data: $(DATA_FILES)
 
-$(B)/obj/%.o: %.c $(wildcard engine/*.h engine/include/*.h cli/*.h)
+$(B)/obj/%.o: %.c $(wildcard engine/*.h engine/include/*.h cli/*.h) | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
@@ -45,13 +56,18 @@ $(B)/lib/libsendoc.a: $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/lib/libsendoc.so: $(ENGINE_OBJ)
+# libsendoc.so.0: a SONAME, and only the SD_API symbols, versioned by engine/libsendoc.map
+$(B)/lib/libsendoc.so.$(SO_MAJOR): $(ENGINE_OBJ) engine/libsendoc.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $^ $(LIBS_ALL) $(SAN)
+	$(CC) -shared -Wl,-soname,libsendoc.so.$(SO_MAJOR) -Wl,--version-script=engine/libsendoc.map \
+	  -Wl,--no-undefined -Wl,-z,relro -Wl,-z,now -o $@ $(ENGINE_OBJ) $(LIBS_ALL) $(SAN) $(LDFLAGS)
+
+$(B)/lib/libsendoc.so: $(B)/lib/libsendoc.so.$(SO_MAJOR)
+	ln -sf libsendoc.so.$(SO_MAJOR) $@
 
 $(B)/bin/sendoc: $(CLI_OBJ) $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(CLI_LIBS) $(SAN)
+	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(CLI_LIBS) $(SAN) $(LDFLAGS)
 
 $(B)/tests/check_%: tests/check_%.c tests/testutil.h $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
@@ -77,7 +93,7 @@ $(DATA)/fonts/%: fonts/%
 	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/templates/%: templates/%
 	@mkdir -p $(dir $@) && cp $< $@
-$(DATA)/locales/%.res: locales/%.txt
+$(DATA)/locales/%.res: locales/%.txt | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	genrb -q -e UTF-8 -d $(dir $@) $<
 
@@ -123,38 +139,53 @@ bench: all $(BENCH_BIN)
 fuzz:
 	@sh tools/fuzz.sh
 
-# Debian packages for the build, the fonts and the tests (run as root, or
-# through sudo). Node/npm come from Debian only when no node is installed.
+# Debian packages (run as root, or through sudo). `make deps`: what building
+# and rendering need (compiler, -dev libraries, genrb, fonts). `make test-deps`:
+# that plus the test tools (Check, clang for the fuzzers and TSan, valgrind,
+# PDF readers, python3, node/npm for ../shared/a11y's pdf.js, debootstrap and
+# the Debian packaging tools for tests/fresh). Node/npm come from Debian only
+# when no node is installed.
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
-  icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
-  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
-  qpdf poppler-utils python3 locales clang libclang-rt-14-dev libtsan2 valgrind \
-  libssl-dev time strace
+  icu-devtools libharfbuzz-dev libfontconfig-dev libpng-dev zlib1g-dev libssl-dev \
+  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei
+TEST_DEB_PKGS = check libharfbuzz-bin qpdf poppler-utils mupdf-tools python3 python3-pdfminer \
+  locales clang libclang-rt-14-dev libtsan2 valgrind time strace man-db \
+  debootstrap debhelper dpkg-dev fakeroot lintian git sudo
+APT_GET = DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600
+SUDO_IF_USER = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo )
 deps:
-	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PKGS) >/dev/null && \
-	if ! command -v node >/dev/null; then DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; fi && \
+	@$(SUDO_IF_USER); \
+	$(APT_GET) update -qq && \
+	$(APT_GET) install -y -qq --no-install-recommends $(DEB_PKGS) >/dev/null
+	@echo "deps: Debian packages for building and rendering installed"
+
+test-deps: deps
+	@$(SUDO_IF_USER); \
+	$(APT_GET) install -y -qq --no-install-recommends $(TEST_DEB_PKGS) >/dev/null && \
+	if ! command -v node >/dev/null; then $(APT_GET) install -y -qq --no-install-recommends nodejs npm >/dev/null; fi && \
 	if ! locale -a 2>/dev/null | grep -qi '^fr_FR.utf8$$'; then \
 	  echo 'fr_FR.UTF-8 UTF-8' | $$SUDO tee -a /etc/locale.gen >/dev/null && $$SUDO locale-gen >/dev/null; fi
-	@echo "deps: Debian packages installed"
+	@echo "test-deps: Debian packages for the tests installed"
 
 # `make install PREFIX=/opt/sendoc DESTDIR=/tmp/stage`: the binary finds its
 # data as ../share/sendoc next to itself, so the installed tree can move.
+# LIBDIR: lib, or lib/x86_64-linux-gnu for the Debian packages (debian/rules)
+LIBDIR ?= lib
 SD_VER = $(shell sed -n 's/^#define SD_VERSION "\(.*\)"/\1/p' engine/include/sendoc.h)
-install: all $(B)/lib/libsendoc.a
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/share/sendoc $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/bin/sendoc $(DESTDIR)$(PREFIX)/bin/sendoc
-	install -m 755 $(B)/lib/libsendoc.so $(DESTDIR)$(PREFIX)/lib/libsendoc.so
-	install -m 644 $(B)/lib/libsendoc.a $(DESTDIR)$(PREFIX)/lib/libsendoc.a
+	install -m 644 $(B)/lib/libsendoc.so.$(SO_MAJOR) $(DESTDIR)$(PREFIX)/$(LIBDIR)/libsendoc.so.$(SO_MAJOR)
+	ln -sf libsendoc.so.$(SO_MAJOR) $(DESTDIR)$(PREFIX)/$(LIBDIR)/libsendoc.so
+	install -m 644 $(B)/lib/libsendoc.a $(DESTDIR)$(PREFIX)/$(LIBDIR)/libsendoc.a
 	install -m 644 engine/include/sendoc.h $(DESTDIR)$(PREFIX)/include/sendoc.h
 	cd $(DATA) && find . -type d -exec install -d -m 755 $(abspath $(DESTDIR)$(PREFIX))/share/sendoc/{} \; \
 	  && find . -type f -exec install -m 644 {} $(abspath $(DESTDIR)$(PREFIX))/share/sendoc/{} \;
 	install -m 644 cli/sendoc.1 $(DESTDIR)$(PREFIX)/share/man/man1/sendoc.1
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(SD_VER)|' -e 's|@REQUIRES@|$(PKGS)|' \
-	  tools/sendoc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sendoc.pc
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/sendoc.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(SD_VER)|' \
+	  -e 's|@REQUIRES@|$(PKGS)|' tools/sendoc.pc.in > $(DESTDIR)$(PREFIX)/$(LIBDIR)/pkgconfig/sendoc.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/$(LIBDIR)/pkgconfig/sendoc.pc
 
 clean:
 	rm -rf build build-asan out
