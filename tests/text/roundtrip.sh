@@ -6,8 +6,8 @@
 #   poppler    tests/integration/text_order.py (needs only pdftotext)
 #   pdf.js     ../shared/a11y/text_roundtrip.py (pdf.js + pdftotext + /Lang + bad characters)
 #   PDF/UA     ../shared/a11y/pdfua_check.py
-# The ../shared/a11y checks run when ../shared is beside the clone and are
-# reported SKIPPED otherwise. SENDOC_A11Y=DIR uses a ready copy (with
+# The kit is ../shared/a11y when ../shared is beside the clone, else the
+# project's copy tests/a11y; without node/npm its checks are reported SKIPPED. SENDOC_A11Y=DIR uses a ready copy (with
 # node_modules) instead of copying ../shared/a11y and running npm ci.
 # TEXT_RT_KEEP=DIR keeps the PDFs there (e.g. to look at the pages).
 # Prints one row per note and "text-roundtrip: N passed, M failed" (a note
@@ -29,13 +29,11 @@ mkdir -p "$OUT"
 W=
 if [ -n "${SENDOC_A11Y:-}" ] && [ -f "$SENDOC_A11Y/text_roundtrip.py" ]; then
   W=$SENDOC_A11Y
-elif [ -f "$ROOT/../shared/a11y/text_roundtrip.py" ]; then
-  W=$T/a11y; cp -r "$ROOT/../shared/a11y" "$W"
-  if [ ! -d "$W/node_modules" ]; then
-    (cd "$W" && npm ci --silent >/dev/null 2>&1) || echo "note: npm ci failed; pdf.js checks will fail"
-  fi
 else
-  echo "SKIPPED: ../shared/a11y not found beside this clone: pdf.js round-trip, /Lang and PDF/UA checks not run (pdftotext order still checked)"
+  # ../shared/a11y beside the clone, else the project's copy tests/a11y
+  . "$ROOT/tests/integration/a11y.sh"
+  if [ "$A11Y_PDFJS" = 1 ]; then W=$T/a11y; else
+    echo "SKIPPED: $A11Y_MISSING: pdf.js round-trip, /Lang and PDF/UA checks not run (pdftotext order still checked)"; fi
 fi
 
 pass=0; fail=0
