@@ -24,7 +24,7 @@ SO_MAJOR = 0
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -fPIC \
-             -fvisibility=hidden -DSD_BUILDING -DSD_DATA_DIR='"$(DATADIR)"' -Iengine/include -Iengine $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+             -fvisibility=hidden -DSD_BUILDING -DSD_DATA_DIR='"$(DATADIR)"' -Iengine/include -Iengine $(PKG_CFLAGS) $(SAN) $(CPPFLAGS) $(CFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lhpdf -lz -lm -lpthread
 
 ENGINE_SRC = $(sort $(wildcard engine/*.c))
