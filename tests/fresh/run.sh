@@ -1,0 +1,182 @@
+#!/bin/sh
+# A fresh machine, proven: sh tests/fresh/run.sh   (as root; run by .ci/run)
+#
+# 1. A pristine Debian bookworm root (debootstrap --variant=minbase, plus git,
+#    make, sudo, ca-certificates: what a new user has to clone and type make)
+#    is kept in $SENDOC_FRESH_CACHE (default /var/cache/sendoc-fresh), outside
+#    the clone, and made again when older than $SENDOC_FRESH_MAX_AGE days (7).
+# 2. Each stage works in a throwaway overlay (or copy) of it, with the apt
+#    sources of the host's /etc/apt (deb.debian.org only) copied in at run time,
+#    /proc, /sys and /dev mounted, and everything unmounted on exit.
+# 3. readme: the commit under test is `git clone`d inside the root, with no
+#    ../shared beside it, and the README's two commands, read from README.md,
+#    run exactly as written: as root, then in a second clone as a user who has
+#    sudo (after root's run, so the user's `make deps` finds them installed).
+# 4. packages: dpkg-buildpackage -us -uc -b in that root, lintian (no errors).
+# 5. install: a second throwaway root gets the .debs with apt-get install
+#    ./sendoc_*.deb ... (dependencies from Debian), renders every sample with
+#    the installed sendoc, shows `man sendoc`, and builds and runs examples/
+#    against the installed libsendoc-dev.
+# Prints each stage's time and "fresh: N passed, M failed"; exit 1 on a failure.
+# SENDOC_FRESH_KEEP=DIR keeps the logs and .debs there.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CACHE=${SENDOC_FRESH_CACHE:-/var/cache/sendoc-fresh}
+MAX_AGE=${SENDOC_FRESH_MAX_AGE:-7}
+MIRROR=${SENDOC_FRESH_MIRROR:-http://deb.debian.org/debian}
+pass=0; fail=0
+ok()  { pass=$((pass+1)); echo "ok   $*"; }
+bad() { fail=$((fail+1)); echo "FAIL $*"; }
+now() { date +%s; }
+T0=$(now)
+
+[ "$(id -u)" = 0 ] || { echo "fresh: needs root (debootstrap, chroot, mount)"; echo "fresh: 0 passed, 1 failed"; exit 1; }
+command -v debootstrap >/dev/null || { echo "fresh: no debootstrap (make test-deps installs it)"; echo "fresh: 0 passed, 1 failed"; exit 1; }
+COMMIT=$(git -C "$ROOT" rev-parse HEAD) || exit 1
+
+W=$(mktemp -d /var/tmp/sendoc-fresh.XXXXXX)
+MOUNTS=
+cleanup() {
+  for m in $MOUNTS; do umount -R "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+  rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$CACHE"
+exec 9>"$CACHE/lock"
+flock 9   # one run at a time uses (and refreshes) the cache
+
+# 1. the pristine root
+PRISTINE=$CACHE/bookworm
+if [ -f "$CACHE/bookworm.stamp" ] && [ -d "$PRISTINE/usr" ] && \
+   [ $(( $(now) - $(cat "$CACHE/bookworm.stamp") )) -lt $((MAX_AGE * 86400)) ]; then
+  echo "fresh: pristine root from the cache ($(( ($(now) - $(cat "$CACHE/bookworm.stamp")) / 3600 )) h old)"
+else
+  t=$(now)
+  rm -rf "$PRISTINE.new"
+  if debootstrap --variant=minbase --include=git,make,sudo,ca-certificates bookworm "$PRISTINE.new" "$MIRROR" \
+       >"$W/debootstrap.log" 2>&1; then
+    rm -rf "$PRISTINE" && mv "$PRISTINE.new" "$PRISTINE" && now >"$CACHE/bookworm.stamp"
+    ok "debootstrap bookworm ($(( $(now) - t )) s)"
+  else
+    bad "debootstrap: $(tail -3 "$W/debootstrap.log")"; echo "fresh: $pass passed, $fail failed"; exit 1
+  fi
+fi
+
+# new_root NAME: a throwaway root at $W/NAME/root over the pristine one
+new_root() {
+  r=$W/$1/root
+  mkdir -p "$W/$1/upper" "$W/$1/work" "$r"
+  if mount -t overlay overlay -o "lowerdir=$PRISTINE,upperdir=$W/$1/upper,workdir=$W/$1/work" "$r" 2>/dev/null; then
+    MOUNTS="$r $MOUNTS"
+  else
+    cp -a "$PRISTINE/." "$r/"
+  fi
+  # apt sources: the host's, deb.debian.org only, no *.disabled-* files
+  rm -f "$r/etc/apt/sources.list" "$r"/etc/apt/sources.list.d/*
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && grep -q 'deb\.debian\.org' "$f" && cp "$f" "$r/etc/apt/${f#/etc/apt/}"
+  done
+  ls "$r/etc/apt/sources.list" "$r"/etc/apt/sources.list.d/* >/dev/null 2>&1 || \
+    echo "deb $MIRROR bookworm main" >"$r/etc/apt/sources.list"
+  cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
+  for m in proc sys dev; do
+    case $m in
+      proc) mount -t proc proc "$r/proc" ;;
+      sys)  mount -t sysfs sysfs "$r/sys" ;;
+      dev)  mount --rbind /dev "$r/dev" && mount --make-rslave "$r/dev" ;;
+    esac && MOUNTS="$r/$m $MOUNTS"
+  done
+  # the commit under test, as a bundle the root clones from
+  git -C "$ROOT" bundle create "$r/tmp/sendoc.bundle" HEAD >/dev/null 2>&1
+  chmod 644 "$r/tmp/sendoc.bundle"
+}
+# in_root R USER CMD: runs CMD with sh in root R as USER (root or tester), a bare environment
+in_root() {
+  r=$1; u=$2; shift 2
+  home=/root; [ "$u" = root ] || home=/home/$u
+  chroot --userspec="$u:$u" "$r" /usr/bin/env -i HOME="$home" USER="$u" LOGNAME="$u" LANG=C.UTF-8 \
+    TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/sh -c "cd && $*"
+}
+
+# The README's two commands: the first ```sh block, comments dropped
+sed -n '/^```sh$/,/^```$/p' "$ROOT/README.md" | sed -n '2,/^```$/p' | sed -e '/^```$/d' -e 's/[[:space:]]*#.*$//' \
+  -e '/^[[:space:]]*$/d' >"$W/commands"
+echo "fresh: the README's commands:"; sed 's/^/  /' "$W/commands"
+[ "$(wc -l <"$W/commands")" = 2 ] && ok "README starts with two commands" || bad "README's first sh block has $(wc -l <"$W/commands") commands, want 2"
+
+# 3. readme, as root, then as a user with sudo
+new_root readme; R=$W/readme/root
+in_root "$R" root "useradd -m -s /bin/bash -G sudo tester && echo 'tester ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/tester && chmod 440 /etc/sudoers.d/tester"
+for u in root tester; do
+  in_root "$R" "$u" "git clone -q /tmp/sendoc.bundle sendoc" >"$W/clone-$u.log" 2>&1 || bad "$u: git clone: $(tail -2 "$W/clone-$u.log")"
+  [ ! -e "$R/$( [ $u = root ] && echo root || echo home/$u )/shared" ] && ok "$u: no ../shared beside the clone" || bad "$u: ../shared exists"
+  n=0
+  while IFS= read -r cmd; do
+    n=$((n+1)); t=$(now)
+    if in_root "$R" "$u" "cd sendoc && $cmd" >"$W/readme-$u-$n.log" 2>&1; then
+      ok "$u: $cmd ($(( $(now) - t )) s): $(tail -1 "$W/readme-$u-$n.log")"
+    else
+      bad "$u: $cmd ($(( $(now) - t )) s)"; grep -E 'FAIL|rror|SKIPPED' "$W/readme-$u-$n.log" | head -15; tail -5 "$W/readme-$u-$n.log"
+    fi
+    grep -h '^make check: ' "$W/readme-$u-$n.log" | sed "s/^/  $u: /"
+  done <"$W/commands"
+done
+
+# 4. packages, built in the same root (its build dependencies are what make deps installed)
+t=$(now)
+if in_root "$R" root "cd sendoc && dpkg-buildpackage -us -uc -b" >"$W/dpkg-buildpackage.log" 2>&1; then
+  ok "dpkg-buildpackage -us -uc -b ($(( $(now) - t )) s)"
+else
+  bad "dpkg-buildpackage: $(tail -5 "$W/dpkg-buildpackage.log")"
+fi
+mkdir -p "$W/debs"; cp "$R"/root/*.deb "$W/debs/" 2>/dev/null
+for p in sendoc libsendoc0 libsendoc-dev; do
+  f=$(ls "$W/debs/${p}_"*.deb 2>/dev/null | head -1)
+  if [ -n "$f" ]; then ok "$p: $(stat -c %s "$f") bytes, installed size $(dpkg-deb -f "$f" Installed-Size) KiB"; else bad "$p: no .deb"; fi
+done
+t=$(now)
+in_root "$R" root "apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends lintian >/dev/null 2>&1; lintian --tag-display-limit 0 /root/*.changes" >"$W/lintian.log" 2>&1
+if [ -n "$(ls "$R"/root/*.changes 2>/dev/null)" ] && ! grep -q '^E: ' "$W/lintian.log"; then
+  ok "lintian: no errors, $(grep -c '^W: ' "$W/lintian.log") warnings ($(( $(now) - t )) s)"
+else
+  bad "lintian"; grep -E '^(E|W): ' "$W/lintian.log" | head -10
+fi
+grep '^W: ' "$W/lintian.log" | head -5
+
+# 5. install the packages on a bare root and use them
+new_root install; I=$W/install/root
+cp "$W/debs/sendoc_"*.deb "$W/debs/libsendoc0_"*.deb "$W/debs/libsendoc-dev_"*.deb "$I/tmp/" 2>/dev/null
+t=$(now)
+if in_root "$I" root "apt-get -o DPkg::Lock::Timeout=600 update -qq && cd /tmp && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq ./sendoc_*.deb ./libsendoc0_*.deb ./libsendoc-dev_*.deb man-db" \
+     >"$W/install.log" 2>&1; then
+  ok "apt-get install ./sendoc_*.deb ./libsendoc0_*.deb ./libsendoc-dev_*.deb ($(( $(now) - t )) s)"
+else
+  bad "apt-get install of the packages: $(tail -5 "$W/install.log")"
+fi
+in_root "$I" root "git clone -q /tmp/sendoc.bundle sendoc" >/dev/null 2>&1
+in_root "$I" root "cd sendoc && SOURCE_DATE_EPOCH=1764547200 sh tools/render-samples.sh /usr/bin/sendoc /tmp/out" >"$W/samples.log" 2>&1 \
+  && ok "installed sendoc: $(tail -1 "$W/samples.log")" || { bad "installed sendoc: samples"; grep -v '^rendered' "$W/samples.log" | tail -8; }
+in_root "$I" root "sendoc --version && sendoc templates | grep -qx ehcp" >"$W/version.log" 2>&1 \
+  && ok "installed sendoc finds /usr/share/sendoc: $(head -1 "$W/version.log")" || bad "installed sendoc --version/templates: $(tail -2 "$W/version.log")"
+in_root "$I" root "MANWIDTH=80 man sendoc" >"$W/man.log" 2>&1
+grep -q 'EXIT STATUS' "$W/man.log" && ok "man sendoc" || bad "man sendoc: $(head -3 "$W/man.log")"
+# examples/ against the installed libsendoc-dev (sd_engine_new's own default
+# data folder is tried too once sendoc.h has sd_version, i.e. from 0.2)
+t=$(now)
+if in_root "$I" root "cd sendoc && make -C examples >/dev/null && examples/render-profile samples/ava-thompson.xml /tmp/ex.pdf en-GB \$(pkg-config --variable=datadir sendoc) && make -C examples clean >/dev/null && make -C examples STATIC=1 >/dev/null && examples/render-profile samples/bilal-hussain.xml /tmp/ex-ur.pdf ur /usr/share/sendoc" \
+     >"$W/example.log" 2>&1; then
+  ok "examples/ built with pkg-config against libsendoc-dev, shared and static ($(( $(now) - t )) s)"
+else
+  bad "examples/ against libsendoc-dev: $(tail -4 "$W/example.log")"
+fi
+if grep -q 'sd_version' "$I/usr/include/sendoc.h"; then
+  in_root "$I" root "cd sendoc && examples/render-profile samples/ava-thompson.xml /tmp/ex-default.pdf" >"$W/example-default.log" 2>&1 \
+    && ok "examples/render-profile with the installed data folder by default" || bad "sd_engine_new(NULL): $(tail -3 "$W/example-default.log")"
+fi
+
+if [ -n "${SENDOC_FRESH_KEEP:-}" ]; then mkdir -p "$SENDOC_FRESH_KEEP" && cp "$W"/*.log "$W/debs/"*.deb "$SENDOC_FRESH_KEEP/" 2>/dev/null; fi
+echo "fresh: took $(( $(now) - T0 )) s"
+echo "fresh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
