@@ -15,7 +15,9 @@ fi
 cp -r "$A11Y_SRC" "$T/a11y"
 A11Y_PDFJS=0
 A11Y_MISSING=
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+if [ "${SENDOC_NO_PDFJS:-}" = 1 ]; then
+  A11Y_MISSING="pdf.js checks (SENDOC_NO_PDFJS=1)"   # to test the poppler-only path
+elif ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   A11Y_MISSING="pdf.js checks (no node/npm: make test-deps installs them)"
 elif [ -d "$T/a11y/node_modules/pdfjs-dist" ] || (cd "$T/a11y" && npm ci --silent --no-audit --no-fund >"$T/npm.log" 2>&1); then
   A11Y_PDFJS=1
