@@ -111,7 +111,7 @@ echo "fresh: the README's commands:"; sed 's/^/  /' "$W/commands"
 new_root readme; R=$W/readme/root
 in_root "$R" root "useradd -m -s /bin/bash -G sudo tester && echo 'tester ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/tester && chmod 440 /etc/sudoers.d/tester"
 for u in root tester; do
-  in_root "$R" "$u" "git clone -q /tmp/sendoc.bundle sendoc" >"$W/clone-$u.log" 2>&1 || bad "$u: git clone: $(tail -2 "$W/clone-$u.log")"
+  in_root "$R" "$u" "git -c advice.detachedHead=false clone -q /tmp/sendoc.bundle sendoc" >"$W/clone-$u.log" 2>&1 || bad "$u: git clone: $(tail -2 "$W/clone-$u.log")"
   [ ! -e "$R/$( [ $u = root ] && echo root || echo home/$u )/shared" ] && ok "$u: no ../shared beside the clone" || bad "$u: ../shared exists"
   n=0
   while IFS= read -r cmd; do
@@ -163,17 +163,18 @@ if in_root "$I" root "apt-get -o DPkg::Lock::Timeout=600 update -qq && cd /tmp &
 else
   bad "apt-get install of the packages: $(tail -5 "$W/install.log")"
 fi
-in_root "$I" root "git clone -q /tmp/sendoc.bundle sendoc" >/dev/null 2>&1
+in_root "$I" root "git -c advice.detachedHead=false clone -q /tmp/sendoc.bundle sendoc" >/dev/null 2>&1
 in_root "$I" root "cd sendoc && SOURCE_DATE_EPOCH=1764547200 sh tools/render-samples.sh /usr/bin/sendoc /tmp/out" >"$W/samples.log" 2>&1 \
   && ok "installed sendoc: $(tail -1 "$W/samples.log")" || { bad "installed sendoc: samples"; grep -v '^rendered' "$W/samples.log" | tail -8; }
 in_root "$I" root "sendoc --version && sendoc templates | grep -qx ehcp" >"$W/version.log" 2>&1 \
   && ok "installed sendoc finds /usr/share/sendoc: $(head -1 "$W/version.log")" || bad "installed sendoc --version/templates: $(tail -2 "$W/version.log")"
 in_root "$I" root "MANWIDTH=80 man sendoc" >"$W/man.log" 2>&1
 grep -q 'EXIT STATUS' "$W/man.log" && ok "man sendoc" || bad "man sendoc: $(head -3 "$W/man.log")"
-# examples/ against the installed libsendoc-dev (sd_engine_new's own default
-# data folder is tried too once sendoc.h has sd_version, i.e. from 0.2)
+# examples/ against the installed libsendoc-dev, with a compiler and pkg-config
+# as a developer has them (sd_engine_new's own default data folder is tried
+# too once sendoc.h has sd_version, i.e. from 0.2)
 t=$(now)
-if in_root "$I" root "cd sendoc && make -C examples >/dev/null && examples/render-profile samples/ava-thompson.xml /tmp/ex.pdf en-GB \$(pkg-config --variable=datadir sendoc) && make -C examples clean >/dev/null && make -C examples STATIC=1 >/dev/null && examples/render-profile samples/bilal-hussain.xml /tmp/ex-ur.pdf ur /usr/share/sendoc" \
+if in_root "$I" root "DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends build-essential pkg-config >/dev/null && cd sendoc && make -C examples >/dev/null && examples/render-profile samples/ava-thompson.xml /tmp/ex.pdf en-GB \$(pkg-config --variable=datadir sendoc) && make -C examples clean >/dev/null && make -C examples STATIC=1 >/dev/null && examples/render-profile samples/bilal-hussain.xml /tmp/ex-ur.pdf ur /usr/share/sendoc" \
      >"$W/example.log" 2>&1; then
   ok "examples/ built with pkg-config against libsendoc-dev, shared and static ($(( $(now) - t )) s)"
 else
