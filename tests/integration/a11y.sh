@@ -27,6 +27,7 @@ fi
 # `make check` sets SD_SKIPPED_DIR and names in its last line what was not run
 if [ -n "${SD_SKIPPED_DIR:-}" ]; then
   mkdir -p "$SD_SKIPPED_DIR"
-  if [ -n "$A11Y_MISSING" ]; then echo "$A11Y_MISSING" > "$SD_SKIPPED_DIR/$(basename "$0" .sh)"
-  else rm -f "$SD_SKIPPED_DIR/$(basename "$0" .sh)"; fi
+  stage=$(basename "$(dirname "$0")")-$(basename "$0" .sh)   # e.g. integration-matrix
+  if [ -n "$A11Y_MISSING" ]; then echo "$A11Y_MISSING" > "$SD_SKIPPED_DIR/$stage"
+  else rm -f "$SD_SKIPPED_DIR/$stage"; fi
 fi
