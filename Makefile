@@ -16,6 +16,8 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parame
 OPT      ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -fPIC \
              -fvisibility=hidden -DSD_BUILDING -Iengine/include -Iengine $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+# the data folder sd_engine_new(NULL) opens: the installed one
+CFLAGS_ALL += -DSD_DATA_DIR='"$(PREFIX)/share/sendoc"'
 LIBS_ALL = $(PKG_LIBS) -lhpdf -lz -lm -lpthread
 
 ENGINE_SRC = $(sort $(wildcard engine/*.c))
