@@ -97,14 +97,26 @@ void cli_print_help(const char *cmd, FILE *out)
 
 int cmd_help(int argc, char **argv)
 {
-  const char *cmd = argc > 1 ? argv[1] : NULL;
-  if (cmd && (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))) cmd = "help";
+  const char *cmd = NULL;
+  for (int i = 1; i < argc && !cmd; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) cmd = "help";
+    else if (!strcmp(argv[i], "--diagnostics") && i + 1 < argc) i++;
+    else if (!strncmp(argv[i], "--diagnostics=", 14)) continue;
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("help", "unknown option '%s'", argv[i]);
+    else cmd = argv[i];
+  }
   for (size_t i = 0; i < sizeof HELP / sizeof *HELP; i++)
     if ((!cmd && !HELP[i].cmd) || (cmd && HELP[i].cmd && !strcmp(cmd, HELP[i].cmd))) {
       fputs(HELP[i].text, stdout);
       return EXIT_OK;
     }
-  fprintf(stderr, "sendoc help: no command '%s'\n", cmd);
-  cli_print_help(NULL, stderr);
+  const char *names[sizeof HELP / sizeof *HELP];
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof HELP / sizeof *HELP; i++)
+    if (HELP[i].cmd) names[n++] = HELP[i].cmd;
+  const char *near = cli_nearest(cmd, names, n);
+  if (near) cli_msg("help", SD_SEV_ERROR, "usage", "no command '%s'; did you mean '%s'?", cmd, near);
+  else cli_msg("help", SD_SEV_ERROR, "usage", "no command '%s'", cmd);
+  if (!cli_json_mode()) cli_print_help(NULL, stderr);
   return EXIT_USAGE;
 }

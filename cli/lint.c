@@ -27,19 +27,30 @@ int cmd_lint(int argc, char **argv)
   const char *tpl = NULL, *lang = NULL;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "t:l:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":t:l:", opts, NULL)) != -1) {
     switch (c) {
     case 't': tpl = optarg; break;
     case 'l': lang = optarg; break;
     case OPT_HELP: cli_print_help("lint", stdout); return EXIT_OK;
     default:
-      if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("lint", "bad option");
+      if (c == '?' || c == ':') return cli_bad_option("lint", c, argv, opts);
+      if (cli_common_option(&com, c, optarg) != 1) return EXIT_USAGE;
     }
   }
   if (optind >= argc) return cli_usage_error("lint", "no case files given");
   int code = EXIT_OK;
   sd_engine *e = cli_engine(&com, &code);
   if (!e) return code;
+  if (lang) {
+    sd_diags *ld = sd_diags_new();
+    sd_status lst = sd_check_lang(e, lang, ld);
+    cli_print_diags(ld, &com);
+    sd_diags_free(ld);
+    if (lst != SD_OK) {
+      sd_engine_free(e);
+      return cli_exit_code(lst);
+    }
+  }
 
   /* One list for the run, so a catalogue gap shared by several cases is
    * reported once; printed after the last case. */
@@ -50,7 +61,7 @@ int cmd_lint(int argc, char **argv)
     free(res);
     sd_diags_free(d);
     sd_engine_free(e);
-    fprintf(stderr, "sendoc lint: out of memory\n");
+    cli_msg("lint", SD_SEV_ERROR, "resource.memory", "out of memory");
     return EXIT_ENV;
   }
   int worst = EXIT_OK;
