@@ -292,11 +292,29 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
 }
 
 /* Later stages (locale, layout, text) know no file names: what they report
- * about a case is about that case's file. */
-static void name_source(sd_diags *d, size_t from, const sd_case *c)
+ * about a case is about that case's file, except a catalogue message a
+ * template asks for, which is about the template (at the {{t:...}} that
+ * asked). A template's own errors say which case was being rendered. */
+static void name_source(sd_diags *d, size_t from, const sd_case *c, const char *tpl_name)
 {
-  for (size_t i = from; c && c->file && d && i < d->n; i++)
-    if (!d->items[i].file && !(d->items[i].file = sd_strdup(c->file))) break;
+  for (size_t i = from; d && i < d->n; i++) {
+    sd_diag *g = &d->items[i];
+    if (!g->file) {
+      int from_template = tpl_name && g->line > 0 && g->code && !strncmp(g->code, "locale.", 7);
+      const char *file = from_template ? tpl_name : c ? c->file : NULL;
+      if (file && !(g->file = sd_strdup(file))) break;
+      if (!from_template) continue;
+    } else if (!tpl_name || strcmp(g->file, tpl_name) != 0) {
+      continue;
+    }
+    if (g->severity == SD_SEV_ERROR && c && c->file && g->message) {
+      char *m = sd_strdup_printf("%s (rendering %s)", g->message, c->file);
+      if (m) {
+        free(g->message);
+        g->message = m;
+      }
+    }
+  }
 }
 
 static const char *const STYLES[] = { "standard", "large-print", "dyslexia" };
@@ -333,8 +351,8 @@ SD_API sd_status sd_check_lang(sd_engine *e, const char *tag, sd_diags *d)
   return st;
 }
 
-static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
-                              int64_t epoch, rendered *r, sd_diags *d)
+static sd_status build_layout(sd_engine *e, const sd_template *tp, const char *tpl_name, const sd_case *c,
+                              const sd_render_options *opt, int64_t epoch, rendered *r, sd_diags *d)
 {
   size_t from = d ? d->n : 0;
   sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
@@ -345,7 +363,7 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
     st = SD_E_USAGE;
   }
   if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
-  name_source(d, from, c);
+  name_source(d, from, c, tpl_name);
   return st;
 }
 
@@ -365,13 +383,13 @@ sd_status sd_engine_document(sd_engine *e, const sd_case *c, const sd_render_opt
   return st;
 }
 
-static sd_status render_template(sd_engine *e, const sd_template *tp, const sd_case *c,
+static sd_status render_template(sd_engine *e, const sd_template *tp, const char *tpl_name, const sd_case *c,
                                  const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
                                  sd_diags *d)
 {
   int64_t epoch = pick_epoch(opt);
   rendered r;
-  sd_status st = build_layout(e, tp, c, opt, epoch, &r, d);
+  sd_status st = build_layout(e, tp, tpl_name, c, opt, epoch, &r, d);
   if (st == SD_OK) {
     sd_pdf_meta meta = { .title = r.lay.title, .lang = r.lay.lang, .epoch = epoch };
     st = sd_pdf_write(&r.lay, &meta, out_pdf, out_len, d);
@@ -438,7 +456,7 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   /* every case is laid out (and checked) on its own; all problems are reported */
   size_t failed = 0;
   for (size_t i = 0; st == SD_OK && i < n; i++) {
-    sd_status one = build_layout(e, tp, cases[i], opt, epoch, &parts[i], d);
+    sd_status one = build_layout(e, tp, opt->template_ref, cases[i], opt, epoch, &parts[i], d);
     if (one == SD_E_INPUT || one == SD_E_LIMIT) failed++;
     else if (one != SD_OK) st = one;
   }
@@ -577,7 +595,7 @@ SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_optio
   int owned = 0;
   sd_status st = check_options(e, opt, d);
   if (st == SD_OK) st = load_template(e, opt->template_ref, &tp, &owned, d);
-  if (st == SD_OK) st = render_template(e, tp, c, opt, out_pdf, out_len, d);
+  if (st == SD_OK) st = render_template(e, tp, opt->template_ref, c, opt, out_pdf, out_len, d);
   if (owned) sd_template_free(tp);
   return st;
 }
@@ -593,7 +611,7 @@ SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
   sd_template *tp = NULL;
   sd_status st = check_options(e, opt, d);
   if (st == SD_OK) st = sd_template_parse(md, md_len, name ? name : "-", &tp, d);
-  if (st == SD_OK) st = render_template(e, tp, NULL, opt, out_pdf, out_len, d);
+  if (st == SD_OK) st = render_template(e, tp, name ? name : "-", NULL, opt, out_pdf, out_len, d);
   sd_template_free(tp);
   return st;
 }

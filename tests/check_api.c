@@ -345,6 +345,57 @@ START_TEST(test_unknown_template_and_style_suggest_the_nearest)
 }
 END_TEST
 
+/* A template's mistakes point at the template (file:line:column) and say
+ * which case was being rendered; a catalogue key the template asks for that
+ * does not exist is the template's mistake, not the case's. */
+START_TEST(test_template_errors_name_the_template_and_the_case)
+{
+  char dir[] = "/tmp/check_api_tpl_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/t.md", dir);
+  FILE *fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs("---\ntitle: T\n---\n\n# {{child.preferred-name}}\n\nSee {{t:no_such.key}}.\n", fp);
+  fclose(fp);
+  sd_render_options o;
+  sd_render_options_init(&o);
+  o.template_ref = path;
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_render(engine, leo, &o, &pdf, &len, d), SD_E_INPUT);
+  int seen = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    const sd_diag *g = &d->items[i];
+    if (strcmp(g->code, "locale.missing") != 0) continue;
+    seen++;
+    ck_assert_str_eq(g->file, path);
+    ck_assert_int_eq(g->line, 7);
+    ck_assert_int_eq(g->col, 5);
+    ck_assert_ptr_nonnull(strstr(g->message, "(rendering samples/class-4b/leo-clarke.xml)"));
+  }
+  ck_assert_int_eq(seen, 1);
+  sd_diags_free(d);
+
+  fp = fopen(path, "w");
+  fputs("---\ntitle: T\n---\n\n# {{child.preferred-name}}\n\n{{child.favourite-colour}}\n", fp);
+  fclose(fp);
+  d = sd_diags_new();
+  ck_assert_int_eq(sd_render(engine, leo, &o, &pdf, &len, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "template.field"));
+  for (size_t i = 0; i < d->n; i++)
+    if (!strcmp(d->items[i].code, "template.field")) {
+      ck_assert_str_eq(d->items[i].file, path);
+      ck_assert_int_eq(d->items[i].line, 7);
+      ck_assert_ptr_nonnull(strstr(d->items[i].message, "(rendering samples/class-4b/leo-clarke.xml)"));
+    }
+  sd_diags_free(d);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
   Suite *s = suite_create("api");
@@ -364,6 +415,7 @@ static Suite *api_suite(void)
   tcase_add_test(tc, test_check_lang_suggests_the_tag);
   tcase_add_test(tc, test_render_refuses_a_language_name);
   tcase_add_test(tc, test_unknown_template_and_style_suggest_the_nearest);
+  tcase_add_test(tc, test_template_errors_name_the_template_and_the_case);
   suite_add_tcase(s, tc);
   return s;
 }
