@@ -396,6 +396,66 @@ START_TEST(test_template_errors_name_the_template_and_the_case)
 }
 END_TEST
 
+/* sd_lint_template: the shipped templates are clean; a template's typos are
+ * found at their line and column before any case meets them. */
+START_TEST(test_lint_template)
+{
+  static const char *const shipped[] = { "ehcp", "one-page-profile", "postcard-try", "postcard-tried",
+                                         "review-invitation", "review-record" };
+  for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++) {
+    sd_diags *d = sd_diags_new();
+    ck_assert_int_eq(sd_lint_template(engine, shipped[i], d), SD_OK);
+    if (d->n) diags_print(d);
+    ck_assert_msg(sd_diags_count(d) == 0, "%s has findings", shipped[i]);
+    sd_diags_free(d);
+  }
+  char dir[] = "/tmp/check_api_lint_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/t.md", dir);
+  FILE *fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs("---\ntitle: {{t:profile.titel}}\n---\n\n# {{child.prefered-name}}\n\n`{{not.checked}}`\n\n"
+        "{{#each strenghts}}\n\n- {{.}} {{@index}}\n\n{{/each}}\n\n{{#lang romanian}}\n\nx\n\n{{/lang}}\n\n"
+        "{{t:profile.title name=child.nmae}} {{date:today}} {{count:strengths}}\n",
+        fp);
+  fclose(fp);
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_lint_template(engine, path, d), SD_OK);
+  static const struct { const char *code; int line, col; const char *has; } want[] = {
+    { "lint.template-key", 2, 8, "profile.titel" },
+    { "lint.template-field", 5, 3, "did you mean <preferred-name>" },
+    { "lint.template-field", 9, 1, "did you mean <strengths>" },
+    { "lint.template-lang", 15, 1, "did you mean \"ro\"" },
+    { "lint.template-field", 21, 1, "<nmae>" },
+  };
+  ck_assert_uint_eq(sd_diags_count(d), sizeof want / sizeof *want);
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    const sd_diag *g = &d->items[i];
+    ck_assert_str_eq(g->code, want[i].code);
+    ck_assert_str_eq(g->file, path);
+    ck_assert_int_eq(g->line, want[i].line);
+    ck_assert_int_eq(g->col, want[i].col);
+    ck_assert_msg(strstr(g->message, want[i].has) != NULL, "%s", g->message);
+    ck_assert_int_eq(g->severity, SD_SEV_WARNING);
+  }
+  sd_diags_free(d);
+  /* a template that does not parse is SD_E_INPUT with the parser's error */
+  fp = fopen(path, "w");
+  fputs("---\ntitle: x\n---\n\n# {{child.preferred-name\n", fp);
+  fclose(fp);
+  d = sd_diags_new();
+  ck_assert_int_eq(sd_lint_template(engine, path, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "template.syntax"));
+  sd_diags_free(d);
+  d = sd_diags_new();
+  ck_assert_int_eq(sd_lint_template(engine, "no-such-template", d), SD_E_USAGE);
+  sd_diags_free(d);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
   Suite *s = suite_create("api");
@@ -416,6 +476,7 @@ static Suite *api_suite(void)
   tcase_add_test(tc, test_render_refuses_a_language_name);
   tcase_add_test(tc, test_unknown_template_and_style_suggest_the_nearest);
   tcase_add_test(tc, test_template_errors_name_the_template_and_the_case);
+  tcase_add_test(tc, test_lint_template);
   suite_add_tcase(s, tc);
   return s;
 }

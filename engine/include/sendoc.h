@@ -178,6 +178,15 @@ SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
 SD_API sd_status sd_lint(sd_engine *e, const sd_case *c, const char *template_ref,
                          const char *lang, sd_diags *d);
 
+/* Checks a template on its own (no case): that it parses, that every field
+ * it names is an element or attribute of the case schema, that every
+ * {{t:key}} is in the catalogue and every {{#lang TAG}} a language tag.
+ * template_ref as in sd_lint. SD_OK with findings as warnings in d
+ * (lint.template-field, lint.template-key, lint.template-lang, at the
+ * template's FILE:LINE:COLUMN); SD_E_INPUT (it does not parse), SD_E_USAGE
+ * (no such template), SD_E_IO, SD_E_LIMIT, SD_E_RESOURCE, SD_E_NOMEM. */
+SD_API sd_status sd_lint_template(sd_engine *e, const char *template_ref, sd_diags *d);
+
 /* Checks a document language as sd_render_options.lang would be checked: a
  * well-formed BCP 47 tag whose language is known. SD_OK (a tag with no
  * catalogue is fine: its fixed wording is then English); SD_E_USAGE with a

@@ -100,6 +100,17 @@ for dd in "$SENDOC_DATA" "$T/nowhere"; do
   else bad "cannot build the SD_DATA_DIR test: $(head -3 "$T/cc.txt")"; fi
 done
 
+# sendoc lint TEMPLATE: a template is linted as a template (.md, front matter, or a name)
+expect_exit "lint a template file" 0 "$BIN" lint "$ROOT/templates/ehcp.md"
+grep -q 'ehcp.md: no findings' "$T/out.txt" && ok || bad "lint ehcp.md: $(cat "$T/out.txt" "$T/err.txt")"
+expect_exit "lint templates by name" 0 "$BIN" lint one-page-profile review-record
+printf -- '---\ntitle: x\n---\n\n# {{child.prefered-name}}\n' >"$T/typo.md"
+cp "$T/typo.md" "$T/typo.tpl"
+for f in typo.md typo.tpl; do
+  expect_exit "lint a template with a typo ($f)" 1 "$BIN" lint "$T/$f"
+  grep -q "$f:5:3: warning: .*did you mean <preferred-name>? \[lint.template-field\]" "$T/err.txt" && ok || bad "lint $f: $(cat "$T/err.txt")"
+done
+
 # 1: input problems
 expect_exit "render invalid" 1 "$BIN" render "$BADC" -t $TPL -o "$T/x.pdf"
 grep -Eq 'schema-violation\.xml:[0-9]+:[0-9]+: error' "$T/err.txt" && ok || bad "render invalid: no FILE:LINE:COLUMN"
