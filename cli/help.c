@@ -9,7 +9,7 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "commands:\n"
     "  render     render a case (or a Markdown note) to an accessible PDF\n"
     "  validate   check case files against the schema\n"
-    "  lint       check cases against the SEND Code of Practice (statutory lint)\n"
+    "  lint       check cases against the SEND Code of Practice, or a template on its own\n"
     "  batch      render many cases into a folder, on several threads\n"
     "  templates  list the templates\n"
     "  locales    list the languages (message catalogues) and their review status\n"

@@ -4,6 +4,7 @@
  * {{#lang TAG}} is a language tag. Findings are warnings at the template's
  * FILE:LINE:COLUMN (lint.template-field, lint.template-key,
  * lint.template-lang). */
+#include "lint_template.h"
 #include "diag.h"
 #include "langtag.h"
 #include "locale.h"
@@ -244,6 +245,30 @@ static void scan(lctx *x, const char *text, size_t len)
   }
 }
 
+sd_status sd_lint_template_mem(sd_engine *e, const char *text, size_t len, const char *name, sd_diags *d)
+{
+  const char *data_dir = sd_engine_data_dir(e);
+  char *locales_dir = sd_strdup_printf("%s/locales", data_dir);
+  if (!locales_dir) return SD_E_NOMEM;
+  sd_template *tp = NULL;
+  sd_status st = sd_template_parse(text, len, name, &tp, d);
+  sd_template_free(tp);
+  names schema = { 0 };
+  sd_locale *loc = NULL;
+  if (st == SD_OK) st = schema_names(data_dir, &schema, d);
+  if (st == SD_OK) {
+    sd_diags *scratch = sd_diags_new();
+    if (sd_locale_open(locales_dir, "en-GB", &loc, scratch) != SD_OK) loc = NULL;
+    sd_diags_free(scratch);
+    lctx x = { name, &schema, loc, locales_dir, d, 0 };
+    scan(&x, text, len);
+  }
+  sd_locale_free(loc);
+  names_free(&schema);
+  free(locales_dir);
+  return st;
+}
+
 SD_API sd_status sd_lint_template(sd_engine *e, const char *template_ref, sd_diags *d)
 {
   if (!e || !template_ref || !*template_ref) {
@@ -254,12 +279,7 @@ SD_API sd_status sd_lint_template(sd_engine *e, const char *template_ref, sd_dia
   size_t rl = strlen(template_ref);
   bool path = strchr(template_ref, '/') || (rl > 3 && !strcmp(template_ref + rl - 3, ".md"));
   char *tpath = path ? sd_strdup(template_ref) : sd_strdup_printf("%s/templates/%s.md", data_dir, template_ref);
-  char *locales_dir = sd_strdup_printf("%s/locales", data_dir);
-  if (!tpath || !locales_dir) {
-    free(tpath);
-    free(locales_dir);
-    return SD_E_NOMEM;
-  }
+  if (!tpath) return SD_E_NOMEM;
   sd_status st = SD_OK;
   char *text = NULL;
   size_t len = 0;
@@ -284,23 +304,8 @@ SD_API sd_status sd_lint_template(sd_engine *e, const char *template_ref, sd_dia
       st = SD_E_LIMIT;
     } else text[len] = '\0';
   }
-  sd_template *tp = NULL;
-  if (st == SD_OK) st = sd_template_parse(text, len, template_ref, &tp, d);
-  sd_template_free(tp);
-  names schema = { 0 };
-  sd_locale *loc = NULL;
-  if (st == SD_OK) st = schema_names(data_dir, &schema, d);
-  if (st == SD_OK) {
-    sd_diags *scratch = sd_diags_new();
-    if (sd_locale_open(locales_dir, "en-GB", &loc, scratch) != SD_OK) loc = NULL;
-    sd_diags_free(scratch);
-    lctx x = { template_ref, &schema, loc, locales_dir, d, 0 };
-    scan(&x, text, len);
-  }
-  sd_locale_free(loc);
-  names_free(&schema);
+  if (st == SD_OK) st = sd_lint_template_mem(e, text, len, template_ref, d);
   free(text);
   free(tpath);
-  free(locales_dir);
   return st;
 }
