@@ -126,9 +126,11 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/text/roundtrip.sh $(B)
 	@sh tests/integration/matrix.sh $(B)
 
-# The command line as other systems use it: exit codes, batch, hostile input, install
+# The command line as other systems use it: exit codes, batch, hostile input, install;
+# then every command the docs show (tests/docs/run.py)
 check-cli: all
 	@sh tests/cli/run.sh $(B)
+	@python3 tests/docs/run.py $(B)
 
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \

@@ -72,7 +72,7 @@ typedef struct batch {
 
 static void oom(void)
 {
-  fputs("sendoc batch: out of memory\n", stderr);
+  cli_msg("batch", SD_SEV_ERROR, "resource.memory", "out of memory");
   exit(EXIT_ENV);
 }
 
@@ -155,7 +155,7 @@ static int walk(batch *b, const char *root, const char *rel, int depth)
   char *dir = rel ? join(root, rel) : xstrdup(root);
   DIR *dp = opendir(dir);
   if (!dp) {
-    fprintf(stderr, "sendoc batch: cannot read the folder %s: %s\n", dir, strerror(errno));
+    cli_msg("batch", SD_SEV_ERROR, "io.read", "cannot read the folder %s: %s", dir, strerror(errno));
     free(dir);
     return -1;
   }
@@ -168,7 +168,7 @@ static int walk(batch *b, const char *root, const char *rel, int depth)
     char *crel = rel ? join(rel, de->d_name) : xstrdup(de->d_name);
     if (S_ISDIR(sb.st_mode)) {
       if (depth >= MAX_WALK_DEPTH) {
-        fprintf(stderr, "sendoc batch: %s/%s: folders nested more than %d deep\n", root, crel, MAX_WALK_DEPTH);
+        cli_msg("batch", SD_SEV_ERROR, "batch.depth", "%s/%s: folders nested more than %d deep", root, crel, MAX_WALK_DEPTH);
         rc = -1;
       } else rc = walk(b, root, crel, depth + 1);
     } else if (ends_with(de->d_name, ".xml") &&
@@ -201,7 +201,7 @@ static int collect(batch *b, char **inputs, int n_in)
   for (int i = 0; i < n_in; i++) {
     struct stat sb;
     if (stat(inputs[i], &sb) != 0) {
-      fprintf(stderr, "sendoc batch: %s: %s\n", inputs[i], strerror(errno));
+      cli_msg("batch", SD_SEV_ERROR, "usage", "%s: %s", inputs[i], strerror(errno));
       return EXIT_USAGE;
     }
     if (S_ISDIR(sb.st_mode)) {
@@ -210,7 +210,7 @@ static int collect(batch *b, char **inputs, int n_in)
       const char *slash = strrchr(inputs[i], '/');
       add_case(b, inputs[i], slash ? slash + 1 : inputs[i]);
     } else {
-      fprintf(stderr, "sendoc batch: %s: not a case file or a folder\n", inputs[i]);
+      cli_msg("batch", SD_SEV_ERROR, "usage", "%s: not a case file or a folder", inputs[i]);
       return EXIT_USAGE;
     }
   }
@@ -223,7 +223,7 @@ static int collect(batch *b, char **inputs, int n_in)
   int rc = 0;
   for (size_t i = 1; i < b->n; i++)
     if (strcmp(idx[i - 1]->out, idx[i]->out) == 0) {
-      fprintf(stderr, "sendoc batch: %s and %s would both be written to %s\n", idx[i - 1]->path, idx[i]->path,
+      cli_msg("batch", SD_SEV_ERROR, "usage", "%s and %s would both be written to %s", idx[i - 1]->path, idx[i]->path,
               idx[i]->out);
       rc = EXIT_USAGE;
     }
@@ -317,7 +317,7 @@ static int lock_outdir(batch *b)
 {
   char *dir = xstrdup(b->outdir);
   if (mkdir_p(dir, 0700) != 0) {
-    fprintf(stderr, "sendoc batch: cannot create the output folder %s: %s\n", b->outdir, strerror(errno));
+    cli_msg("batch", SD_SEV_ERROR, "io.write", "cannot create the output folder %s: %s", b->outdir, strerror(errno));
     free(dir);
     return -1;
   }
@@ -325,18 +325,18 @@ static int lock_outdir(batch *b)
   char *lp = join(b->outdir, LOCK_NAME);
   int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    fprintf(stderr, "sendoc batch: cannot write to the output folder %s: %s\n", b->outdir, strerror(errno));
+    cli_msg("batch", SD_SEV_ERROR, "io.write", "cannot write to the output folder %s: %s", b->outdir, strerror(errno));
     free(lp);
     return -1;
   }
   free(lp);
   if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
     size_t n = clean_strays(b->outdir, 0) + clean_manifest_strays(b->manifest);
-    if (n) fprintf(stderr, "sendoc batch: removed %zu unfinished output%s left by an interrupted batch\n", n,
+    if (n) cli_msg("batch", SD_SEV_NOTE, "batch.cleanup", "removed %zu unfinished output%s left by an interrupted batch", n,
                    n == 1 ? "" : "s");
   }
   if (flock(fd, LOCK_SH) != 0 && errno != ENOLCK) {
-    fprintf(stderr, "sendoc batch: cannot lock the output folder %s: %s\n", b->outdir, strerror(errno));
+    cli_msg("batch", SD_SEV_ERROR, "io.write", "cannot lock the output folder %s: %s", b->outdir, strerror(errno));
     close(fd);
     return -1;
   }
@@ -797,7 +797,7 @@ static int manifest_open(batch *b)
   snprintf(b->mf_tmp, l + 12, "%s.tmp-XXXXXX", b->manifest);
   int fd = mkstemp(b->mf_tmp); /* mode 0600: it names cases and quotes their problems */
   if (fd < 0 || !(b->mf = fdopen(fd, "w"))) {
-    fprintf(stderr, "sendoc batch: cannot write the manifest %s: %s\n", b->manifest, strerror(errno));
+    cli_msg("batch", SD_SEV_ERROR, "io.write", "cannot write the manifest %s: %s", b->manifest, strerror(errno));
     if (fd >= 0) close(fd);
     free(b->mf_tmp);
     b->mf_tmp = NULL;
@@ -820,7 +820,7 @@ static int manifest_close(batch *b)
     bad = 1;
   }
   if (bad) {
-    fprintf(stderr, "sendoc batch: cannot write the manifest %s: %s\n", b->manifest, strerror(saved));
+    cli_msg("batch", SD_SEV_ERROR, "io.write", "cannot write the manifest %s: %s", b->manifest, strerror(saved));
     unlink(b->mf_tmp);
   }
   free(b->mf_tmp);
@@ -872,7 +872,7 @@ static int check_template(batch *b)
   int rc = 0;
   if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
     if (is_path) {
-      fprintf(stderr, "%s: error: cannot read the template: %s [io.read]\n", ref, strerror(errno ? errno : EISDIR));
+      cli_msg_file(ref, SD_SEV_ERROR, "io.read", "cannot read the template: %s", strerror(errno ? errno : EISDIR));
       rc = EXIT_ENV;
     } else rc = cli_usage_error("batch", "no template called \"%s\" (see `sendoc templates`)", ref);
   } else {
@@ -899,7 +899,7 @@ int cmd_batch(int argc, char **argv)
   unsigned jobs = 0;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:t:l:s:j:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":o:t:l:s:j:", opts, NULL)) != -1) {
     switch (c) {
     case 'o': b.outdir = optarg; break;
     case 't': b.ro.template_ref = optarg; break;
@@ -916,7 +916,8 @@ int cmd_batch(int argc, char **argv)
     case OPT_RESUME: b.resume = 1; break;
     case OPT_HELP: cli_print_help("batch", stdout); return EXIT_OK;
     default:
-      if (cli_common_option(&b.com, c, optarg) != 1) return cli_usage_error("batch", "bad option");
+      if (c == '?' || c == ':') return cli_bad_option("batch", c, argv, opts);
+      if (cli_common_option(&b.com, c, optarg) != 1) return EXIT_USAGE;
     }
   }
   if (optind >= argc) return cli_usage_error("batch", "no case files or folders given");
@@ -932,6 +933,14 @@ int cmd_batch(int argc, char **argv)
   b.e = cli_engine(&b.com, &code);
   if (!b.e) return code;
   code = check_template(&b);
+  if (code == 0 && b.ro.lang) {
+    /* a language that is not a tag stops the batch before any case */
+    sd_diags *ld = sd_diags_new();
+    sd_status lst = sd_check_lang(b.e, b.ro.lang, ld);
+    cli_print_diags(ld, &b.com);
+    sd_diags_free(ld);
+    if (lst != SD_OK) code = cli_exit_code(lst);
+  }
   if (code) {
     sd_engine_free(b.e);
     return code;
@@ -948,7 +957,7 @@ int cmd_batch(int argc, char **argv)
     if (lock < 0) code = EXIT_ENV;
   }
   if (code == 0 && b.n == 0)
-    fprintf(stderr, "sendoc batch: no case files (*.xml) found%s\n", b.shard_n > 1 ? " in this shard" : "");
+    cli_msg("batch", SD_SEV_WARNING, "batch.empty", "no case files (*.xml) found%s", b.shard_n > 1 ? " in this shard" : "");
   if (code == 0 && b.resume && b.manifest && strcmp(b.manifest, "-")) load_prev(&b);
   if (code == 0 && manifest_open(&b) != 0) code = EXIT_ENV;
 
@@ -983,17 +992,20 @@ int cmd_batch(int argc, char **argv)
     if (b.tty) bar(&b, 1);
     pthread_mutex_destroy(&b.mu);
     if (never)
-      fprintf(stderr, "sendoc batch: stopped after the error above; %zu case%s not rendered\n", never,
+      cli_msg("batch", SD_SEV_ERROR, "batch.stopped", "stopped after the error above; %zu case%s not rendered", never,
               never == 1 ? "" : "s");
     /* the PDFs are on disk before the manifest that lists them */
     int dfd = open(b.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || syncfs(dfd) != 0) {
-      fprintf(stderr, "sendoc batch: cannot flush %s to disk: %s\n", b.outdir, strerror(errno));
+      cli_msg("batch", SD_SEV_ERROR, "io.write", "cannot flush %s to disk: %s", b.outdir, strerror(errno));
       b.worst = EXIT_ENV;
     }
     if (dfd >= 0) close(dfd);
     if (manifest_close(&b) != 0) b.worst = EXIT_ENV;
-    fprintf(stderr, "%zu rendered, %zu failed, %zu skipped\n", b.rendered, b.failed, b.skipped);
+    if (cli_json_mode())
+      cli_msg("batch", SD_SEV_NOTE, "batch.summary", "%zu rendered, %zu failed, %zu skipped", b.rendered, b.failed, b.skipped);
+    else
+      fprintf(stderr, "%zu rendered, %zu failed, %zu skipped\n", b.rendered, b.failed, b.skipped);
     code = b.worst;
   } else if (b.mf && b.mf != stdout) {
     fclose(b.mf);

@@ -34,7 +34,26 @@ int cli_common_only(const char *cmd, int argc, char **argv, cli_common *c);
 const char *cli_data_dir(const cli_common *c, char *buf, size_t cap);
 /* Opens the engine or prints why not; returns NULL on failure. */
 sd_engine *cli_engine(const cli_common *c, int *exit_code);
+/* Prints a usage error naming the bad value ("sendoc CMD: ...", then where
+ * help is; one JSON object in JSON mode) and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For getopt_long run with opterr = 0 and an optstring starting with ':':
+ * reports the option getopt stopped at (c is '?' or ':') by name, with the
+ * nearest of opts when it looks like a typo. Returns EXIT_USAGE. */
+struct option;
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts);
+/* --diagnostics=json anywhere in argv switches every message of the process
+ * to JSON, before the command's own parsing (main calls this first). */
+void cli_scan_json(int argc, char **argv);
+int cli_json_mode(void);
+/* The command line's own messages: "sendoc CMD: ..." (cmd NULL: "sendoc: ...")
+ * or "FILE: error: ...", each one JSON object in JSON mode. */
+void cli_msg(const char *cmd, sd_severity sev, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cli_msg_file(const char *file, sd_severity sev, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The nearest of names to want (a typo or a prefix), or NULL. */
+const char *cli_nearest(const char *want, const char *const *names, size_t n);
 
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

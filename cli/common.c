@@ -8,6 +8,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How this process reports on stderr: set from argv before any command
+ * parses it (cli_scan_json), so that even a usage error found before
+ * --diagnostics=json is reached comes out as JSON. The CLI's only global. */
+static int json_mode;
+
+void cli_scan_json(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    if (!strcmp(argv[i], "--diagnostics=json") || (!strcmp(argv[i], "--diagnostics") && i + 1 < argc && !strcmp(argv[i + 1], "json")))
+      json_mode = 1;
+    else if (!strcmp(argv[i], "--diagnostics=text") || (!strcmp(argv[i], "--diagnostics") && i + 1 < argc && !strcmp(argv[i + 1], "text")))
+      json_mode = 0;
+  }
+}
+
+int cli_json_mode(void)
+{
+  return json_mode;
+}
+
 int cli_common_option(cli_common *c, int opt, const char *arg)
 {
   if (opt == OPT_DATA_DIR) {
@@ -15,15 +36,98 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
     return 1;
   }
   if (opt == OPT_DIAGNOSTICS) {
-    if (strcmp(arg, "json") == 0) c->json = 1;
-    else if (strcmp(arg, "text") == 0) c->json = 0;
+    if (strcmp(arg, "json") == 0) c->json = json_mode = 1;
+    else if (strcmp(arg, "text") == 0) c->json = json_mode = 0;
     else {
-      fprintf(stderr, "sendoc: --diagnostics takes json or text, not '%s'\n", arg);
+      cli_msg(NULL, SD_SEV_ERROR, "usage.diagnostics", "--diagnostics takes json or text, not '%s'", arg);
       return -1;
     }
     return 1;
   }
   return 0;
+}
+
+/* One message of the command line's own (not the library's): a JSON object
+ * in JSON mode, else "WHO: message". */
+static void vmsg(const char *file, const char *who, sd_severity sev, const char *code, const char *fmt, va_list ap)
+{
+  char msg[1024];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  if (json_mode) {
+    sd_diag_info g = { .severity = sev, .code = code, .file = file, .message = msg };
+    cli_json_diag(stderr, &g);
+    fputc('\n', stderr);
+  } else if (file) {
+    static const char *const sev_name[] = { "note", "warning", "error" };
+    fprintf(stderr, "%s: %s: %s\n", file, sev_name[sev], msg);
+  } else {
+    fprintf(stderr, "%s: %s\n", who ? who : "sendoc", msg);
+  }
+}
+
+void cli_msg(const char *cmd, sd_severity sev, const char *code, const char *fmt, ...)
+{
+  char who[64];
+  snprintf(who, sizeof who, cmd ? "sendoc %s" : "sendoc", cmd);
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(NULL, who, sev, code, fmt, ap);
+  va_end(ap);
+}
+
+void cli_msg_file(const char *file, sd_severity sev, const char *code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(file, NULL, sev, code, fmt, ap);
+  va_end(ap);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+  size_t na = strlen(a), nb = strlen(b), row[64];
+  if (na > 63 || nb > 63) return 99;
+  for (size_t j = 0; j <= nb; j++) row[j] = j;
+  for (size_t i = 1; i <= na; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= nb; j++) {
+      size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[nb];
+}
+
+const char *cli_nearest(const char *want, const char *const *names, size_t n)
+{
+  const char *best = NULL;
+  size_t best_d = 99, wl = strlen(want);
+  for (size_t i = 0; i < n; i++) {
+    size_t dist = edit_distance(want, names[i]);
+    if (wl >= 3 && !strncmp(names[i], want, wl)) dist = 1; /* a prefix */
+    if (dist < best_d) best_d = dist, best = names[i];
+  }
+  return best && best_d <= (wl / 3 > 2 ? wl / 3 : 2) ? best : NULL;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *opts)
+{
+  const char *arg = optind > 0 ? argv[optind - 1] : "?";
+  char name[64];
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+  if (c == ':') return cli_usage_error(cmd, "option '%s' needs a value", name);
+  if (optopt && optopt < 256 && (arg[0] != '-' || arg[1] != '-'))
+    return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+  const char *names[32];
+  size_t n = 0;
+  for (size_t i = 0; opts && opts[i].name && n < 32; i++) names[n++] = opts[i].name;
+  const char *near = strncmp(name, "--", 2) == 0 ? cli_nearest(name + 2, names, n) : NULL;
+  if (near) return cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", name, near);
+  return cli_usage_error(cmd, "unknown option '%s'", name);
 }
 
 /* JSON needs valid UTF-8: a byte that does not start a well-formed sequence
@@ -49,12 +153,13 @@ int cli_common_only(const char *cmd, int argc, char **argv, cli_common *com)
   static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     if (c == OPT_HELP) {
       cli_print_help(cmd, stdout);
       return EXIT_OK;
     }
-    if (cli_common_option(com, c, optarg) != 1) return cli_usage_error(cmd, "bad option");
+    if (c == '?' || c == ':') return cli_bad_option(cmd, c, argv, opts);
+    if (cli_common_option(com, c, optarg) != 1) return EXIT_USAGE;
   }
   return -1;
 }
@@ -106,7 +211,7 @@ void cli_print_diags(const sd_diags *d, const cli_common *c)
   for (size_t i = 0; i < sd_diags_count(d); i++) {
     sd_diag_info g;
     sd_diags_get(d, i, &g);
-    if (c->json) {
+    if (c->json || json_mode) {
       cli_json_diag(stderr, &g);
       fputc('\n', stderr);
     } else {
@@ -148,7 +253,7 @@ sd_engine *cli_engine(const cli_common *c, int *exit_code)
   sd_status st = sd_engine_new(dir, &e, d);
   if (st != SD_OK) {
     cli_print_diags(d, c);
-    fprintf(stderr, "sendoc: cannot load the data folder %s (set --data-dir or SENDOC_DATA)\n", dir);
+    cli_msg(NULL, SD_SEV_ERROR, "resource.data-dir", "cannot load the data folder %s (set --data-dir or SENDOC_DATA)", dir);
     *exit_code = cli_exit_code(st);
   }
   sd_diags_free(d);
@@ -157,11 +262,12 @@ sd_engine *cli_engine(const cli_common *c, int *exit_code)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+  char msg[900];
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "sendoc %s: ", cmd);
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\nTry 'sendoc help %s'.\n", cmd);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (json_mode) cli_msg(cmd, SD_SEV_ERROR, "usage", "%s (see 'sendoc help %s')", msg, cmd);
+  else fprintf(stderr, "sendoc %s: %s\nTry 'sendoc help %s'.\n", cmd, msg, cmd);
   return EXIT_USAGE;
 }

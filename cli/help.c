@@ -9,7 +9,7 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "commands:\n"
     "  render     render a case (or a Markdown note) to an accessible PDF\n"
     "  validate   check case files against the schema\n"
-    "  lint       check cases against the SEND Code of Practice (statutory lint)\n"
+    "  lint       check cases against the SEND Code of Practice, or a template on its own\n"
     "  batch      render many cases into a folder, on several threads\n"
     "  templates  list the templates\n"
     "  locales    list the languages (message catalogues) and their review status\n"
@@ -24,12 +24,13 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "       sendoc render --markdown NOTE.md --lang TAG [--style S] -o OUT.pdf\n"
     "\n"
     "  -t, --template NAME|FILE  a template name (see `sendoc templates`) or a template file\n"
-    "  -l, --lang TAG            document language (BCP 47), e.g. en-GB, ur, bn, pl (default en-GB)\n"
+    "  -l, --lang TAG            document language (BCP 47), e.g. en-GB, ur, bn, pl (default en-GB);\n"
+    "                            a language's name (romanian) is refused with the tag meant (ro)\n"
     "  -s, --style S             standard, large-print or dyslexia (default: the template's)\n"
     "  -m, --markdown FILE       typeset a standalone Markdown note instead of a case\n"
     "  -o, --output FILE         the PDF to write ('-' for standard output); written atomically, mode 0600\n"
     "      --data-dir DIR        templates, locales, schema and font map (default: ../share/sendoc)\n"
-    "      --diagnostics=json    one JSON object per diagnostic on stderr\n"
+    "      --diagnostics=json    every message on stderr as one JSON object a line\n"
     "CASE may be '-' to read the case from standard input. Several cases make one PDF\n"
     "(a class's profiles), each checked on its own.\n" },
   { "validate",
@@ -60,6 +61,7 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "3 on an environment problem (the batch stops), 2 for usage.\n" },
   { "lint",
     "usage: sendoc lint CASE.xml... [--template NAME|FILE] [--lang TAG]\n"
+    "       sendoc lint TEMPLATE...\n"
     "\n"
     "Checks valid cases against the SEND Code of Practice 0-25 (2015): section F provision that is\n"
     "vague or not quantified, needs without outcomes or provision, outcomes without a timeframe,\n"
@@ -67,13 +69,17 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "two weeks' notice of reviews, actions without owner or date, and text the family cannot read\n"
     "in their language. Each finding is a warning with a rule id (lint.*) at FILE:LINE:COLUMN.\n"
     "\n"
+    "A TEMPLATE (a file ending in .md or starting with ---, or a name from `sendoc templates`)\n"
+    "is checked on its own: that it parses, that every field it names is in the case schema,\n"
+    "every {{t:key}} in the catalogue and every {{#lang TAG}} a language tag.\n"
+    "\n"
     "  -t, --template NAME|FILE  check the translations of the fields this template shows\n"
     "                            (front matter type: ehcp also runs the EHCP rules)\n"
     "  -l, --lang TAG            the family's language (default: the case's family/home-language)\n"
     "      --data-dir DIR        templates, locales, schema and font map (default: ../share/sendoc)\n"
     "      --diagnostics=json    one JSON object per finding on stderr\n"
     "\n"
-    "Exit status: 0 no findings (notes do not count), 1 findings or a case that does not load,\n"
+    "Exit status: 0 no findings (notes do not count), 1 findings or a file that does not load,\n"
     "2 usage (bad option, unknown template), 3 environment.\n" },
   { "templates", "usage: sendoc templates\n\nLists the templates --template accepts by name.\n" },
   { "locales",
@@ -97,14 +103,26 @@ void cli_print_help(const char *cmd, FILE *out)
 
 int cmd_help(int argc, char **argv)
 {
-  const char *cmd = argc > 1 ? argv[1] : NULL;
-  if (cmd && (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))) cmd = "help";
+  const char *cmd = NULL;
+  for (int i = 1; i < argc && !cmd; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) cmd = "help";
+    else if (!strcmp(argv[i], "--diagnostics") && i + 1 < argc) i++;
+    else if (!strncmp(argv[i], "--diagnostics=", 14)) continue;
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("help", "unknown option '%s'", argv[i]);
+    else cmd = argv[i];
+  }
   for (size_t i = 0; i < sizeof HELP / sizeof *HELP; i++)
     if ((!cmd && !HELP[i].cmd) || (cmd && HELP[i].cmd && !strcmp(cmd, HELP[i].cmd))) {
       fputs(HELP[i].text, stdout);
       return EXIT_OK;
     }
-  fprintf(stderr, "sendoc help: no command '%s'\n", cmd);
-  cli_print_help(NULL, stderr);
+  const char *names[sizeof HELP / sizeof *HELP];
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof HELP / sizeof *HELP; i++)
+    if (HELP[i].cmd) names[n++] = HELP[i].cmd;
+  const char *near = cli_nearest(cmd, names, n);
+  if (near) cli_msg("help", SD_SEV_ERROR, "usage", "no command '%s'; did you mean '%s'?", cmd, near);
+  else cli_msg("help", SD_SEV_ERROR, "usage", "no command '%s'", cmd);
+  if (!cli_json_mode()) cli_print_help(NULL, stderr);
   return EXIT_USAGE;
 }

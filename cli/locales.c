@@ -21,9 +21,10 @@ int cmd_locales(int argc, char **argv)
   sd_status st = d ? sd_locale_list(dir, &list, &n, d) : SD_E_NOMEM;
   cli_print_diags(d, &com);
   if (st != SD_OK) {
-    if (st == SD_E_RESOURCE) fprintf(stderr, "sendoc: cannot read the locales in %s (set --data-dir or SENDOC_DATA)\n", dir);
+    if (st == SD_E_RESOURCE)
+      cli_msg(NULL, SD_SEV_ERROR, "resource.data-dir", "cannot read the locales in %s (set --data-dir or SENDOC_DATA)", dir);
   } else if (n == 0) {
-    fprintf(stderr, "sendoc: no compiled catalogues (.res) in %s\n", dir);
+    cli_msg(NULL, SD_SEV_ERROR, "resource.data-dir", "no compiled catalogues (.res) in %s", dir);
     st = SD_E_RESOURCE;
   }
   for (size_t i = 0; i < n; i++)

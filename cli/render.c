@@ -29,7 +29,7 @@ int cmd_render(int argc, char **argv)
   const char *markdown = NULL, *out = NULL;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "t:l:s:m:o:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":t:l:s:m:o:", opts, NULL)) != -1) {
     switch (c) {
     case 't': ro.template_ref = optarg; break;
     case 'l': ro.lang = optarg; break;
@@ -38,7 +38,8 @@ int cmd_render(int argc, char **argv)
     case 'o': out = optarg; break;
     case OPT_HELP: cli_print_help("render", stdout); return EXIT_OK;
     default:
-      if (cli_common_option(&com, c, optarg) != 1) return cli_usage_error("render", "bad option");
+      if (c == '?' || c == ':') return cli_bad_option("render", c, argv, opts);
+      if (cli_common_option(&com, c, optarg) != 1) return EXIT_USAGE;
     }
   }
   const char *case_path = optind < argc ? argv[optind] : NULL;
@@ -62,7 +63,7 @@ int cmd_render(int argc, char **argv)
     unsigned char *md = fp ? slurp(fp, 1u << 20, &n) : NULL;
     if (fp && fp != stdin) fclose(fp);
     if (!md) {
-      fprintf(stderr, "%s: error: cannot read the note (missing, unreadable or over 1 MiB)\n", markdown);
+      cli_msg_file(markdown, SD_SEV_ERROR, fp ? "io.limit" : "io.read", "cannot read the note (missing, unreadable or over 1 MiB)");
       st = fp ? SD_E_LIMIT : SD_E_IO;
     } else st = sd_render_markdown(e, (const char *)md, n, markdown, &ro, &pdf, &len, d);
     free(md);
@@ -74,7 +75,7 @@ int cmd_render(int argc, char **argv)
     for (int i = 0; i < n_cases && all; i++) {
       sd_status one = strcmp(argv[optind + i], "-") == 0 ? SD_E_USAGE
                                                           : sd_case_load(e, argv[optind + i], NULL, &all[i], d);
-      if (one == SD_E_USAGE) fprintf(stderr, "sendoc render: '-' reads one case only\n");
+      if (one == SD_E_USAGE) cli_msg("render", SD_SEV_ERROR, "usage", "'-' (standard input) can be the only case");
       if (one != SD_OK && cli_exit_code(one) >= cli_exit_code(st)) st = one;
     }
     if (st == SD_OK) st = sd_render_cases(e, (const sd_case *const *)all, (size_t)n_cases, &ro, &pdf, &len, d);
@@ -85,7 +86,7 @@ int cmd_render(int argc, char **argv)
       size_t n = 0;
       unsigned char *xml = slurp(stdin, SD_LIMITS_DEFAULT.max_file_bytes, &n);
       st = xml ? sd_case_load_mem(e, xml, n, "<stdin>", NULL, NULL, &cs, d) : SD_E_LIMIT;
-      if (!xml) fprintf(stderr, "<stdin>: error: the case is missing or too large\n");
+      if (!xml) cli_msg_file("<stdin>", SD_SEV_ERROR, "case.limit", "the case is missing or too large");
       free(xml);
     } else st = sd_case_load(e, case_path, NULL, &cs, d);
     if (st == SD_OK) st = sd_render(e, cs, &ro, &pdf, &len, d);

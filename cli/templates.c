@@ -20,7 +20,7 @@ int cmd_templates(int argc, char **argv)
   snprintf(dir, sizeof dir, "%s/templates", cli_data_dir(&com, buf, sizeof buf));
   DIR *dp = opendir(dir);
   if (!dp) {
-    fprintf(stderr, "sendoc: cannot open %s\n", dir);
+    cli_msg(NULL, SD_SEV_ERROR, "resource.data-dir", "cannot open the templates folder %s (set --data-dir or SENDOC_DATA)", dir);
     return EXIT_ENV;
   }
   char *names[256];

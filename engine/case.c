@@ -320,7 +320,7 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
     if (e->str1) snprintf(msg, sizeof msg, "&%s; is not a known entity (write a literal & as &amp;)", e->str1);
     break;
   default:
-    if (msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z') msg[0] = (char)(msg[0] - 'A' + 'a');
+    if (code == ps->err_code) sd_case_xml_message(e->message, e->str1, msg, sizeof msg);
     break;
   }
   sd_diag_error(ps->d, code, ps->name, e->line, e->int2 > 0 ? e->int2 : 0, field, "%s", msg);

@@ -41,6 +41,10 @@ typedef struct sd_schema_msg {
   char text[1024];
 } sd_schema_msg;
 void sd_case_schema_message(const char *raw, const xmlNode *node, sd_schema_msg *m);
+/* A libxml2 well-formedness message (raw, with the name it gave in str1, may
+ * be NULL) in plain words: "xmlParseEntityRef: no name" becomes "a bare &
+ * must be written &amp; ...". Never libxml2's function names. */
+void sd_case_xml_message(const char *raw, const char *str1, char *out, size_t cap);
 
 /* Shortens a value from case data for a message: at most max code points,
  * then "…". Returns buf. */

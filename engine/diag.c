@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char *sd_strdup(const char *s)
 {
@@ -111,4 +112,50 @@ SD_API sd_status sd_diags_get(const sd_diags *d, size_t i, sd_diag_info *out)
 SD_API void sd_free(void *p)
 {
   free(p);
+}
+
+/* Levenshtein distance of a and b, ASCII case-insensitive, capped at 99. */
+static size_t edit_distance(const char *a, const char *b)
+{
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 63 || nb > 63) return 99;
+  size_t row[64];
+  for (size_t j = 0; j <= nb; j++) row[j] = j;
+  for (size_t i = 1; i <= na; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= nb; j++) {
+      size_t up = row[j];
+      int ca = a[i - 1], cb = b[j - 1];
+      if (ca >= 'A' && ca <= 'Z') ca += 'a' - 'A';
+      if (cb >= 'A' && cb <= 'Z') cb += 'a' - 'A';
+      size_t best = diag + (ca != cb);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[nb];
+}
+
+const char *sd_nearest(const char *want, const char *const *names, size_t n)
+{
+  if (!want || !*want) return NULL;
+  size_t wl = strlen(want);
+  const char *best = NULL;
+  size_t best_d = 99;
+  for (size_t i = 0; i < n; i++) {
+    if (!names[i]) continue;
+    size_t dist = edit_distance(want, names[i]);
+    /* a prefix ("large" for "large-print") is as good as a typo */
+    size_t nl = strlen(names[i]);
+    if (wl >= 3 && wl < nl && strncasecmp(names[i], want, wl) == 0) dist = 1;
+    if (dist < best_d) {
+      best_d = dist;
+      best = names[i];
+    }
+  }
+  size_t reach = wl / 3 > 2 ? wl / 3 : 2;
+  return best && best_d <= reach ? best : NULL;
 }

@@ -29,4 +29,8 @@ char *sd_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 char *sd_strdup(const char *s);
 char *sd_strndup(const char *s, size_t n);
 
+/* The name in names[0..n) nearest to want (a typo, a different case, a
+ * prefix), or NULL when none is close: for "did you mean" hints. */
+const char *sd_nearest(const char *want, const char *const *names, size_t n);
+
 #endif

@@ -3,8 +3,10 @@
 #include "case.h"
 #include "engine_int.h"
 #include "image.h"
+#include "langtag.h"
 #include "layout.h"
 #include "pdf.h"
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -36,15 +38,43 @@ struct sd_engine {
   size_t n_templates;
 };
 
+/* The data folder the library was installed with (the Makefile passes
+ * PREFIX/share/sendoc). */
+#ifndef SD_DATA_DIR
+#define SD_DATA_DIR "/usr/local/share/sendoc"
+#endif
+
+SD_API const char *sd_version(void)
+{
+  return SD_VERSION;
+}
+
 SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *d)
 {
+  if (!out) {
+    sd_diag_error(d, "usage.engine", NULL, 0, 0, NULL, "sd_engine_new needs somewhere to put the engine");
+    return SD_E_USAGE;
+  }
   *out = NULL;
+  if (!data_dir) data_dir = SD_DATA_DIR;
+  struct stat sb;
+  int found = stat(data_dir, &sb) == 0;
+  if (!found || !S_ISDIR(sb.st_mode)) {
+    sd_diag_error(d, "resource.data-dir", data_dir, 0, 0, NULL,
+                  "the sendoc data folder is missing (%s); it holds templates/, locales/, schema/ and fonts/",
+                  found ? "this is not a folder" : strerror(errno));
+    return SD_E_RESOURCE;
+  }
   sd_engine *e = calloc(1, sizeof *e);
-  if (!e) return SD_E_NOMEM;
+  if (!e) {
+    sd_diag_error(d, "resource.memory", NULL, 0, 0, NULL, "out of memory while opening the data folder");
+    return SD_E_NOMEM;
+  }
   /* libxml2's one-time global setup, before any thread parses */
   xmlInitParser();
   if (pthread_mutex_init(&e->templates_mu, NULL) != 0) {
     free(e);
+    sd_diag_error(d, "resource.memory", NULL, 0, 0, NULL, "cannot create the engine's lock");
     return SD_E_NOMEM;
   }
   e->data_dir = sd_strdup(data_dir);
@@ -55,6 +85,8 @@ SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *
   if (st == SD_OK) st = sd_fonts_new(map, &e->fonts, d);
   free(xsd);
   free(map);
+  if (st == SD_E_NOMEM && sd_diags_errors(d) == 0)
+    sd_diag_error(d, "resource.memory", NULL, 0, 0, NULL, "out of memory while opening the data folder");
   if (st != SD_OK) {
     if (st == SD_E_IO || st == SD_E_INPUT) st = SD_E_RESOURCE;
     sd_engine_free(e);
@@ -260,27 +292,78 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
 }
 
 /* Later stages (locale, layout, text) know no file names: what they report
- * about a case is about that case's file. */
-static void name_source(sd_diags *d, size_t from, const sd_case *c)
+ * about a case is about that case's file, except a catalogue message a
+ * template asks for, which is about the template (at the {{t:...}} that
+ * asked). A template's own errors say which case was being rendered. */
+static void name_source(sd_diags *d, size_t from, const sd_case *c, const char *tpl_name)
 {
-  for (size_t i = from; c && c->file && d && i < d->n; i++)
-    if (!d->items[i].file && !(d->items[i].file = sd_strdup(c->file))) break;
+  for (size_t i = from; d && i < d->n; i++) {
+    sd_diag *g = &d->items[i];
+    if (!g->file) {
+      int from_template = tpl_name && g->line > 0 && g->code && !strncmp(g->code, "locale.", 7);
+      const char *file = from_template ? tpl_name : c ? c->file : NULL;
+      if (file && !(g->file = sd_strdup(file))) break;
+      if (!from_template) continue;
+    } else if (!tpl_name || strcmp(g->file, tpl_name) != 0) {
+      continue;
+    }
+    if (g->severity == SD_SEV_ERROR && c && c->file && g->message) {
+      char *m = sd_strdup_printf("%s (rendering %s)", g->message, c->file);
+      if (m) {
+        free(g->message);
+        g->message = m;
+      }
+    }
+  }
 }
 
-static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case *c, const sd_render_options *opt,
-                              int64_t epoch, rendered *r, sd_diags *d)
+static const char *const STYLES[] = { "standard", "large-print", "dyslexia" };
+
+static void style_error(const char *style_name, sd_diags *d)
+{
+  const char *near = sd_nearest(style_name, STYLES, sizeof STYLES / sizeof *STYLES);
+  if (near)
+    sd_diag_error(d, "usage.style", NULL, 0, 0, "style", "unknown style \"%s\"; did you mean \"%s\"? (standard, large-print, dyslexia)",
+                  style_name, near);
+  else
+    sd_diag_error(d, "usage.style", NULL, 0, 0, "style", "unknown style \"%s\" (standard, large-print, dyslexia)",
+                  style_name);
+}
+
+/* What the caller asked for, checked before any work: the language and the
+ * style. The template is checked when it is loaded. */
+static sd_status check_options(sd_engine *e, const sd_render_options *opt, sd_diags *d)
+{
+  if (!opt) return SD_OK;
+  if (opt->style && !sd_style_find(opt->style)) {
+    style_error(opt->style, d);
+    return SD_E_USAGE;
+  }
+  return opt->lang ? sd_check_lang(e, opt->lang, d) : SD_OK;
+}
+
+SD_API sd_status sd_check_lang(sd_engine *e, const char *tag, sd_diags *d)
+{
+  if (!tag) return SD_OK;
+  char *dir = e ? sd_strdup_printf("%s/locales", e->data_dir) : NULL;
+  sd_status st = sd_lang_check_in(tag, dir, d);
+  free(dir);
+  return st;
+}
+
+static sd_status build_layout(sd_engine *e, const sd_template *tp, const char *tpl_name, const sd_case *c,
+                              const sd_render_options *opt, int64_t epoch, rendered *r, sd_diags *d)
 {
   size_t from = d ? d->n : 0;
   sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
   const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
   const sd_style_spec *style = sd_style_find(style_name);
   if (st == SD_OK && !style) {
-    sd_diag_error(d, "usage.style", NULL, 0, 0, "style", "unknown style \"%s\" (standard, large-print, dyslexia)",
-                  style_name);
+    style_error(style_name, d);
     st = SD_E_USAGE;
   }
   if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
-  name_source(d, from, c);
+  name_source(d, from, c, tpl_name);
   return st;
 }
 
@@ -300,13 +383,13 @@ sd_status sd_engine_document(sd_engine *e, const sd_case *c, const sd_render_opt
   return st;
 }
 
-static sd_status render_template(sd_engine *e, const sd_template *tp, const sd_case *c,
+static sd_status render_template(sd_engine *e, const sd_template *tp, const char *tpl_name, const sd_case *c,
                                  const sd_render_options *opt, unsigned char **out_pdf, size_t *out_len,
                                  sd_diags *d)
 {
   int64_t epoch = pick_epoch(opt);
   rendered r;
-  sd_status st = build_layout(e, tp, c, opt, epoch, &r, d);
+  sd_status st = build_layout(e, tp, tpl_name, c, opt, epoch, &r, d);
   if (st == SD_OK) {
     sd_pdf_meta meta = { .title = r.lay.title, .lang = r.lay.lang, .epoch = epoch };
     st = sd_pdf_write(&r.lay, &meta, out_pdf, out_len, d);
@@ -365,14 +448,15 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   }
   sd_template *tp = NULL;
   int owned = 0;
-  sd_status st = load_template(e, opt->template_ref, &tp, &owned, d);
+  sd_status st = check_options(e, opt, d);
+  if (st == SD_OK) st = load_template(e, opt->template_ref, &tp, &owned, d);
   rendered *parts = calloc(n, sizeof *parts);
   if (st == SD_OK && !parts) st = SD_E_NOMEM;
   int64_t epoch = pick_epoch(opt);
   /* every case is laid out (and checked) on its own; all problems are reported */
   size_t failed = 0;
   for (size_t i = 0; st == SD_OK && i < n; i++) {
-    sd_status one = build_layout(e, tp, cases[i], opt, epoch, &parts[i], d);
+    sd_status one = build_layout(e, tp, opt->template_ref, cases[i], opt, epoch, &parts[i], d);
     if (one == SD_E_INPUT || one == SD_E_LIMIT) failed++;
     else if (one != SD_OK) st = one;
   }
@@ -406,17 +490,45 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   return st;
 }
 
+/* "no template called X": with the nearest name in templates/ when one is close. */
+static void unknown_template(const sd_engine *e, const char *ref, sd_diags *d)
+{
+  char *dir = sd_strdup_printf("%s/templates", e->data_dir);
+  DIR *dp = dir ? opendir(dir) : NULL;
+  char *names[64];
+  size_t n = 0;
+  struct dirent *de;
+  while (dp && n < 64 && (de = readdir(dp))) {
+    size_t l = strlen(de->d_name);
+    if (l > 3 && !strcmp(de->d_name + l - 3, ".md") && strcmp(de->d_name, "README.md"))
+      if ((names[n] = sd_strndup(de->d_name, l - 3))) n++;
+  }
+  if (dp) closedir(dp);
+  free(dir);
+  const char *near = sd_nearest(ref, (const char *const *)names, n);
+  if (near)
+    sd_diag_error(d, "usage.template", NULL, 0, 0, "template",
+                  "no template called \"%s\"; did you mean \"%s\"? (see `sendoc templates`)", ref, near);
+  else
+    sd_diag_error(d, "usage.template", NULL, 0, 0, "template", "no template called \"%s\" (see `sendoc templates`)", ref);
+  for (size_t i = 0; i < n; i++) free(names[i]);
+}
+
 static sd_status parse_template_file(sd_engine *e, const char *ref, sd_template **out, sd_diags *d)
 {
   char *path = is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", e->data_dir, ref);
   if (!path) return SD_E_NOMEM;
+  if (!is_path(ref) && access(path, F_OK) != 0) {
+    unknown_template(e, ref, d);
+    free(path);
+    return SD_E_USAGE;
+  }
   size_t len = 0;
   char *text = read_file(path, 1u << 20, &len, d, "template");
   sd_status st;
   if (!text) {
     st = is_path(ref) ? SD_E_IO : SD_E_USAGE;
-    if (!is_path(ref))
-      sd_diag_error(d, "usage.template", NULL, 0, 0, "template", "no template called \"%s\" (see `sendoc templates`)", ref);
+    if (!is_path(ref)) unknown_template(e, ref, d);
   } else {
     /* messages name the template by what the user typed, not a data-dir path */
     st = sd_template_parse(text, len, is_path(ref) ? path : ref, out, d);
@@ -481,8 +593,9 @@ SD_API sd_status sd_render(sd_engine *e, const sd_case *c, const sd_render_optio
   }
   sd_template *tp = NULL;
   int owned = 0;
-  sd_status st = load_template(e, opt->template_ref, &tp, &owned, d);
-  if (st == SD_OK) st = render_template(e, tp, c, opt, out_pdf, out_len, d);
+  sd_status st = check_options(e, opt, d);
+  if (st == SD_OK) st = load_template(e, opt->template_ref, &tp, &owned, d);
+  if (st == SD_OK) st = render_template(e, tp, opt->template_ref, c, opt, out_pdf, out_len, d);
   if (owned) sd_template_free(tp);
   return st;
 }
@@ -496,8 +609,9 @@ SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
   *out_pdf = NULL;
   *out_len = 0;
   sd_template *tp = NULL;
-  sd_status st = sd_template_parse(md, md_len, name ? name : "-", &tp, d);
-  if (st == SD_OK) st = render_template(e, tp, NULL, opt, out_pdf, out_len, d);
+  sd_status st = check_options(e, opt, d);
+  if (st == SD_OK) st = sd_template_parse(md, md_len, name ? name : "-", &tp, d);
+  if (st == SD_OK) st = render_template(e, tp, name ? name : "-", NULL, opt, out_pdf, out_len, d);
   sd_template_free(tp);
   return st;
 }

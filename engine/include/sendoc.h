@@ -1,8 +1,39 @@
 /* sendoc — accessible, multilingual PDFs from special-educational-needs case data.
  *
  * Every call returns an sd_status and adds details to an sd_diags list; the
- * library never prints, exits or aborts. Handles are opaque. An sd_engine is
- * created once and may be shared by several threads rendering at once.
+ * library never prints, exits or aborts. Handles are opaque.
+ *
+ * Threads. The library has no global mutable state; what may be shared:
+ *   - sd_engine: yes. Create it once; any number of threads may load cases
+ *     and render with it at once (its template, font and shaping caches
+ *     lock). Free it only after every other call on it has returned.
+ *   - sd_case: yes, read-only. Once sd_case_load() has returned, several
+ *     threads may render, lint or inspect the same case at once (every call
+ *     takes it const and none changes it). Free it after they have finished.
+ *   - sd_diags: no. A list is appended to without a lock: give each thread
+ *     its own, and read it (sd_diags_get) only when no call is adding to it.
+ *   - sd_render_options, sd_limits: read only during the call that takes them.
+ * tests/tsan/ renders one case on several threads under ThreadSanitizer.
+ *
+ * ABI policy (from 0.2, the shared library libsendoc.so.0):
+ *   - Functions, status values and severities are only ever added, never
+ *     renumbered or removed; an sd_status value keeps its meaning (the CLI
+ *     maps each to an exit code, cli/exit.c). A caller must treat a status it
+ *     does not know as a failure.
+ *   - Structs a caller fills in (sd_render_options) begin with `size`; new
+ *     fields are appended at the end, and the library reads no further than
+ *     `size` bytes, so a program built against an older header keeps working
+ *     with a newer library. A field whose value is 0 or NULL means its default,
+ *     now and in every later version.
+ *   - Structs the library fills in for the caller (sd_diag_info) are only read
+ *     by the caller; sd_limits is only ever passed by pointer.
+ *   - The SONAME (libsendoc.so.0) changes only when something is removed or
+ *     changes meaning; every such change is listed in the release notes.
+ *   - 0.1 had no SONAME and no `size` field: a 0.1 program needs recompiling
+ *     once, with no change to its source when it set the options by name
+ *     (size is then 0, which reads the 0.1 fields only).
+ *   - sd_version() says which library is loaded at run time; SD_VERSION which
+ *     header the caller was compiled with.
  */
 #ifndef SENDOC_H
 #define SENDOC_H
@@ -21,6 +52,10 @@ extern "C" {
 #endif
 
 #define SD_VERSION "0.1.0"
+
+/* The version of the library loaded at run time, e.g. "0.1.0" (SD_VERSION
+ * is the header's, fixed when the caller was compiled). Never NULL. */
+SD_API const char *sd_version(void);
 
 /* Append-only: values are never renumbered (the CLI maps them to exit codes). */
 typedef enum sd_status {
@@ -98,8 +133,11 @@ SD_API size_t sd_diags_errors(const sd_diags *d);
 SD_API sd_status sd_diags_get(const sd_diags *d, size_t i, sd_diag_info *out);
 
 /* An engine holds the data folder (templates, locales, schema, font map) and the
- * fonts parsed once per process. Free with sd_engine_free(). SD_E_RESOURCE when
- * data_dir lacks the schema or font map. */
+ * fonts parsed once per process. Free with sd_engine_free(). data_dir NULL: the
+ * folder the library was installed with (PREFIX/share/sendoc, fixed when it was
+ * built; the environment is not consulted). SD_E_RESOURCE, with a diagnostic
+ * naming the folder, when it is missing or lacks the schema or font map;
+ * SD_E_NOMEM only when memory runs out. */
 SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *d);
 SD_API void sd_engine_free(sd_engine *e);
 SD_API const char *sd_engine_data_dir(const sd_engine *e);
@@ -132,12 +170,29 @@ SD_API sd_status sd_render_markdown(sd_engine *e, const char *md, size_t md_len,
                                     unsigned char **out_pdf, size_t *out_len, sd_diags *d);
 /* Checks a case against the SEND Code of Practice (2015): findings are
  * warnings with stable rule ids (lint.*) in d. Lints one case: template_ref is a name
- * under the data dir's templates/ or a path (NULL: none), lang as in
- * sd_lint_options. Catalogues come from the engine's data dir. SD_OK with the
- * findings in d; SD_E_USAGE (no such template), SD_E_IO, SD_E_INPUT (the
- * template does not parse or expand against the case), SD_E_NOMEM. */
+ * under the data dir's templates/ or a path (NULL: the case alone, with no
+ * template's fields or front-matter type), lang is the family's language as a BCP 47 tag
+ * (NULL: the case's family/home-language). Catalogues come from the engine's data
+ * dir. SD_OK with the findings in d; SD_E_USAGE (no such template), SD_E_IO,
+ * SD_E_INPUT (the template does not parse or expand against the case), SD_E_NOMEM. */
 SD_API sd_status sd_lint(sd_engine *e, const sd_case *c, const char *template_ref,
                          const char *lang, sd_diags *d);
+
+/* Checks a template on its own (no case): that it parses, that every field
+ * it names is an element or attribute of the case schema, that every
+ * {{t:key}} is in the catalogue and every {{#lang TAG}} a language tag.
+ * template_ref as in sd_lint. SD_OK with findings as warnings in d
+ * (lint.template-field, lint.template-key, lint.template-lang, at the
+ * template's FILE:LINE:COLUMN); SD_E_INPUT (it does not parse), SD_E_USAGE
+ * (no such template), SD_E_IO, SD_E_LIMIT, SD_E_RESOURCE, SD_E_NOMEM. */
+SD_API sd_status sd_lint_template(sd_engine *e, const char *template_ref, sd_diags *d);
+
+/* Checks a document language as sd_render_options.lang would be checked: a
+ * well-formed BCP 47 tag whose language is known. SD_OK (a tag with no
+ * catalogue is fine: its fixed wording is then English); SD_E_USAGE with a
+ * diagnostic (code usage.lang) that suggests a tag when the value looks like
+ * a language's name or another code, e.g. "romanian" or "ron": "ro". */
+SD_API sd_status sd_check_lang(sd_engine *e, const char *tag, sd_diags *d);
 
 /* Writes bytes to path atomically: a 0600 temporary file in the same folder,
  * renamed into place only when complete ("-" writes to stdout). SD_E_IO. */

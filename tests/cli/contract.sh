@@ -49,6 +49,68 @@ expect_exit "batch missing input" 2 "$BIN" batch "$T/no-such-folder" -o "$T/b" -
 expect_exit "batch from stdin" 2 "$BIN" batch - -o "$T/b" -t $TPL
 [ ! -e "$T/b" ] && ok || bad "a usage error created the output folder"
 
+# usage errors name the bad value, suggest what was meant, and exit 2
+expect_exit "--lang romanian" 2 "$BIN" render "$CASE" -t $TPL --lang romanian -o "$T/x.pdf"
+grep -q '"romanian" is not a language tag; did you mean "ro"' "$T/err.txt" && ok || bad "--lang romanian: $(head -1 "$T/err.txt")"
+[ ! -e "$T/x.pdf" ] && ok || bad "--lang romanian wrote a PDF"
+expect_exit "--lang Urdu (lint)" 2 "$BIN" lint "$CASE" --lang Urdu
+grep -q 'did you mean "ur"' "$T/err.txt" && ok || bad "lint --lang Urdu: $(head -1 "$T/err.txt")"
+expect_exit "--lang ron (batch)" 2 "$BIN" batch "$CASE" -t $TPL --lang ron -o "$T/lb"
+grep -q 'did you mean "ro"' "$T/err.txt" && [ ! -e "$T/lb" ] && ok || bad "batch --lang ron: $(head -1 "$T/err.txt")"
+expect_exit "--lang ro" 0 "$BIN" render "$CASE" -t $TPL --lang ro -o "$T/x.pdf"; rm -f "$T/x.pdf"
+expect_exit "misspelt option" 2 "$BIN" render "$CASE" --tempalte $TPL -o "$T/x.pdf"
+grep -q "unknown option '--tempalte'; did you mean '--template'" "$T/err.txt" && ok || bad "misspelt option: $(head -1 "$T/err.txt")"
+expect_exit "option without its value" 2 "$BIN" render "$CASE" -o "$T/x.pdf" --template
+grep -q "option '--template' needs a value" "$T/err.txt" && ok || bad "option without value: $(head -1 "$T/err.txt")"
+expect_exit "misspelt template" 2 "$BIN" render "$CASE" -t one-page-profil -o "$T/x.pdf"
+grep -q 'no template called "one-page-profil"; did you mean "one-page-profile"' "$T/err.txt" && ok || bad "misspelt template: $(cat "$T/err.txt")"
+[ "$(wc -l <"$T/err.txt")" = 1 ] && ok || bad "misspelt template: more than one message: $(cat "$T/err.txt")"
+expect_exit "misspelt style" 2 "$BIN" render "$CASE" -t $TPL --style dyslexic -o "$T/x.pdf"
+grep -q 'did you mean "dyslexia"' "$T/err.txt" && ok || bad "misspelt style: $(head -1 "$T/err.txt")"
+expect_exit "misspelt command" 2 "$BIN" valdiate "$CASE"
+grep -q "unknown command 'valdiate'; did you mean 'validate'" "$T/err.txt" && ok || bad "misspelt command: $(head -1 "$T/err.txt")"
+
+# sd_engine_new(NULL) opens SD_DATA_DIR, the folder the library was built for:
+# the engine compiled for a folder that exists and for one that does not
+cat >"$T/null.c" <<'C'
+#include "sendoc.h"
+#include <stdio.h>
+int main(void)
+{
+  sd_diags *d = sd_diags_new();
+  sd_engine *e = NULL;
+  sd_status st = sd_engine_new(NULL, &e, d);
+  sd_diag_info g = { 0 };
+  if (sd_diags_count(d)) sd_diags_get(d, 0, &g);
+  printf("%d %s %s\n", (int)st, e ? sd_engine_data_dir(e) : "-", g.code ? g.code : "-");
+  sd_engine_free(e);
+  sd_diags_free(d);
+  return 0;
+}
+C
+PKGF=$(pkg-config --cflags --libs libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng)
+for dd in "$SENDOC_DATA" "$T/nowhere"; do
+  if cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSD_BUILDING -DSD_DATA_DIR="\"$dd\"" -I"$ROOT/engine/include" -I"$ROOT/engine" \
+       -o "$T/null" "$T/null.c" "$ROOT/engine/engine.c" "$B/lib/libsendoc.a" $PKGF -lhpdf -lz -lm -lpthread 2>"$T/cc.txt"; then
+    "$T/null" >"$T/null.txt" 2>&1
+    case $dd in
+      "$SENDOC_DATA") grep -qx "0 $dd -" "$T/null.txt" && ok || bad "sd_engine_new(NULL) with SD_DATA_DIR=$dd: $(cat "$T/null.txt")" ;;
+      *) grep -qx "7 - resource.data-dir" "$T/null.txt" && ok || bad "sd_engine_new(NULL) with a missing SD_DATA_DIR: $(cat "$T/null.txt")" ;;
+    esac
+  else bad "cannot build the SD_DATA_DIR test: $(head -3 "$T/cc.txt")"; fi
+done
+
+# sendoc lint TEMPLATE: a template is linted as a template (.md, front matter, or a name)
+expect_exit "lint a template file" 0 "$BIN" lint "$ROOT/templates/ehcp.md"
+grep -q 'ehcp.md: no findings' "$T/out.txt" && ok || bad "lint ehcp.md: $(cat "$T/out.txt" "$T/err.txt")"
+expect_exit "lint templates by name" 0 "$BIN" lint one-page-profile review-record
+printf -- '---\ntitle: x\n---\n\n# {{child.prefered-name}}\n' >"$T/typo.md"
+cp "$T/typo.md" "$T/typo.tpl"
+for f in typo.md typo.tpl; do
+  expect_exit "lint a template with a typo ($f)" 1 "$BIN" lint "$T/$f"
+  grep -q "$f:5:3: warning: .*did you mean <preferred-name>? \[lint.template-field\]" "$T/err.txt" && ok || bad "lint $f: $(cat "$T/err.txt")"
+done
+
 # 1: input problems
 expect_exit "render invalid" 1 "$BIN" render "$BADC" -t $TPL -o "$T/x.pdf"
 grep -Eq 'schema-violation\.xml:[0-9]+:[0-9]+: error' "$T/err.txt" && ok || bad "render invalid: no FILE:LINE:COLUMN"
@@ -92,23 +154,85 @@ if [ -w /dev/full ]; then
   expect_exit "render to a full stdout" 3 sh -c "'$BIN' render '$CASE' -t $TPL -o - >/dev/full"
 fi
 
-# --diagnostics=json: one object a line, with the documented keys
-for c in "validate $BADC" "render $BADC -t $TPL -o $T/x.pdf" "batch $BADC -t $TPL -o $T/jb"; do
-  "$BIN" $c --diagnostics=json >/dev/null 2>"$T/j.txt"
-  grep -v -e ' rendered, ' "$T/j.txt" >"$T/j2.txt"
-  if python3 - "$T/j2.txt" <<'PY'
+# --diagnostics=json is JSON all the way: every command, run well and badly,
+# writes nothing on stderr but JSON objects with the documented keys (usage
+# errors, the data-folder error, help and unknown commands, batch summaries).
+cat >"$T/jcheck.py" <<'PY'
 import json, sys
-lines = [l for l in open(sys.argv[1], encoding="utf-8")]
-assert lines, "no diagnostics"
+path, want = sys.argv[1], sys.argv[2] == "1"
+lines = open(path, encoding="utf-8").read().splitlines()
+if want and not lines:
+    sys.exit("no diagnostics")
 for l in lines:
-    d = json.loads(l)
+    try:
+        d = json.loads(l)
+    except ValueError:
+        sys.exit("not JSON: " + l[:200])
     for k in ("severity", "code", "file", "line", "column", "field", "message"):
-        assert k in d, (k, d)
-    assert d["severity"] in ("note", "warning", "error")
-    assert isinstance(d["line"], int) and isinstance(d["column"], int)
+        assert k in d, (k, l)
+    assert d["severity"] in ("note", "warning", "error"), l
+    assert isinstance(d["line"], int) and isinstance(d["column"], int), l
+    assert isinstance(d["code"], str) and d["code"] and isinstance(d["message"], str) and d["message"], l
 PY
-  then ok; else bad "json diagnostics of ${c%% *}"; cat "$T/j.txt"; fi
-done
+mkdir -p "$T/empty" "$T/jin"
+cp "$CASE" "$T/jin/" && cp -r "$ROOT/samples/class-4b/photos" "$T/jin/"
+printf 'not & xml' >"$T/amp.xml"
+n=0
+# WANT (1: must say something) | the arguments, one command a line
+while IFS='|' read -r want args; do
+  n=$((n+1))
+  eval "set -- $args"
+  "$BIN" "$@" --diagnostics=json >"$T/jo.txt" 2>"$T/je.txt"
+  if python3 "$T/jcheck.py" "$T/je.txt" "$want" 2>"$T/jpy.txt"; then ok; else bad "json stderr of: sendoc $args: $(tail -1 "$T/jpy.txt")"; fi
+done <<JSONCMDS
+1|
+1|frobnicate
+1|help frobnicate
+0|help
+0|help render
+0|--version
+1|render --bogus "$CASE" -t $TPL -o "$T/j.pdf"
+1|render "$CASE" -o "$T/j.pdf" -t
+1|render "$CASE" -t $TPL
+1|render "$CASE" -o "$T/j.pdf"
+1|render "$CASE" -t no-such -o "$T/j.pdf"
+1|render "$CASE" -t $TPL --lang romanian -o "$T/j.pdf"
+1|render "$CASE" -t $TPL --style huge -o "$T/j.pdf"
+1|render "$BADC" -t $TPL -o "$T/j.pdf"
+1|render "$T/amp.xml" -t $TPL -o "$T/j.pdf"
+1|render "$CASE" "$CASE" -t $TPL -o "$T/no/such/dir/j.pdf"
+1|render "$CASE" - -t $TPL -o "$T/j.pdf"
+1|render --markdown "$T/none.md" -o "$T/j.pdf"
+1|render "$CASE" -t $TPL -o "$T/j.pdf" --data-dir "$T/empty"
+0|render "$CASE" -t $TPL -o "$T/j.pdf"
+1|validate
+1|validate "$BADC"
+1|validate "$CASE" --data-dir "$T/empty"
+1|validate "$CASE" --diagnostics=yaml
+0|validate "$CASE"
+1|lint
+1|lint "$BADC"
+1|lint "$CASE" --lang urdu
+1|lint "$CASE" -t no-such
+0|lint "$CASE" -t $TPL
+1|templates extra --data-dir "$T/empty"
+1|templates --data-dir "$T/empty"
+0|templates
+1|locales extra
+1|locales --data-dir "$T/empty"
+0|locales
+1|batch
+1|batch "$CASE" -t $TPL
+1|batch "$T/jin" -o "$T/jb" -t $TPL --jobs 0
+1|batch "$T/jin" -o "$T/jb" -t $TPL --lang urdu
+1|batch "$T/jin" -o "$T/jb" -t $TPL --data-dir "$T/empty"
+1|batch "$T/no-such" -o "$T/jb" -t $TPL
+1|batch "$BADC" -o "$T/jb" -t $TPL
+1|batch "$T/jin" -o "$T/jb" -t $TPL
+1|batch "$T/empty" -o "$T/jb2" -t $TPL
+JSONCMDS
+[ "$n" -ge 45 ] && ok || bad "json: only $n commands ran"
+
 # a value that is not UTF-8 still gives JSON that parses
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<case version="1" xml:lang="en-GB"><child><legal-name>\377\376</legal-name></child></case>\n' >"$T/bad-utf8.xml"
 "$BIN" validate --diagnostics=json "$T/bad-utf8.xml" >/dev/null 2>"$T/j.txt"

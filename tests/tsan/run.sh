@@ -32,5 +32,18 @@ for args in "-t one-page-profile" "-t one-page-profile --lang ur" "-t one-page-p
     pass=$((pass + 1))
   fi
 done
+# one engine and one loaded case shared by four threads rendering and linting
+# it at once (sendoc.h: a case may be shared read-only)
+if make --no-print-directory B=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" build-tsan/tools/share_case >/dev/null; then
+  build-tsan/tools/share_case "$SENDOC_DATA" samples/bilal-hussain.xml 4 >"$T/share" 2>&1
+  rc=$?
+  if grep -q "ThreadSanitizer" "$T/share" || [ "$rc" != 0 ]; then
+    fail=$((fail + 1)); echo "FAIL tsan: one case shared by 4 threads (exit $rc)"; grep -A20 "WARNING: ThreadSanitizer" "$T/share" | head -40; tail -2 "$T/share"
+  else
+    pass=$((pass + 1))
+  fi
+else
+  fail=$((fail + 1)); echo "FAIL tsan: cannot build tests/tools/share_case"
+fi
 echo "tsan: $pass passed, $fail failed ($i cases a batch, --jobs 2)"
 [ "$fail" -eq 0 ]
