@@ -127,7 +127,7 @@ fuzz:
 # through sudo). Node/npm come from Debian only when no node is installed.
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
   icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
-  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
+  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei fonts-symbola \
   qpdf poppler-utils python3 locales clang libclang-rt-14-dev libtsan2 valgrind \
   libssl-dev time strace
 deps:

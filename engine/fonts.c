@@ -627,6 +627,23 @@ static const sd_font *pick_style(sd_fonts *f, hb_script_t script, const char *la
   return NULL;
 }
 
+const sd_font *sd_fonts_pick_emoji(sd_fonts *f, sd_font_style style, hb_codepoint_t cp)
+{
+  if (!f) return NULL;
+  hb_script_t zsye = hb_script_from_string("Zsye", 4);
+  for (int pass = 0; pass < 2; pass++) {
+    sd_font_style want = pass == 0 ? style : SD_FONT_REGULAR;
+    for (size_t i = 0; i < f->n_rows; i++) {
+      map_row *r = &f->rows[i];
+      if (r->style != want || r->script != zsye) continue;
+      sd_font *ft = row_font(f, r);
+      hb_codepoint_t gid;
+      if (ft && hb_font_get_nominal_glyph(ft->font, cp, &gid)) return ft;
+    }
+  }
+  return NULL;
+}
+
 const sd_font *sd_fonts_pick(sd_fonts *f, hb_script_t script, const char *lang,
                              sd_font_style style, hb_codepoint_t cp)
 {

@@ -50,7 +50,23 @@ static void text_pos(const text_ctx *c, size_t off, int *line, int *col)
 
 static const char *field_name(const text_ctx *c)
 {
-  return c->p->field ? c->p->field : "text";
+  /* "." is the item of an {{#each}}: the diagnostic's <field> says no more */
+  return c->p->field && strcmp(c->p->field, ".") != 0 ? c->p->field : "the text";
+}
+
+/* "LATIN SMALL LETTER A", or for a code point without a name its label
+ * ("<private use area-E000>", "<unassigned-0378>"). */
+static const char *char_name(uint32_t cp, char *buf, int32_t cap)
+{
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t n = u_charName((UChar32)cp, U_UNICODE_CHAR_NAME, buf, cap, &err);
+  if (U_FAILURE(err) || n <= 0 || n >= cap) {
+    err = U_ZERO_ERROR;
+    n = u_charName((UChar32)cp, U_EXTENDED_CHAR_NAME, buf, cap, &err);
+    if (U_FAILURE(err) || n <= 0 || n >= cap) n = 0;
+  }
+  buf[n] = '\0';
+  return buf;
 }
 
 /* Mandatory breaks (UAX #14 BK, CR, LF, NL) end a line and are not drawn;
@@ -108,6 +124,43 @@ static sd_status bad_utf8(text_ctx *c, size_t off)
   return SD_E_INPUT;
 }
 
+/* A character that extends the one before it into one cluster: a combining
+ * mark (canonical combining class not 0), or UAX #29 Extend, ZWJ or
+ * SpacingMark (variation selectors, emoji modifiers and tags among them). */
+static int extends_cluster(uint32_t cp)
+{
+  if (u_getCombiningClass((UChar32)cp) != 0) return 1;
+  int gcb = u_getIntPropertyValue((UChar32)cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+  return gcb == U_GCB_EXTEND || gcb == U_GCB_ZWJ || gcb == U_GCB_SPACING_MARK;
+}
+
+/* UAX #15's Stream-Safe Text Format allows at most 30 non-starters in a row;
+ * no writing system needs more on one letter. Longer clusters are refused
+ * before HarfBuzz, whose time grows with the square of a cluster's length
+ * (40,000 marks on one letter took 11 s), and before the PDF's text layer,
+ * whose entries are bounded (300 variation selectors ended in
+ * "libharu failed", issue 13). */
+static sd_status check_clusters(text_ctx *c)
+{
+  size_t run = 0;
+  for (size_t k = 0; k < c->n; k++) {
+    run = extends_cluster(c->cps[k]) ? run + 1 : 0;
+    if (run <= SD_TEXT_MAX_CLUSTER_MARKS) continue;
+    size_t base = k - run;
+    size_t e = k;
+    while (e < c->n && extends_cluster(c->cps[e])) e++;
+    int line, col;
+    char name[128];
+    text_pos(c, c->boff[base], &line, &col);
+    sd_diag_error(c->d, "text.cluster", c->p->file, line, col, c->p->field,
+                  "U+%04X %s in %s carries %zu combining characters (U+%04X ...); Unicode's stream-safe "
+                  "limit is %d on one character", (unsigned)c->cps[base], char_name(c->cps[base], name, sizeof name),
+                  field_name(c), e - base - 1, (unsigned)c->cps[base + 1], SD_TEXT_MAX_CLUSTER_MARKS);
+    return SD_E_INPUT;
+  }
+  return SD_OK;
+}
+
 static sd_status decode(text_ctx *c)
 {
   const unsigned char *s = (const unsigned char *)c->utf8;
@@ -137,7 +190,7 @@ static sd_status decode(text_ctx *c)
   c->u16off[n] = j;
   c->cp_of_u16[j] = (int32_t)n;
   c->n16 = j;
-  return SD_OK;
+  return check_clusters(c);
 }
 
 /* ---- language, direction, bidi ------------------------------------------- */
@@ -306,7 +359,10 @@ static int sticks_to_previous(uint32_t cp)
          u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
-/* One diagnostic per distinct code point, at most MAX_FONT_DIAGS. */
+/* One diagnostic per distinct code point, at most MAX_FONT_DIAGS. A character
+ * no installed font covers is a problem with the text, not with the machine
+ * (issue 13): the family's text says which character, and a scheduler does
+ * not take it for a broken install. */
 static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reported)
 {
   if (*reported >= MAX_FONT_DIAGS) return;
@@ -314,10 +370,22 @@ static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reporte
     if (seen[j] == c->cps[k]) return;
   seen[(*reported)++] = c->cps[k];
   int line, col;
+  char name[128];
   text_pos(c, c->boff[k], &line, &col);
-  sd_diag_error(c->d, "text.font", c->p->file, line, col, c->p->field,
-                "U+%04X in %s is not covered by any installed font", (unsigned)c->cps[k],
-                field_name(c));
+  sd_diag_error(c->d, "text.uncovered", c->p->file, line, col, c->p->field,
+                "U+%04X %s in %s is not covered by any installed font: replace it, or install a font "
+                "that has it and add it to fonts/fontmap.txt", (unsigned)c->cps[k],
+                char_name(c->cps[k], name, sizeof name), field_name(c));
+}
+
+/* Emoji are drawn from the font map's Zsye rows (a monochrome outline font)
+ * before the rows of the text around them: a character with emoji
+ * presentation, or a pictograph asking for it with U+FE0F (UTS #51). */
+static int wants_emoji(const text_ctx *c, size_t k)
+{
+  UChar32 cp = (UChar32)c->cps[k];
+  if (u_hasBinaryProperty(cp, UCHAR_EMOJI_PRESENTATION)) return 1;
+  return u_hasBinaryProperty(cp, UCHAR_EXTENDED_PICTOGRAPHIC) && k + 1 < c->n && c->cps[k + 1] == 0xFE0F;
 }
 
 /* A combining mark or joiner stays in its base's font when that font has it,
@@ -335,6 +403,7 @@ static sd_status pick_fonts(text_ctx *c)
     hb_codepoint_t gid;
     const sd_font *f = NULL;
     if (prev && sticks_to_previous(cp) && hb_font_get_nominal_glyph(prev->font, cp, &gid)) f = prev;
+    if (!f && wants_emoji(c, k)) f = sd_fonts_pick_emoji(c->fonts, c->style[k], cp);
     if (!f) f = sd_fonts_pick(c->fonts, c->script[k], c->lang[k], c->style[k], cp);
     if (!f && u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
       f = prev ? prev : sd_fonts_pick(c->fonts, c->default_script, c->para_lang, c->style[k], ' ');
@@ -342,7 +411,7 @@ static sd_status pick_fonts(text_ctx *c)
     c->font[k] = f;
     if (f) prev = f;
   }
-  return reported ? SD_E_FONT : SD_OK;
+  return reported ? SD_E_INPUT : SD_OK;
 }
 
 /* Runs are maximal stretches of drawn code points sharing bidi level, script,
