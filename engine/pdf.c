@@ -1,5 +1,6 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
+#include "stop.h"
 #include "outline.h"
 #include "pdfbuf.h"
 #include "pdffont.h"
@@ -692,6 +693,7 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
     if (!pages[i]) { st = SD_E_INTERNAL; break; }
     HPDF_Page_SetWidth(pages[i], l->pages[i].width);
     HPDF_Page_SetHeight(pages[i], l->pages[i].height);
+    if ((st = sd_stop_check(meta->stop)) != SD_OK) break;
     st = write_page(&c, tags, l, i, pages[i]);
   }
   if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);
