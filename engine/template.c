@@ -1789,6 +1789,10 @@ sd_status sd_template_parse(const char *text, size_t len, const char *file,
   }
   walk(&p, doc, t->root);
   free(copy);
+  /* an empty body would print a blank page and call it done (issue 13) */
+  if (p.st == SD_OK && t->root->body.n == 0)
+    PERR(&p, "template.empty", p.line0 + 1, 1, NULL,
+         "the template has nothing to print: its body is empty (write the document below the front matter)");
 done:
   cmark_node_free(doc);
   free(p.line_off);
