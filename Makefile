@@ -31,6 +31,7 @@ DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
              $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
 
 .PHONY: all demo check check-unit check-integration check-cli check-asan check-locale bench fuzz deps install clean data
+.PHONY: check-scaling
 all: $(B)/bin/sendoc $(B)/lib/libsendoc.so data
 
 data: $(DATA_FILES)
@@ -89,7 +90,7 @@ demo: all
 # Every test: unit suites, integration on rendered PDFs, the suites again
 # under another locale and under ASan+UBSan, batches under ThreadSanitizer. The ../shared/a11y checks run
 # when ../shared is beside the clone (as in CI) and are reported skipped otherwise.
-check: check-unit check-locale check-integration check-cli check-asan check-tsan
+check: check-unit check-locale check-integration check-cli check-scaling check-asan check-tsan
 	@echo "make check: all test stages passed"
 
 check-unit: all $(CHECK_BIN)
@@ -103,6 +104,12 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/lint/cli.sh $(B)
 	@sh tests/text/roundtrip.sh $(B)
 	@sh tests/integration/matrix.sh $(B)
+
+# Issue 13: every stage near-linear (tests/scaling/run.py doubles hostile
+# inputs), and each hostile input kept as a regression test
+check-scaling: all $(TOOL_BIN)
+	@python3 tests/scaling/run.py $(B)/bin/sendoc
+	@sh tests/scaling/hostile.sh $(B)
 
 # The command line as other systems use it: exit codes, batch, hostile input, install
 check-cli: all

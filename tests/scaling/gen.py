@@ -3,7 +3,7 @@
 regression tests of issue 13:
     python3 tests/scaling/gen.py KIND N OUTDIR
 prints the sendoc arguments that render it (a case, or a case and a template).
-Kinds: dots spaces attrs marks emphasis word list table.
+Kinds: dots spaces mixeddots attrs marks cluster word emphasis list table.
 Every case is Leo's sample case (samples/class-4b) with one part replaced."""
 import os
 import re
@@ -32,13 +32,18 @@ def main():
     if kind == "dots":
         xml = case("Leo said " + "." * n + " then stopped.")
     elif kind == "spaces":
-        xml = case("Leo said" + " " * n + "then stopped.")
+        # no-break spaces: XML keeps them, and they are bidi neutrals (CS)
+        xml = case("Leo said" + "\u00a0" * n + "then stopped.")
     elif kind == "mixeddots":
         # neutrals between two directions: the slow path of neutrals_follow_direction
         xml = case("Leo \u0627\u0644\u0628\u064a\u062a" + ". " * (n // 2) + "home.")
     elif kind == "attrs":
         xml = case("Leo.", "".join(' a%d="x"' % i for i in range(n)))
     elif kind == "marks":
+        # n combining marks, 20 on each letter (within Unicode's stream-safe 30)
+        xml = case("Leo " + ("a" + "\u0301\u0302" * 10) * (n // 20) + " b.")
+    elif kind == "cluster":
+        # n marks on one letter: refused (text.cluster), in time linear in n
         xml = case("Leo a" + "\u0301" * n + " b.")
     elif kind == "word":
         xml = case("Leo " + "abcdefghij" * (n // 10) + " end.")
