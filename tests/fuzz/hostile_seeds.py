@@ -3,7 +3,9 @@
 time (nothing big is committed):
     python3 tests/fuzz/hostile_seeds.py TARGET OUTDIR
 Sizes stay under tools/fuzz.sh's -max_len, large enough that a quadratic
-path costs seconds and trips the per-input -timeout."""
+path costs seconds and trips the per-input -timeout (20,000 dots: about 5 s
+before the fix without sanitizers), small enough that the linear code stays
+well inside it on a loaded machine (libFuzzer's timeout is wall-clock)."""
 import os
 import sys
 
@@ -14,14 +16,14 @@ LEO = open(os.path.join(ROOT, "samples/class-4b/leo-clarke.xml"), encoding="utf-
 ITEM = "<item>Leo is funny and kind, and great at football.</item>"
 
 TEXTS = {
-    "dots": "Leo said " + "." * 60000,
-    "mixed-dots": "Leo \u0627\u0644\u0628\u064a\u062a" + ". " * 30000 + "home.",
-    "nbsp": "Leo" + "\u00a0" * 60000 + "x",
+    "dots": "Leo said " + "." * 20000,
+    "mixed-dots": "Leo \u0627\u0644\u0628\u064a\u062a" + ". " * 10000 + "home.",
+    "nbsp": "Leo" + "\u00a0" * 20000 + "x",
     "marks": "a" + "\u0301" * 40000,
     "marks-ok": ("a" + "\u0301\u0302" * 10) * 2000,
     "selectors": "b" + "\ufe0f" * 300,
     "family": "😀 ❤️ Ａｂｃ ｱｲ ไทย 한국 ქართ 𝐀 \ue000 \u0378 🥲 🇬🇧 👨\u200d👩\u200d👧",
-    "long-word": "abcdefghij" * 6000,
+    "long-word": "abcdefghij" * 2000,
 }
 
 
