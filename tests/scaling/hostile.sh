@@ -126,6 +126,9 @@ run empty 1 10 "$ROOT/samples/ava-thompson.xml" --template "$T/empty.md"
 has empty "[template.empty]"
 
 # every script an installed Noto font serves has a row in the font map
+# (fonts/fontmap.txt shows `build/tools/fontscripts list` for writing them)
+if "$ROOT/$B/tools/fontscripts" list | grep -q '^Thai *regular *Noto Sans Thai$'; then ok
+else bad "fontscripts list: no Thai row"; fi
 if "$ROOT/$B/tools/fontscripts" check "$ROOT/fonts/fontmap.txt" >"$T/fs.txt"; then ok
 else bad "fontmap: scripts without a row"; cat "$T/fs.txt"; fi
 
