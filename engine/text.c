@@ -363,7 +363,9 @@ static int sticks_to_previous(uint32_t cp)
  * no installed font covers is a problem with the text, not with the machine
  * (issue 13): the family's text says which character, and a scheduler does
  * not take it for a broken install. */
-static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reported)
+static int wants_emoji(const text_ctx *c, size_t k);
+
+static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reported, int *machine)
 {
   if (*reported >= MAX_FONT_DIAGS) return;
   for (int j = 0; j < *reported; j++)
@@ -372,6 +374,16 @@ static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reporte
   int line, col;
   char name[128];
   text_pos(c, c->boff[k], &line, &col);
+  /* a font the map names for this script is not installed: the machine's
+   * problem (exit 3), and the message says which font to install */
+  const char *absent = sd_fonts_missing_for(c->fonts, c->script[k], wants_emoji(c, k));
+  if (absent) {
+    *machine = 1;
+    sd_diag_error(c->d, "text.font", c->p->file, line, col, c->p->field,
+                  "U+%04X %s in %s needs a font that is not installed: fonts/fontmap.txt names \"%s\"",
+                  (unsigned)c->cps[k], char_name(c->cps[k], name, sizeof name), field_name(c), absent);
+    return;
+  }
   sd_diag_error(c->d, "text.uncovered", c->p->file, line, col, c->p->field,
                 "U+%04X %s in %s is not covered by any installed font: replace it, or install a font "
                 "that has it and add it to fonts/fontmap.txt", (unsigned)c->cps[k],
@@ -394,7 +406,7 @@ static int wants_emoji(const text_ctx *c, size_t k)
  * so it rides with its neighbour rather than failing. */
 static sd_status pick_fonts(text_ctx *c)
 {
-  int reported = 0;
+  int reported = 0, machine = 0;
   uint32_t seen[MAX_FONT_DIAGS];
   const sd_font *prev = NULL;
   for (size_t k = 0; k < c->n; k++) {
@@ -407,11 +419,11 @@ static sd_status pick_fonts(text_ctx *c)
     if (!f) f = sd_fonts_pick(c->fonts, c->script[k], c->lang[k], c->style[k], cp);
     if (!f && u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
       f = prev ? prev : sd_fonts_pick(c->fonts, c->default_script, c->para_lang, c->style[k], ' ');
-    if (!f) report_uncovered(c, k, seen, &reported);
+    if (!f) report_uncovered(c, k, seen, &reported, &machine);
     c->font[k] = f;
     if (f) prev = f;
   }
-  return reported ? SD_E_INPUT : SD_OK;
+  return machine ? SD_E_FONT : reported ? SD_E_INPUT : SD_OK;
 }
 
 /* Runs are maximal stretches of drawn code points sharing bidi level, script,

@@ -562,6 +562,39 @@ START_TEST(test_missing_font_map_is_resource_error)
 }
 END_TEST
 
+/* issue 13: when the map's font for a script is not installed, a character
+ * only it would have had is the machine's problem (exit 3), named as such */
+START_TEST(test_uncovered_because_font_not_installed_is_font_error)
+{
+  char dir[] = "/tmp/check_text_XXXXXX", path[64];
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/fontmap.txt", dir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("Latn regular Noto Sans\nThai regular No Such Thai Font\n", f);
+  fclose(f);
+  sd_diags *d = sd_diags_new();
+  sd_fonts *fs = NULL;
+  ck_assert_int_eq(sd_fonts_new(path, &fs, d), SD_OK);
+  ck_assert(diags_have(d, "fonts.missing"));
+  sd_text_params tp = params("th", 500);
+  sd_para p;
+  const char *thai = "\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2";
+  ck_assert_int_eq(sd_text_layout(fs, thai, strlen(thai), NULL, 0, &tp, &p, d), SD_E_FONT);
+  ck_assert(diags_have(d, "text.font"));
+  int named = 0;
+  for (size_t i = 0; i < d->n; i++) named |= strstr(d->items[i].message, "No Such Thai Font") != NULL;
+  ck_assert(named);
+  /* Hebrew has no row at all: the text's problem */
+  const char *hebrew = "\xd7\xa9\xd7\x9c";
+  ck_assert_int_eq(sd_text_layout(fs, hebrew, strlen(hebrew), NULL, 0, &tp, &p, d), SD_E_INPUT);
+  sd_fonts_free(fs);
+  sd_diags_free(d);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
 /* ---- glyph text ----------------------------------------------------------------- */
 
 START_TEST(test_glyph_text_reads_back_logical_text)
@@ -905,6 +938,7 @@ static Suite *text_suite(void)
   tcase_add_test(tc, test_invalid_utf8_is_input_error);
   tcase_add_test(tc, test_bad_arguments_are_usage_errors);
   tcase_add_test(tc, test_missing_font_map_is_resource_error);
+  tcase_add_test(tc, test_uncovered_because_font_not_installed_is_font_error);
   tcase_add_test(tc, test_glyph_text_reads_back_logical_text);
   tcase_add_test(tc, test_ligature_glyph_carries_whole_cluster);
   tcase_add_test(tc, test_split_vowel_uses_decomposition);
