@@ -156,6 +156,9 @@ static sd_status collect(lay *L, const sd_inline *inl, size_t n, const char *lan
     sp[k].len = (uint32_t)pl;
     sp[k].lang = inl[i].lang ? inl[i].lang : lang;
     sp[k].style = (bold || inl[i].strong) ? SD_FONT_BOLD : SD_FONT_REGULAR;
+    sp[k].field = inl[i].field;
+    sp[k].line = inl[i].line;
+    sp[k].col = inl[i].col;
     k++;
     o += pl;
   }

@@ -36,22 +36,52 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
   return len;
 }
 
-/* Line and column of byte off, counted from the paragraph's own position. */
-static void text_pos(const text_ctx *c, size_t off, int *line, int *col)
+/* Where byte off comes from, for a diagnostic. */
+typedef struct text_where {
+  int line, col;
+  const char *field; /* the case field, NULL: template text */
+  size_t nth;        /* for a case field: the character's number in it (1-based), else 0 */
+} text_where;
+
+/* A case field's value is placed at its element (collapsed white space and
+ * entities leave no column to point at inside it), with the character's
+ * number in the value; template text and a paragraph without spans count
+ * lines and columns from their own position. */
+static text_where text_pos(const text_ctx *c, size_t off)
 {
-  *line = c->p->line;
-  *col = c->p->col;
-  for (size_t i = 0; i < off; i++) {
-    unsigned char b = (unsigned char)c->utf8[i];
-    if (b == '\n') { ++*line; *col = 1; }
-    else if ((b & 0xC0) != 0x80) ++*col;
+  text_where w = { c->p->line, c->p->col, c->p->field, 0 };
+  size_t from = 0;
+  int in_field = 0;
+  for (size_t i = 0; i < c->n_spans; i++) {
+    const sd_text_span *s = &c->spans[i];
+    if (off < s->start || off >= (size_t)s->start + s->len || s->line <= 0) continue;
+    w = (text_where){ s->line, s->col, s->field, 0 };
+    from = s->start;
+    in_field = s->field != NULL;
+    break;
   }
+  for (size_t i = from; i < off; i++) {
+    unsigned char b = (unsigned char)c->utf8[i];
+    if (in_field) w.nth += (b & 0xC0) != 0x80;
+    else if (b == '\n') { w.line++; w.col = 1; }
+    else if ((b & 0xC0) != 0x80) w.col++;
+  }
+  if (in_field) w.nth++;
+  return w;
 }
 
-static const char *field_name(const text_ctx *c)
+/* "." is the item of an {{#each}}: the diagnostic's <field> says no more */
+static const char *field_name(const char *field)
 {
-  /* "." is the item of an {{#each}}: the diagnostic's <field> says no more */
-  return c->p->field && strcmp(c->p->field, ".") != 0 ? c->p->field : "the text";
+  return field && strcmp(field, ".") != 0 ? field : "the text";
+}
+
+/* " (character 12)" for a case field, else "". */
+static const char *nth_text(const text_where *w, char buf[40])
+{
+  buf[0] = '\0';
+  if (w->nth) snprintf(buf, 40, " (character %zu)", w->nth);
+  return buf;
 }
 
 /* "LATIN SMALL LETTER A", or for a code point without a name its label
@@ -117,10 +147,9 @@ static void free_ctx(text_ctx *c)
 
 static sd_status bad_utf8(text_ctx *c, size_t off)
 {
-  int line, col;
-  text_pos(c, off, &line, &col);
-  sd_diag_error(c->d, "text.utf8", c->p->file, line, col, c->p->field,
-                "invalid UTF-8 in %s at byte %zu", field_name(c), off);
+  text_where w = text_pos(c, off);
+  sd_diag_error(c->d, "text.utf8", c->p->file, w.line, w.col, w.field,
+                "invalid UTF-8 in %s at byte %zu", field_name(w.field), off);
   return SD_E_INPUT;
 }
 
@@ -149,13 +178,13 @@ static sd_status check_clusters(text_ctx *c)
     size_t base = k - run;
     size_t e = k;
     while (e < c->n && extends_cluster(c->cps[e])) e++;
-    int line, col;
-    char name[128];
-    text_pos(c, c->boff[base], &line, &col);
-    sd_diag_error(c->d, "text.cluster", c->p->file, line, col, c->p->field,
-                  "U+%04X %s in %s carries %zu combining characters (U+%04X ...); Unicode's stream-safe "
+    char name[128], nth[40];
+    text_where w = text_pos(c, c->boff[base]);
+    sd_diag_error(c->d, "text.cluster", c->p->file, w.line, w.col, w.field,
+                  "U+%04X %s in %s%s carries %zu combining characters (U+%04X ...); Unicode's stream-safe "
                   "limit is %d on one character", (unsigned)c->cps[base], char_name(c->cps[base], name, sizeof name),
-                  field_name(c), e - base - 1, (unsigned)c->cps[base + 1], SD_TEXT_MAX_CLUSTER_MARKS);
+                  field_name(w.field), nth_text(&w, nth), e - base - 1, (unsigned)c->cps[base + 1],
+                  SD_TEXT_MAX_CLUSTER_MARKS);
     return SD_E_INPUT;
   }
   return SD_OK;
@@ -371,23 +400,23 @@ static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reporte
   for (int j = 0; j < *reported; j++)
     if (seen[j] == c->cps[k]) return;
   seen[(*reported)++] = c->cps[k];
-  int line, col;
-  char name[128];
-  text_pos(c, c->boff[k], &line, &col);
+  char name[128], nth[40];
+  text_where w = text_pos(c, c->boff[k]);
   /* a font the map names for this script is not installed: the machine's
    * problem (exit 3), and the message says which font to install */
   const char *absent = sd_fonts_missing_for(c->fonts, c->script[k], wants_emoji(c, k));
   if (absent) {
     *machine = 1;
-    sd_diag_error(c->d, "text.font", c->p->file, line, col, c->p->field,
-                  "U+%04X %s in %s needs a font that is not installed: fonts/fontmap.txt names \"%s\"",
-                  (unsigned)c->cps[k], char_name(c->cps[k], name, sizeof name), field_name(c), absent);
+    sd_diag_error(c->d, "text.font", c->p->file, w.line, w.col, w.field,
+                  "U+%04X %s in %s%s needs a font that is not installed: fonts/fontmap.txt names \"%s\"",
+                  (unsigned)c->cps[k], char_name(c->cps[k], name, sizeof name), field_name(w.field),
+                  nth_text(&w, nth), absent);
     return;
   }
-  sd_diag_error(c->d, "text.uncovered", c->p->file, line, col, c->p->field,
-                "U+%04X %s in %s is not covered by any installed font: replace it, or install a font "
+  sd_diag_error(c->d, "text.uncovered", c->p->file, w.line, w.col, w.field,
+                "U+%04X %s in %s%s is not covered by any installed font: replace it, or install a font "
                 "that has it and add it to fonts/fontmap.txt", (unsigned)c->cps[k],
-                char_name(c->cps[k], name, sizeof name), field_name(c));
+                char_name(c->cps[k], name, sizeof name), field_name(w.field), nth_text(&w, nth));
 }
 
 /* Emoji are drawn from the font map's Zsye rows (a monochrome outline font)
@@ -750,10 +779,11 @@ sd_status sd_text_layout(sd_fonts *fonts, const char *utf8, size_t len,
   if (!out) return SD_E_USAGE;
   memset(out, 0, sizeof *out);
   if (!fonts || !p || (!utf8 && len) || !(p->size_pt > 0) || isinf(p->size_pt)) return SD_E_USAGE;
-  text_ctx c = {.fonts = fonts, .p = p, .d = d, .utf8 = utf8, .len = len};
+  text_ctx c = {.fonts = fonts, .p = p, .spans = spans, .n_spans = spans ? n_spans : 0, .d = d,
+                .utf8 = utf8, .len = len};
   if (len > SD_TEXT_MAX_BYTES) {
     sd_diag_error(d, "text.limit", p->file, p->line, p->col, p->field,
-                  "%s is longer than %u bytes", field_name(&c), SD_TEXT_MAX_BYTES);
+                  "%s is longer than %u bytes", field_name(p->field), SD_TEXT_MAX_BYTES);
     return SD_E_LIMIT;
   }
   text_pool *pool = calloc(1, sizeof *pool);

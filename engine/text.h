@@ -16,6 +16,11 @@ typedef struct sd_text_span {
   uint32_t start, len;
   const char *lang;      /* BCP 47 language of this stretch, NULL: paragraph's */
   sd_font_style style;
+  /* for diagnostics only: the case field this stretch holds (its element's
+   * line and column), or template text (NULL field: the text's own position);
+   * line 0: the paragraph's position in sd_text_params */
+  const char *field;
+  int line, col;
 } sd_text_span;
 
 /* ICU break iterators kept from one paragraph to the next (opening them was

@@ -212,8 +212,8 @@ END_TEST
 START_TEST(test_urdu_word_in_english_uses_span_language)
 {
   const char *s = "The word شکریہ means thank you.";
-  sd_text_span sp[3] = {{0, 9, NULL, SD_FONT_REGULAR}, {9, 10, "ur", SD_FONT_REGULAR},
-                        {19, (uint32_t)strlen(s) - 19, NULL, SD_FONT_REGULAR}};
+  sd_text_span sp[3] = {{0, 9, NULL, SD_FONT_REGULAR, NULL, 0, 0}, {9, 10, "ur", SD_FONT_REGULAR, NULL, 0, 0},
+                        {19, (uint32_t)strlen(s) - 19, NULL, SD_FONT_REGULAR, NULL, 0, 0}};
   sd_text_params tp = params("en", 500);
   sd_para p;
   ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 3, &tp, &p, NULL), SD_OK);
@@ -236,7 +236,7 @@ END_TEST
 START_TEST(test_bold_span_picks_bold_font)
 {
   const char *s = "Name: Ava";
-  sd_text_span sp[2] = {{0, 6, NULL, SD_FONT_BOLD}, {6, 3, NULL, SD_FONT_REGULAR}};
+  sd_text_span sp[2] = {{0, 6, NULL, SD_FONT_BOLD, NULL, 0, 0}, {6, 3, NULL, SD_FONT_REGULAR, NULL, 0, 0}};
   sd_text_params tp = params("en", 500);
   sd_para p;
   ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 2, &tp, &p, NULL), SD_OK);
@@ -595,6 +595,33 @@ START_TEST(test_uncovered_because_font_not_installed_is_font_error)
 }
 END_TEST
 
+/* issue 13: a character is reported in the field it came from (not the
+ * paragraph's first), at that field's element, with its number in the value;
+ * template text counts columns from its own position */
+START_TEST(test_uncovered_character_names_its_own_span)
+{
+  const char *s = "Name: Ava \xee\x80\x80, see \xee\x80\x81";
+  /* "Name: " template text at 3:1, "Ava \uE000" field <preferred-name> at 9:5, ", see \uE001" template at 3:7 */
+  sd_text_span sp[3] = {{0, 6, NULL, SD_FONT_REGULAR, NULL, 3, 1},
+                        {6, 7, NULL, SD_FONT_REGULAR, "preferred-name", 9, 5},
+                        {13, 9, NULL, SD_FONT_REGULAR, NULL, 3, 7}};
+  sd_text_params tp = params("en", 500);
+  tp.field = "other";
+  sd_diags *d = sd_diags_new();
+  sd_para p;
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 3, &tp, &p, d), SD_E_INPUT);
+  ck_assert_uint_eq(d->n, 2);
+  ck_assert_str_eq(d->items[0].field, "preferred-name");
+  ck_assert_int_eq(d->items[0].line, 9);
+  ck_assert_int_eq(d->items[0].col, 5);
+  ck_assert(strstr(d->items[0].message, "(character 5)") != NULL);
+  ck_assert_ptr_null(d->items[1].field);
+  ck_assert_int_eq(d->items[1].line, 3);
+  ck_assert_int_eq(d->items[1].col, 13);
+  sd_diags_free(d);
+}
+END_TEST
+
 /* ---- glyph text ----------------------------------------------------------------- */
 
 START_TEST(test_glyph_text_reads_back_logical_text)
@@ -938,6 +965,7 @@ static Suite *text_suite(void)
   tcase_add_test(tc, test_invalid_utf8_is_input_error);
   tcase_add_test(tc, test_bad_arguments_are_usage_errors);
   tcase_add_test(tc, test_missing_font_map_is_resource_error);
+  tcase_add_test(tc, test_uncovered_character_names_its_own_span);
   tcase_add_test(tc, test_uncovered_because_font_not_installed_is_font_error);
   tcase_add_test(tc, test_glyph_text_reads_back_logical_text);
   tcase_add_test(tc, test_ligature_glyph_carries_whole_cluster);
