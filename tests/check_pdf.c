@@ -331,6 +331,7 @@ START_TEST(test_overlong_glyph_text_is_a_limit_not_internal)
   ck_assert(diags_have(d, "pdf.glyph"));
   ck_assert(!diags_have(d, "pdf.internal"));
   sd_diags_free(d);
+  free(g);
 }
 END_TEST
 
