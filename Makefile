@@ -39,9 +39,9 @@ DATA       = $(B)/share/sendoc
 DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
              $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
 
-.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale check-tsan bench fuzz deps test-deps install clean data
+.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale check-tsan check-scaling bench fuzz deps test-deps install clean data
 # every entry point waits for `deps`/`test-deps` when they are asked for on the same line
-all demo check check-unit check-locale check-integration check-cli check-asan check-tsan bench fuzz install: | $(DEPS_FIRST)
+all demo check check-unit check-locale check-integration check-cli check-asan check-tsan check-scaling bench fuzz install: | $(DEPS_FIRST)
 all: $(B)/bin/sendoc $(B)/lib/libsendoc.so $(B)/lib/libsendoc.a data
 
 data: $(DATA_FILES)
@@ -109,7 +109,7 @@ demo: all
 # What a stage could not run (no node/npm for pdf.js) it records in
 # $(B)/skipped/, and the last line names it.
 export SD_SKIPPED_DIR := $(abspath $(B))/skipped
-check: check-unit check-locale check-integration check-cli check-asan check-tsan
+check: check-unit check-locale check-integration check-cli check-scaling check-asan check-tsan
 	@if [ -n "$$(ls $(SD_SKIPPED_DIR) 2>/dev/null)" ]; then \
 	  echo "make check: all test stages passed; not run: $$(cat $(SD_SKIPPED_DIR)/* | sort -u | paste -sd';'), in $$(ls $(SD_SKIPPED_DIR) | paste -sd' ')"; \
 	else echo "make check: all test stages passed"; fi
@@ -125,6 +125,12 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/lint/cli.sh $(B)
 	@sh tests/text/roundtrip.sh $(B)
 	@sh tests/integration/matrix.sh $(B)
+
+# Issue 13: every stage near-linear (tests/scaling/run.py doubles hostile
+# inputs), and each hostile input kept as a regression test
+check-scaling: all $(TOOL_BIN)
+	@python3 tests/scaling/run.py $(B)/bin/sendoc
+	@sh tests/scaling/hostile.sh $(B)
 
 # The command line as other systems use it: exit codes, batch, hostile input, install;
 # then every command the docs show (tests/docs/run.py)
@@ -155,7 +161,7 @@ fuzz:
 # when no node is installed.
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
   icu-devtools libharfbuzz-dev libfontconfig-dev libpng-dev zlib1g-dev libssl-dev \
-  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei
+  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei fonts-symbola
 TEST_DEB_PKGS = check libharfbuzz-bin qpdf poppler-utils mupdf-tools python3 python3-pdfminer \
   locales clang libclang-rt-14-dev libtsan2 valgrind time strace man-db \
   debootstrap debhelper dpkg-dev fakeroot lintian git sudo

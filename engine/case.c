@@ -29,6 +29,11 @@ SD_API const sd_limits SD_LIMITS_DEFAULT = {
   .max_depth = 64,
 };
 
+/* libxml2 2.9's duplicate-attribute check is quadratic in an element's
+ * attributes (100,000 on one element took 21 s); case elements have at most
+ * a handful, so more than this is refused before libxml2 sees them. */
+#define MAX_ATTRS_PER_ELEMENT 256
+
 /* Messages past this many schema errors add nothing a reader can act on. */
 #define MAX_SCHEMA_ERRORS 50
 
@@ -129,6 +134,59 @@ static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
   return k;
 }
 
+/* Offset just past the first occurrence of end (len m) at or after i; n if none. */
+static size_t skip_past(const unsigned char *b, size_t n, size_t i, const char *end, size_t m)
+{
+  for (; i + m <= n; i++)
+    if (memcmp(b + i, end, m) == 0) return i + m;
+  return n;
+}
+
+/* Refuses an element with more than MAX_ATTRS_PER_ELEMENT attributes, at its
+ * line and column, before libxml2 parses it. One pass: comments, CDATA,
+ * processing instructions and declarations are skipped, and '=' is counted
+ * only outside quoted values. */
+static sd_status count_attributes(parse_state *ps)
+{
+  const unsigned char *b = ps->buf;
+  size_t n = ps->len;
+  sd_status st = SD_OK;
+  ps->at_off = 0;
+  ps->at_line = 1;
+  ps->at_col = 1;
+  for (size_t i = 0; i < n && st == SD_OK;) {
+    if (b[i] != '<') { i++; continue; }
+    if (i + 4 <= n && memcmp(b + i, "<!--", 4) == 0) { i = skip_past(b, n, i + 4, "-->", 3); continue; }
+    if (i + 9 <= n && memcmp(b + i, "<![CDATA[", 9) == 0) { i = skip_past(b, n, i + 9, "]]>", 3); continue; }
+    if (i + 1 < n && b[i + 1] == '?') { i = skip_past(b, n, i + 2, "?>", 2); continue; }
+    if (i + 1 < n && (b[i + 1] == '!' || b[i + 1] == '/')) { i = skip_past(b, n, i + 2, ">", 1); continue; }
+    size_t tag = i++, attrs = 0;
+    unsigned char quote = 0;
+    for (; i < n; i++) {
+      if (quote) { if (b[i] == quote) quote = 0; continue; }
+      if (b[i] == '"' || b[i] == '\'') quote = b[i];
+      else if (b[i] == '=') attrs++;
+      else if (b[i] == '>' || b[i] == '<') break;
+    }
+    if (attrs > MAX_ATTRS_PER_ELEMENT) {
+      size_t name_len = 0;
+      while (tag + 1 + name_len < n && name_len < 64 && !strchr(" \t\r\n/>", b[tag + 1 + name_len])) name_len++;
+      char name[65];
+      memcpy(name, b + tag + 1, name_len);
+      name[name_len] = '\0';
+      sd_case_pos p = pos_at(ps, tag);
+      sd_diag_error(ps->d, "case.limit", ps->name, p.line, p.col, name,
+                    "an element has %zu attributes; case elements have a few, and more than %d are refused",
+                    attrs, MAX_ATTRS_PER_ELEMENT);
+      st = SD_E_LIMIT;
+    }
+  }
+  ps->at_off = 0;
+  ps->at_line = 1;
+  ps->at_col = 1;
+  return st;
+}
+
 /* UTF-8 only: a declared or detected other encoding, a NUL byte, a broken
  * sequence or a control character stops here with its line and column. */
 static sd_status prescan(parse_state *ps)
@@ -139,10 +197,13 @@ static sd_status prescan(parse_state *ps)
     sd_diag_error(ps->d, "case.xml", ps->name, 0, 0, NULL, "the case file is empty");
     return SD_E_INPUT;
   }
+  /* UTF-16 with a byte order mark was converted before this (see
+   * from_utf16); XML 1.0 (4.3.3) requires the mark on UTF-16, and requires
+   * no processor to read UTF-32 */
   if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) ||
                  (b[0] == 0 && b[1] == '<') || (b[0] == '<' && b[1] == 0))) {
     sd_diag_error(ps->d, "case.encoding", ps->name, 1, 1, NULL,
-                  "the case file is UTF-16 or UTF-32; save it as UTF-8");
+                  "the case file is UTF-32, or UTF-16 without a byte order mark; save it as UTF-8");
     return SD_E_INPUT;
   }
   size_t start = (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) ? 3 : 0;
@@ -197,7 +258,7 @@ static sd_status prescan(parse_state *ps)
     }
     i += k;
   }
-  return SD_OK;
+  return count_attributes(ps);
 }
 
 /* ---- SAX hooks (this context only) ---- */
@@ -476,6 +537,82 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
   sd_diag_error(ps->d, "case.schema", ps->name, p.line, p.col, field, "%s", m.text);
 }
 
+/* ---- UTF-16 ---- */
+
+static size_t put_utf8(unsigned char *o, uint32_t cp)
+{
+  if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+  if (cp < 0x800) { o[0] = (unsigned char)(0xC0 | cp >> 6); o[1] = (unsigned char)(0x80 | (cp & 0x3F)); return 2; }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | cp >> 12); o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | cp >> 18); o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+  o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F)); o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* XML 1.0 (4.3.3): every processor reads UTF-16, which starts with a byte
+ * order mark. Such a file is converted to UTF-8 before anything else looks at
+ * it; lines and columns count code points, so every position stays right. Its
+ * declaration's encoding="UTF-16" is blanked (same length), so libxml2 reads
+ * the copy as the UTF-8 it is. SD_OK with *out NULL: not UTF-16. */
+static sd_status from_utf16(const unsigned char *b, size_t n, const char *name, unsigned char **out,
+                            size_t *out_len, sd_diags *d)
+{
+  *out = NULL;
+  int be = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
+  int le = n >= 2 && b[0] == 0xFF && b[1] == 0xFE && !(n >= 4 && b[2] == 0 && b[3] == 0); /* not UTF-32LE */
+  if (!be && !le) return SD_OK;
+  if (n % 2) {
+    sd_diag_error(d, "case.encoding", name, 0, 0, NULL, "the UTF-16 case file has an odd number of bytes");
+    return SD_E_INPUT;
+  }
+  unsigned char *o = malloc((n - 2) / 2 * 3 + 1);
+  if (!o) return SD_E_NOMEM;
+  size_t k = 0;
+  int line = 1, col = 1;
+  for (size_t i = 2; i < n; i += 2) {
+    uint32_t u = be ? (uint32_t)b[i] << 8 | b[i + 1] : (uint32_t)b[i + 1] << 8 | b[i];
+    if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+      uint32_t v = be ? (uint32_t)b[i + 2] << 8 | b[i + 3] : (uint32_t)b[i + 3] << 8 | b[i + 2];
+      if (v >= 0xDC00 && v <= 0xDFFF) {
+        u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+        i += 2;
+      }
+    }
+    if (u >= 0xD800 && u <= 0xDFFF) {
+      sd_diag_error(d, "case.encoding", name, line, col, NULL,
+                    "a lone UTF-16 surrogate (0x%04X); save the case file as UTF-8", (unsigned)u);
+      free(o);
+      return SD_E_INPUT;
+    }
+    if (u == '\n') { line++; col = 1; }
+    else col++;
+    k += put_utf8(o + k, u);
+  }
+  o[k] = '\0';
+  if (k > 5 && memcmp(o, "<?xml", 5) == 0) {
+    unsigned char *end = memchr(o, '>', k < 200 ? k : 200);
+    unsigned char *enc = NULL;
+    for (unsigned char *q = o; end && !enc && q + 8 <= end; q++)
+      if (memcmp(q, "encoding", 8) == 0) enc = q;
+    if (enc) {
+      unsigned char *q = enc + 8;
+      while (q < end && (*q == ' ' || *q == '=' || *q == '\t' || *q == '\r' || *q == '\n')) q++;
+      if (q < end && (*q == '"' || *q == '\'')) {
+        unsigned char *close = memchr(q + 1, *q, (size_t)(end - q - 1));
+        if (close && (size_t)(close - q - 1) == 6 && strncasecmp((const char *)q + 1, "UTF-16", 6) == 0)
+          memset(enc, ' ', (size_t)(close + 1 - enc));
+      }
+    }
+  }
+  *out = o;
+  *out_len = k;
+  return SD_OK;
+}
+
 /* ---- entry points ---- */
 
 sd_status sd_case_parse(const sd_schema *schema, const void *data, size_t len, const char *name,
@@ -491,11 +628,16 @@ sd_status sd_case_parse(const sd_schema *schema, const void *data, size_t len, c
                   "the case file is %zu bytes; the limit is %zu", len, lim->max_file_bytes);
     return SD_E_LIMIT;
   }
-  parse_state ps = { .buf = data, .len = len, .name = name, .lim = lim, .d = d, .err_code = "case.xml" };
+  unsigned char *utf8 = NULL;
+  size_t utf8_len_ = 0;
+  sd_status st = from_utf16(data, len, name, &utf8, &utf8_len_, d);
+  if (st != SD_OK) return st;
+  parse_state ps = { .buf = utf8 ? utf8 : data, .len = utf8 ? utf8_len_ : len, .name = name, .lim = lim, .d = d,
+                     .err_code = "case.xml" };
   xmlDocPtr doc = NULL;
   xmlSchemaValidCtxtPtr vc = NULL;
   sd_case *c = NULL;
-  sd_status st = prescan(&ps);
+  st = prescan(&ps);
   if (st != SD_OK) goto done;
   doc = safe_parse(&ps);
   if (!doc) { st = ps.st; goto done; }
@@ -532,6 +674,7 @@ done:
   xmlFreeDoc(doc);
   sd_case_free(c);
   free(ps.pos);
+  free(utf8);
   return st;
 }
 

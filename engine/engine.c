@@ -1,5 +1,6 @@
 /* engine: the data folder, the fonts and schema parsed once, and the
  * render pipeline case -> template -> locale -> layout -> pdf. */
+#include "stop.h"
 #include "case.h"
 #include "engine_int.h"
 #include "image.h"
@@ -291,6 +292,12 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
   return st;
 }
 
+/* The render's cancel callback and time limit, its clock started now. */
+static void render_stop(const sd_render_options *opt, sd_stop *stop, sd_diags *d)
+{
+  sd_stop_init(stop, opt ? opt->cancel : NULL, opt ? opt->cancel_user : NULL, opt ? opt->time_limit_ms : 0, d);
+}
+
 /* Later stages (locale, layout, text) know no file names: what they report
  * about a case is about that case's file, except a catalogue message a
  * template asks for, which is about the template (at the {{t:...}} that
@@ -352,7 +359,7 @@ SD_API sd_status sd_check_lang(sd_engine *e, const char *tag, sd_diags *d)
 }
 
 static sd_status build_layout(sd_engine *e, const sd_template *tp, const char *tpl_name, const sd_case *c,
-                              const sd_render_options *opt, int64_t epoch, rendered *r, sd_diags *d)
+                              const sd_render_options *opt, int64_t epoch, sd_stop *stop, rendered *r, sd_diags *d)
 {
   size_t from = d ? d->n : 0;
   sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
@@ -362,7 +369,8 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const char *t
     style_error(style_name, d);
     st = SD_E_USAGE;
   }
-  if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
+  if (st == SD_OK) st = sd_stop_check(stop);
+  if (st == SD_OK) st = sd_layout_run_stop(&r->tree, r->loc, e->fonts, style, stop, &r->lay, d);
   name_source(d, from, c, tpl_name);
   return st;
 }
@@ -389,9 +397,11 @@ static sd_status render_template(sd_engine *e, const sd_template *tp, const char
 {
   int64_t epoch = pick_epoch(opt);
   rendered r;
-  sd_status st = build_layout(e, tp, tpl_name, c, opt, epoch, &r, d);
+  sd_stop stop;
+  render_stop(opt, &stop, d);
+  sd_status st = build_layout(e, tp, tpl_name, c, opt, epoch, &stop, &r, d);
   if (st == SD_OK) {
-    sd_pdf_meta meta = { .title = r.lay.title, .lang = r.lay.lang, .epoch = epoch };
+    sd_pdf_meta meta = { .title = r.lay.title, .lang = r.lay.lang, .epoch = epoch, .stop = &stop };
     st = sd_pdf_write(&r.lay, &meta, out_pdf, out_len, d);
   }
   rendered_free(&r);
@@ -453,10 +463,13 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   rendered *parts = calloc(n, sizeof *parts);
   if (st == SD_OK && !parts) st = SD_E_NOMEM;
   int64_t epoch = pick_epoch(opt);
+  sd_stop stop;
+  render_stop(opt, &stop, d);
   /* every case is laid out (and checked) on its own; all problems are reported */
   size_t failed = 0;
   for (size_t i = 0; st == SD_OK && i < n; i++) {
-    sd_status one = build_layout(e, tp, opt->template_ref, cases[i], opt, epoch, &parts[i], d);
+    if ((st = sd_stop_check(&stop)) != SD_OK) break;
+    sd_status one = build_layout(e, tp, opt->template_ref, cases[i], opt, epoch, &stop, &parts[i], d);
     if (one == SD_E_INPUT || one == SD_E_LIMIT) failed++;
     else if (one != SD_OK) st = one;
   }
@@ -477,7 +490,7 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
         if (i) strcat(title, " \xC2\xB7 ");
         strcat(title, parts[i].lay.title);
       }
-      sd_pdf_meta meta = { .title = title, .lang = parts[0].lay.lang, .epoch = epoch };
+      sd_pdf_meta meta = { .title = title, .lang = parts[0].lay.lang, .epoch = epoch, .stop = &stop };
       st = sd_pdf_write(&all, &meta, out_pdf, out_len, d);
     }
   }

@@ -32,6 +32,10 @@ struct sd_fonts {
   size_t n_rows;
   sd_font **loaded; /* in order of first load; capacity n_rows, so no realloc */
   size_t n_loaded;
+  /* rows whose family is not installed: a character only they might have
+   * covered is the machine's problem, not the text's */
+  struct { hb_script_t script; char *family; } *missing;
+  size_t n_missing;
   pthread_mutex_t mu;
 };
 
@@ -196,13 +200,19 @@ static sd_status resolve_rows(sd_fonts *f, const char *map_path, sd_diags *d)
   }
   sd_status st = SD_OK;
   size_t kept = 0;
+  f->missing = calloc(f->n_rows ? f->n_rows : 1, sizeof *f->missing);
+  if (!f->missing) st = SD_E_NOMEM;
   for (size_t i = 0; i < f->n_rows && st != SD_E_NOMEM; i++) {
     map_row *row = &f->rows[i];
     st = resolve_row(cfg, row);
-    if (st == SD_E_FONT)
+    if (st == SD_E_FONT) {
       sd_diag_warn(d, "fonts.missing", map_path, 0, 0, NULL,
                    "font family \"%s\" (%s) is not installed; row skipped", row->family,
                    row->style == SD_FONT_BOLD ? "bold" : "regular");
+      f->missing[f->n_missing].script = row->script;
+      f->missing[f->n_missing++].family = row->family;
+      row->family = NULL;
+    }
     if (st == SD_OK) f->rows[kept++] = *row;
     else free_row(row);
   }
@@ -263,6 +273,8 @@ void sd_fonts_free(sd_fonts *f)
   if (!f) return;
   for (size_t i = 0; i < f->n_loaded; i++) free_font(f->loaded[i]);
   for (size_t i = 0; i < f->n_rows; i++) free_row(&f->rows[i]);
+  for (size_t i = 0; i < f->n_missing; i++) free(f->missing[i].family);
+  free(f->missing);
   free(f->rows);
   free(f->loaded);
   pthread_mutex_destroy(&f->mu);
@@ -624,6 +636,33 @@ static const sd_font *pick_style(sd_fonts *f, hb_script_t script, const char *la
       hb_codepoint_t gid;
       if (ft && hb_font_get_nominal_glyph(ft->font, cp, &gid)) return ft;
     }
+  return NULL;
+}
+
+const char *sd_fonts_missing_for(const sd_fonts *f, hb_script_t script, int emoji)
+{
+  hb_script_t zsye = hb_script_from_string("Zsye", 4);
+  for (size_t i = 0; f && i < f->n_missing; i++) {
+    hb_script_t s = f->missing[i].script;
+    if (s == script || s == HB_SCRIPT_INVALID || (emoji && s == zsye)) return f->missing[i].family;
+  }
+  return NULL;
+}
+
+const sd_font *sd_fonts_pick_emoji(sd_fonts *f, sd_font_style style, hb_codepoint_t cp)
+{
+  if (!f) return NULL;
+  hb_script_t zsye = hb_script_from_string("Zsye", 4);
+  for (int pass = 0; pass < 2; pass++) {
+    sd_font_style want = pass == 0 ? style : SD_FONT_REGULAR;
+    for (size_t i = 0; i < f->n_rows; i++) {
+      map_row *r = &f->rows[i];
+      if (r->style != want || r->script != zsye) continue;
+      sd_font *ft = row_font(f, r);
+      hb_codepoint_t gid;
+      if (ft && hb_font_get_nominal_glyph(ft->font, cp, &gid)) return ft;
+    }
+  }
   return NULL;
 }
 

@@ -42,6 +42,12 @@ void sd_fonts_free(sd_fonts *f);
  * font covers cp. Thread-safe; the font is borrowed from f. */
 const sd_font *sd_fonts_pick(sd_fonts *f, hb_script_t script, const char *lang,
                              sd_font_style style, hb_codepoint_t cp);
+/* The family of a font-map row for script (or '*', or for emoji the Zsye
+ * rows) that is not installed on this machine; NULL when every such row is. */
+const char *sd_fonts_missing_for(const sd_fonts *f, hb_script_t script, int emoji);
+/* The font of the map's Zsye (emoji) rows that covers cp, bold falling back
+ * to regular; NULL when none does. Thread-safe; borrowed from f. */
+const sd_font *sd_fonts_pick_emoji(sd_fonts *f, sd_font_style style, hb_codepoint_t cp);
 /* Embedded font programs already made for a glyph set (sorted gids): the
  * compressed bytes and the decoded length, shared read-only; NULL if none.
  * A batch of documents in one script mostly needs the same set, so the

@@ -57,6 +57,8 @@ sd_para *lay_new_para(lay *L)
 
 sd_status lay_new_page(lay *L)
 {
+  sd_status st = sd_stop_check(L->stop);
+  if (st != SD_OK) return st;
   sd_layout *o = L->out;
   if (o->n_pages == L->cap_pages) {
     size_t cap = L->cap_pages ? L->cap_pages * 2 : 4;
@@ -154,6 +156,9 @@ static sd_status collect(lay *L, const sd_inline *inl, size_t n, const char *lan
     sp[k].len = (uint32_t)pl;
     sp[k].lang = inl[i].lang ? inl[i].lang : lang;
     sp[k].style = (bold || inl[i].strong) ? SD_FONT_BOLD : SD_FONT_REGULAR;
+    sp[k].field = inl[i].field;
+    sp[k].line = inl[i].line;
+    sp[k].col = inl[i].col;
     k++;
     o += pl;
   }
@@ -272,7 +277,9 @@ sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, in
   char *text;
   sd_text_span *spans;
   size_t n_spans;
-  sd_status st = collect(L, inl, n, lang, bold, &text, &spans, &n_spans);
+  *out = NULL;
+  sd_status st = sd_stop_check(L->stop);
+  if (st == SD_OK) st = collect(L, inl, n, lang, bold, &text, &spans, &n_spans);
   if (st != SD_OK) return st;
   sd_para *p = lay_new_para(L);
   if (!p) return SD_E_NOMEM;
@@ -502,6 +509,7 @@ static sd_status blocks(lay *L, const sd_block *kids, size_t n, box b, int paren
   sd_status st = SD_OK;
   for (size_t i = 0; i < n && st == SD_OK; i++) {
     const sd_block *blk = &kids[i];
+    if ((st = sd_stop_check(L->stop)) != SD_OK) break;
     switch (blk->kind) {
     case SD_BLK_HEADING: st = heading(L, blk, i + 1 < n ? &kids[i + 1] : NULL, b, parent); break;
     case SD_BLK_PARAGRAPH:
@@ -573,12 +581,13 @@ static sd_status run_once(lay *L)
 }
 
 static sd_status layout_fitting(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
-                                sd_text_breaks *breaks, const sd_style_spec *style, sd_layout *out, sd_diags *d)
+                                sd_text_breaks *breaks, const sd_style_spec *style, sd_stop *stop, sd_layout *out,
+                                sd_diags *d)
 {
   float body = style->body_pt;
   for (;;) {
     lay L = { .t = t, .loc = loc, .fonts = fonts, .breaks = breaks, .sty = style, .body = body, .d = d,
-              .out = out, .doc_lang = t->lang ? t->lang : "en-GB" };
+              .out = out, .doc_lang = t->lang ? t->lang : "en-GB", .stop = stop };
     L.doc_rtl = lang_is_rtl(L.doc_lang);
     page_size(t->fm.page_size, &L.pw, &L.ph, &L.margin);
     L.top = L.ph - L.margin;
@@ -620,11 +629,17 @@ static sd_status layout_fitting(const sd_doc_tree *t, const sd_locale *loc, sd_f
 sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
                         const sd_style_spec *style, sd_layout *out, sd_diags *d)
 {
+  return sd_layout_run_stop(t, loc, fonts, style, NULL, out, d);
+}
+
+sd_status sd_layout_run_stop(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
+                             const sd_style_spec *style, sd_stop *stop, sd_layout *out, sd_diags *d)
+{
   memset(out, 0, sizeof *out);
   /* one set of break iterators for all the document's paragraphs */
   sd_text_breaks *breaks = sd_text_breaks_new();
   if (!breaks) return SD_E_NOMEM;
-  sd_status st = layout_fitting(t, loc, fonts, breaks, style, out, d);
+  sd_status st = layout_fitting(t, loc, fonts, breaks, style, stop, out, d);
   sd_text_breaks_free(breaks);
   return st;
 }

@@ -74,6 +74,11 @@ const sd_style_spec *sd_style_find(const char *name);
  * diagnostic saying how much to cut. Free with sd_layout_free(). */
 sd_status sd_layout_run(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
                         const sd_style_spec *style, sd_layout *out, sd_diags *d);
+/* The same, asking stop (NULL: never) at every block, paragraph and page:
+ * SD_E_CANCELLED or SD_E_TIMEOUT as soon as it says so, nothing laid out. */
+struct sd_stop;
+sd_status sd_layout_run_stop(const sd_doc_tree *t, const sd_locale *loc, sd_fonts *fonts,
+                             const sd_style_spec *style, struct sd_stop *stop, sd_layout *out, sd_diags *d);
 void sd_layout_free(sd_layout *l);
 void sd_layout_dump(const sd_layout *l, FILE *out);
 #endif

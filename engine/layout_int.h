@@ -3,6 +3,7 @@
 #ifndef SD_LAYOUT_INT_H
 #define SD_LAYOUT_INT_H
 #include "layout.h"
+#include "stop.h"
 
 typedef struct box { float x0, x1; } box;
 
@@ -32,6 +33,7 @@ typedef struct lay {
   int doc_rtl;           /* the document's language is written right to left */
   int seen_h1;           /* level-1 headings laid out so far */
   float overflow;        /* height laid out past the page limit */
+  sd_stop *stop;         /* cancel and time limit, asked per block, paragraph and page; NULL: never */
 } lay;
 
 

@@ -1,5 +1,6 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
+#include "stop.h"
 #include "outline.h"
 #include "pdfbuf.h"
 #include "pdffont.h"
@@ -70,8 +71,11 @@ static int code_for(pdf_ctx *c, sd_pdffont *pf, uint32_t gid, const char *text, 
 {
   int code = sd_pdffont_code(pf, gid, text, len);
   if (code == SD_PDFFONT_BADARG) {
-    sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL, "a glyph's text cannot be written to the text layer");
-    *st = SD_E_INTERNAL;
+    /* text decides a glyph's text, so this is a limit on the input, never
+     * an internal failure (text.c bounds clusters well below it) */
+    sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL,
+                  "a cluster of characters is too long for the PDF's text layer (more than 256 UTF-16 units)");
+    *st = SD_E_LIMIT;
   } else if (code < 0) {
     sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
     *st = SD_E_LIMIT;
@@ -689,6 +693,7 @@ sd_status sd_pdf_write(const sd_layout *l, const sd_pdf_meta *meta, unsigned cha
     if (!pages[i]) { st = SD_E_INTERNAL; break; }
     HPDF_Page_SetWidth(pages[i], l->pages[i].width);
     HPDF_Page_SetHeight(pages[i], l->pages[i].height);
+    if ((st = sd_stop_check(meta->stop)) != SD_OK) break;
     st = write_page(&c, tags, l, i, pages[i]);
   }
   if (st == SD_OK) st = add_fonts(&c, pages, l->n_pages);

@@ -11,6 +11,7 @@ typedef struct sd_pdf_meta {
   const char *title;     /* dc:title and /Title */
   const char *lang;      /* Catalog /Lang */
   int64_t epoch;         /* creation and modification date, seconds since 1970 */
+  struct sd_stop *stop;  /* asked before every page (NULL: never stops): SD_E_CANCELLED, SD_E_TIMEOUT */
 } sd_pdf_meta;
 
 /* Writes the whole PDF into a heap buffer (free with free()). */

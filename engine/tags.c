@@ -191,7 +191,7 @@ sd_status sd_tags_finish(sd_tags *t, HPDF_Doc doc, HPDF_Page *pages, sd_diags *d
   for (size_t i = 0; i < t->n_elems; i++) {
     elem_state *s = &t->st[i];
     if (!s->dict) continue;
-    qsort(s->kids, s->n, sizeof *s->kids, cmp_kid);
+    if (s->n > 1) qsort(s->kids, s->n, sizeof *s->kids, cmp_kid); /* qsort(NULL, 0) is undefined (C11 7.22.5) */
     int p = t->elems[i].parent;
     CHECK(HPDF_Dict_Add(s->dict, "P", p >= 0 ? t->st[p].dict : root));
     HPDF_Array kids = HPDF_Array_New(mm);

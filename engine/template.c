@@ -145,6 +145,7 @@ typedef struct pctx {
   const char *body;
   size_t *line_off;          /* body offset of each body line */
   size_t n_lines;
+  size_t body_len;           /* bytes of body */
   int open_markers;          /* block sections open, for the depth cap */
   int n_frames;
   /* parsing one table cell on its own (see parse_cell) */
@@ -289,12 +290,21 @@ static void pos_at(const seg *segs, size_t nseg, size_t off, int *line, int *col
 
 /* cmark's inline columns ignore stripped indentation on continuation lines;
  * find the literal in its source line to report the column a reader sees. */
+/* Bytes of body line bl (1-based), without its newline: from the line
+ * offsets, as scanning for the newline for every text node of a long line
+ * made nested emphasis quadratic (issue 13). */
+static size_t line_len(const pctx *p, int bl)
+{
+  size_t s = p->line_off[bl - 1];
+  size_t e = (size_t)bl < p->n_lines ? p->line_off[bl] - 1 : p->body_len;
+  return e - s;
+}
+
 static int fix_col(const pctx *p, int body_line, int col, const char *lit, size_t n)
 {
   if (body_line < 1 || (size_t)body_line > p->n_lines || col < 1 || n == 0) return col;
   const char *ls = p->body + p->line_off[body_line - 1];
-  const char *le = strchr(ls, '\n');
-  size_t ll = le ? (size_t)(le - ls) : strlen(ls);
+  size_t ll = line_len(p, body_line);
   size_t want = 0;
   while (want < n && want < 12 && lit[want] != '\n') want++;
   if (!want) return col;
@@ -1408,8 +1418,7 @@ static void walk(pctx *p, cmark_node *doc, tblock *root)
 static const char *body_line(const pctx *p, int bl, size_t from, size_t *n)
 {
   const char *ls = p->body + p->line_off[bl - 1];
-  const char *le = strchr(ls, '\n');
-  size_t len = le ? (size_t)(le - ls) : strlen(ls);
+  size_t len = line_len(p, bl);
   if (from > len) from = len;
   while (len > from && (ls[len - 1] == ' ' || ls[len - 1] == '\t' || ls[len - 1] == '\r')) len--;
   *n = len - from;
@@ -1566,7 +1575,7 @@ static void parse_cell(pctx *p, const char *s, size_t n, int line, int col, tinl
   tinls flat = {0};
   size_t zero = 0;
   pctx q = {.file = p->file, .d = p->d, .st = SD_OK, .line0 = line - 1, .body = mini,
-            .line_off = &zero, .n_lines = 1, .cell_out = &flat, .col0 = col - 3, .skip = 2};
+            .line_off = &zero, .n_lines = 1, .body_len = n + 2, .cell_out = &flat, .col0 = col - 3, .skip = 2};
   tblock dummy;
   memset(&dummy, 0, sizeof dummy);
   cmark_node *doc = cmark_parse_document(mini, n + 2, CMARK_OPT_DEFAULT);
@@ -1767,6 +1776,7 @@ sd_status sd_template_parse(const char *text, size_t len, const char *file,
     goto done;
   }
   p.body = copy;
+  p.body_len = blen;
   p.line_off[0] = 0;
   p.n_lines = 1;
   for (size_t i = 0; i < blen; i++)
@@ -1779,6 +1789,10 @@ sd_status sd_template_parse(const char *text, size_t len, const char *file,
   }
   walk(&p, doc, t->root);
   free(copy);
+  /* an empty body would print a blank page and call it done (issue 13) */
+  if (p.st == SD_OK && t->root->body.n == 0)
+    PERR(&p, "template.empty", p.line0 + 1, 1, NULL,
+         "the template has nothing to print: its body is empty (write the document below the front matter)");
 done:
   cmark_node_free(doc);
   free(p.line_off);

@@ -36,21 +36,67 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
   return len;
 }
 
-/* Line and column of byte off, counted from the paragraph's own position. */
-static void text_pos(const text_ctx *c, size_t off, int *line, int *col)
+/* Where byte off comes from, for a diagnostic. */
+typedef struct text_where {
+  int line, col;
+  const char *field; /* the case field, NULL: template text */
+  size_t nth;        /* for a case field: the character's number in it (1-based), else 0 */
+} text_where;
+
+/* A case field's value is placed at its element (collapsed white space and
+ * entities leave no column to point at inside it), with the character's
+ * number in the value; template text and a paragraph without spans count
+ * lines and columns from their own position. */
+static text_where text_pos(const text_ctx *c, size_t off)
 {
-  *line = c->p->line;
-  *col = c->p->col;
-  for (size_t i = 0; i < off; i++) {
-    unsigned char b = (unsigned char)c->utf8[i];
-    if (b == '\n') { ++*line; *col = 1; }
-    else if ((b & 0xC0) != 0x80) ++*col;
+  text_where w = { c->p->line, c->p->col, c->p->field, 0 };
+  size_t from = 0;
+  int in_field = 0;
+  for (size_t i = 0; i < c->n_spans; i++) {
+    const sd_text_span *s = &c->spans[i];
+    if (off < s->start || off >= (size_t)s->start + s->len || s->line <= 0) continue;
+    w = (text_where){ s->line, s->col, s->field, 0 };
+    from = s->start;
+    in_field = s->field != NULL;
+    break;
   }
+  for (size_t i = from; i < off; i++) {
+    unsigned char b = (unsigned char)c->utf8[i];
+    if (in_field) w.nth += (b & 0xC0) != 0x80;
+    else if (b == '\n') { w.line++; w.col = 1; }
+    else if ((b & 0xC0) != 0x80) w.col++;
+  }
+  if (in_field) w.nth++;
+  return w;
 }
 
-static const char *field_name(const text_ctx *c)
+/* "." is the item of an {{#each}}: the diagnostic's <field> says no more */
+static const char *field_name(const char *field)
 {
-  return c->p->field ? c->p->field : "text";
+  return field && strcmp(field, ".") != 0 ? field : "the text";
+}
+
+/* " (character 12)" for a case field, else "". */
+static const char *nth_text(const text_where *w, char buf[40])
+{
+  buf[0] = '\0';
+  if (w->nth) snprintf(buf, 40, " (character %zu)", w->nth);
+  return buf;
+}
+
+/* "LATIN SMALL LETTER A", or for a code point without a name its label
+ * ("<private use area-E000>", "<unassigned-0378>"). */
+static const char *char_name(uint32_t cp, char *buf, int32_t cap)
+{
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t n = u_charName((UChar32)cp, U_UNICODE_CHAR_NAME, buf, cap, &err);
+  if (U_FAILURE(err) || n <= 0 || n >= cap) {
+    err = U_ZERO_ERROR;
+    n = u_charName((UChar32)cp, U_EXTENDED_CHAR_NAME, buf, cap, &err);
+    if (U_FAILURE(err) || n <= 0 || n >= cap) n = 0;
+  }
+  buf[n] = '\0';
+  return buf;
 }
 
 /* Mandatory breaks (UAX #14 BK, CR, LF, NL) end a line and are not drawn;
@@ -101,11 +147,47 @@ static void free_ctx(text_ctx *c)
 
 static sd_status bad_utf8(text_ctx *c, size_t off)
 {
-  int line, col;
-  text_pos(c, off, &line, &col);
-  sd_diag_error(c->d, "text.utf8", c->p->file, line, col, c->p->field,
-                "invalid UTF-8 in %s at byte %zu", field_name(c), off);
+  text_where w = text_pos(c, off);
+  sd_diag_error(c->d, "text.utf8", c->p->file, w.line, w.col, w.field,
+                "invalid UTF-8 in %s at byte %zu", field_name(w.field), off);
   return SD_E_INPUT;
+}
+
+/* A character that extends the one before it into one cluster: a combining
+ * mark (canonical combining class not 0), or UAX #29 Extend, ZWJ or
+ * SpacingMark (variation selectors, emoji modifiers and tags among them). */
+static int extends_cluster(uint32_t cp)
+{
+  if (u_getCombiningClass((UChar32)cp) != 0) return 1;
+  int gcb = u_getIntPropertyValue((UChar32)cp, UCHAR_GRAPHEME_CLUSTER_BREAK);
+  return gcb == U_GCB_EXTEND || gcb == U_GCB_ZWJ || gcb == U_GCB_SPACING_MARK;
+}
+
+/* UAX #15's Stream-Safe Text Format allows at most 30 non-starters in a row;
+ * no writing system needs more on one letter. Longer clusters are refused
+ * before HarfBuzz, whose time grows with the square of a cluster's length
+ * (40,000 marks on one letter took 11 s), and before the PDF's text layer,
+ * whose entries are bounded (300 variation selectors ended in
+ * "libharu failed", issue 13). */
+static sd_status check_clusters(text_ctx *c)
+{
+  size_t run = 0;
+  for (size_t k = 0; k < c->n; k++) {
+    run = extends_cluster(c->cps[k]) ? run + 1 : 0;
+    if (run <= SD_TEXT_MAX_CLUSTER_MARKS) continue;
+    size_t base = k - run;
+    size_t e = k;
+    while (e < c->n && extends_cluster(c->cps[e])) e++;
+    char name[128], nth[40];
+    text_where w = text_pos(c, c->boff[base]);
+    sd_diag_error(c->d, "text.cluster", c->p->file, w.line, w.col, w.field,
+                  "U+%04X %s in %s%s carries %zu combining characters (U+%04X ...); Unicode's stream-safe "
+                  "limit is %d on one character", (unsigned)c->cps[base], char_name(c->cps[base], name, sizeof name),
+                  field_name(w.field), nth_text(&w, nth), e - base - 1, (unsigned)c->cps[base + 1],
+                  SD_TEXT_MAX_CLUSTER_MARKS);
+    return SD_E_INPUT;
+  }
+  return SD_OK;
 }
 
 static sd_status decode(text_ctx *c)
@@ -137,7 +219,7 @@ static sd_status decode(text_ctx *c)
   c->u16off[n] = j;
   c->cp_of_u16[j] = (int32_t)n;
   c->n16 = j;
-  return SD_OK;
+  return check_clusters(c);
 }
 
 /* ---- language, direction, bidi ------------------------------------------- */
@@ -200,7 +282,8 @@ static int is_bidi_neutral(uint32_t cp)
   return d == U_WHITE_SPACE_NEUTRAL || d == U_OTHER_NEUTRAL || d == U_COMMON_NUMBER_SEPARATOR;
 }
 
-#define NEUTRAL_REACH 512 /* code points searched each way: keeps layout linear */
+#define NEUTRAL_REACH 512 /* code points searched each way for a letter at the neutral's level */
+#define N_LEVELS (UBIDI_MAX_EXPLICIT_LEVEL + 2)
 
 /* A space or punctuation mark that resolved to another bidi level than the
  * character before it (the full stop of an English sentence that ends in an
@@ -209,33 +292,60 @@ static int is_bidi_neutral(uint32_t cp)
  * with the English words in their font. Sharing the Urdu word's font, it was
  * read by pdf.js as part of the Urdu chunk and reordered with it
  * ("is .کہانی کی کتاب"). Digits, and what bidi attaches to them (the colon
- * of "3:30"), keep the UAX #24 script. */
-static void neutrals_follow_direction(text_ctx *c, hb_unicode_funcs_t *uf)
+ * of "3:30"), keep the UAX #24 script.
+ * Linear time (issue 13: a run of 64,000 dots took 48 s when each neutral
+ * scanned back over the whole run): one pass each way records where each run
+ * of neutrals starts and ends and the nearest letter at every level. */
+static sd_status neutrals_follow_direction(text_ctx *c, hb_unicode_funcs_t *uf)
 {
-  for (size_t k = 0; k < c->n; k++) {
-    if (!is_bidi_neutral(c->cps[k]) || is_real_script(hb_unicode_script(uf, c->cps[k]))) continue;
-    size_t j = k;
-    while (j > 0 && is_bidi_neutral(c->cps[j - 1])) j--;
+  size_t n = c->n;
+  uint8_t *real = malloc(n + 1);
+  size_t *run_s = malloc((n + 1) * sizeof *run_s), *run_e = malloc((n + 1) * sizeof *run_e);
+  size_t *prev = malloc((n + 1) * sizeof *prev), *next = malloc((n + 1) * sizeof *next);
+  uint8_t *neutral = malloc(n + 1);
+  sd_status st = real && run_s && run_e && prev && next && neutral ? SD_OK : SD_E_NOMEM;
+  size_t last[N_LEVELS];
+  for (size_t k = 0; st == SD_OK && k < n; k++) {
+    real[k] = (uint8_t)is_real_script(hb_unicode_script(uf, c->cps[k]));
+    neutral[k] = (uint8_t)is_bidi_neutral(c->cps[k]);
+  }
+  /* forward: start of each neutral run, nearest real letter before at k's level */
+  for (size_t l = 0; l < N_LEVELS; l++) last[l] = n;
+  for (size_t k = 0; st == SD_OK && k < n; k++) {
+    run_s[k] = neutral[k] && k > 0 && neutral[k - 1] ? run_s[k - 1] : k;
+    uint8_t lv = c->level[k] < N_LEVELS ? c->level[k] : N_LEVELS - 1;
+    prev[k] = last[lv];
+    if (real[k]) last[lv] = k;
+  }
+  for (size_t l = 0; l < N_LEVELS; l++) last[l] = n;
+  for (size_t k = n; st == SD_OK && k-- > 0;) {
+    run_e[k] = neutral[k] && k + 1 < n && neutral[k + 1] ? run_e[k + 1] : k + 1;
+    uint8_t lv = c->level[k] < N_LEVELS ? c->level[k] : N_LEVELS - 1;
+    next[k] = last[lv];
+    if (real[k]) last[lv] = k;
+  }
+  for (size_t k = 0; st == SD_OK && k < n; k++) {
+    if (!neutral[k] || real[k]) continue;
+    size_t j = run_s[k];
     if (j > 0) {
       if (c->level[j - 1] == c->level[k]) continue;
     } else {
-      j = k + 1;
-      while (j < c->n && is_bidi_neutral(c->cps[j])) j++;
-      if (j == c->n || c->level[j] == c->level[k]) continue;
+      j = run_e[k];
+      if (j == n || c->level[j] == c->level[k]) continue;
     }
-    size_t found = c->n;
-    for (size_t m = k, steps = 0; m > 0 && steps < NEUTRAL_REACH && found == c->n; m--, steps++)
-      if (c->level[m - 1] == c->level[k] && is_real_script(hb_unicode_script(uf, c->cps[m - 1]))) found = m - 1;
-    for (size_t m = k + 1, steps = 0; m < c->n && steps < NEUTRAL_REACH && found == c->n; m++, steps++)
-      if (c->level[m] == c->level[k] && is_real_script(hb_unicode_script(uf, c->cps[m]))) found = m;
-    if (found < c->n) c->script[k] = c->script[found];
+    size_t found = n;
+    if (prev[k] < n && k - prev[k] <= NEUTRAL_REACH) found = prev[k];
+    else if (next[k] < n && next[k] - k <= NEUTRAL_REACH) found = next[k];
+    if (found < n) c->script[k] = c->script[found];
   }
+  free(real); free(run_s); free(run_e); free(prev); free(next); free(neutral);
+  return st;
 }
 
 /* UAX #24: Common and Inherited characters (spaces, digits, punctuation,
  * combining marks) take the script of the text around them: the preceding
  * script, or for leading ones the first script that follows. */
-static void resolve_scripts(text_ctx *c)
+static sd_status resolve_scripts(text_ctx *c)
 {
   hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
   hb_script_t last = HB_SCRIPT_INVALID;
@@ -250,7 +360,7 @@ static void resolve_scripts(text_ctx *c)
   }
   hb_script_t lead = first_real < c->n ? c->script[first_real] : c->default_script;
   for (size_t k = 0; k < first_real; k++) c->script[k] = lead;
-  neutrals_follow_direction(c, uf);
+  return neutrals_follow_direction(c, uf);
 }
 
 static void resolve_spans(text_ctx *c, const sd_text_span *spans, size_t n_spans)
@@ -278,18 +388,45 @@ static int sticks_to_previous(uint32_t cp)
          u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
-/* One diagnostic per distinct code point, at most MAX_FONT_DIAGS. */
-static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reported)
+/* One diagnostic per distinct code point, at most MAX_FONT_DIAGS. A character
+ * no installed font covers is a problem with the text, not with the machine
+ * (issue 13): the family's text says which character, and a scheduler does
+ * not take it for a broken install. */
+static int wants_emoji(const text_ctx *c, size_t k);
+
+static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reported, int *machine)
 {
   if (*reported >= MAX_FONT_DIAGS) return;
   for (int j = 0; j < *reported; j++)
     if (seen[j] == c->cps[k]) return;
   seen[(*reported)++] = c->cps[k];
-  int line, col;
-  text_pos(c, c->boff[k], &line, &col);
-  sd_diag_error(c->d, "text.font", c->p->file, line, col, c->p->field,
-                "U+%04X in %s is not covered by any installed font", (unsigned)c->cps[k],
-                field_name(c));
+  char name[128], nth[40];
+  text_where w = text_pos(c, c->boff[k]);
+  /* a font the map names for this script is not installed: the machine's
+   * problem (exit 3), and the message says which font to install */
+  const char *absent = sd_fonts_missing_for(c->fonts, c->script[k], wants_emoji(c, k));
+  if (absent) {
+    *machine = 1;
+    sd_diag_error(c->d, "text.font", c->p->file, w.line, w.col, w.field,
+                  "U+%04X %s in %s%s needs a font that is not installed: fonts/fontmap.txt names \"%s\"",
+                  (unsigned)c->cps[k], char_name(c->cps[k], name, sizeof name), field_name(w.field),
+                  nth_text(&w, nth), absent);
+    return;
+  }
+  sd_diag_error(c->d, "text.uncovered", c->p->file, w.line, w.col, w.field,
+                "U+%04X %s in %s%s is not covered by any installed font: replace it, or install a font "
+                "that has it and add it to fonts/fontmap.txt", (unsigned)c->cps[k],
+                char_name(c->cps[k], name, sizeof name), field_name(w.field), nth_text(&w, nth));
+}
+
+/* Emoji are drawn from the font map's Zsye rows (a monochrome outline font)
+ * before the rows of the text around them: a character with emoji
+ * presentation, or a pictograph asking for it with U+FE0F (UTS #51). */
+static int wants_emoji(const text_ctx *c, size_t k)
+{
+  UChar32 cp = (UChar32)c->cps[k];
+  if (u_hasBinaryProperty(cp, UCHAR_EMOJI_PRESENTATION)) return 1;
+  return u_hasBinaryProperty(cp, UCHAR_EXTENDED_PICTOGRAPHIC) && k + 1 < c->n && c->cps[k + 1] == 0xFE0F;
 }
 
 /* A combining mark or joiner stays in its base's font when that font has it,
@@ -298,7 +435,7 @@ static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reporte
  * so it rides with its neighbour rather than failing. */
 static sd_status pick_fonts(text_ctx *c)
 {
-  int reported = 0;
+  int reported = 0, machine = 0;
   uint32_t seen[MAX_FONT_DIAGS];
   const sd_font *prev = NULL;
   for (size_t k = 0; k < c->n; k++) {
@@ -307,14 +444,15 @@ static sd_status pick_fonts(text_ctx *c)
     hb_codepoint_t gid;
     const sd_font *f = NULL;
     if (prev && sticks_to_previous(cp) && hb_font_get_nominal_glyph(prev->font, cp, &gid)) f = prev;
+    if (!f && wants_emoji(c, k)) f = sd_fonts_pick_emoji(c->fonts, c->style[k], cp);
     if (!f) f = sd_fonts_pick(c->fonts, c->script[k], c->lang[k], c->style[k], cp);
     if (!f && u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
       f = prev ? prev : sd_fonts_pick(c->fonts, c->default_script, c->para_lang, c->style[k], ' ');
-    if (!f) report_uncovered(c, k, seen, &reported);
+    if (!f) report_uncovered(c, k, seen, &reported, &machine);
     c->font[k] = f;
     if (f) prev = f;
   }
-  return reported ? SD_E_FONT : SD_OK;
+  return machine ? SD_E_FONT : reported ? SD_E_INPUT : SD_OK;
 }
 
 /* Runs are maximal stretches of drawn code points sharing bidi level, script,
@@ -619,7 +757,7 @@ static sd_status layout(text_ctx *c, const sd_text_span *spans, size_t n_spans, 
   if (st == SD_OK) st = run_bidi(c, loc);
   out->rtl = c->para_level & 1;
   if (st != SD_OK || c->n == 0) return st;
-  resolve_scripts(c);
+  if ((st = resolve_scripts(c)) != SD_OK) return st;
   resolve_spans(c, spans, n_spans);
   if ((st = pick_fonts(c)) != SD_OK) return st;
   make_runs(c);
@@ -641,10 +779,11 @@ sd_status sd_text_layout(sd_fonts *fonts, const char *utf8, size_t len,
   if (!out) return SD_E_USAGE;
   memset(out, 0, sizeof *out);
   if (!fonts || !p || (!utf8 && len) || !(p->size_pt > 0) || isinf(p->size_pt)) return SD_E_USAGE;
-  text_ctx c = {.fonts = fonts, .p = p, .d = d, .utf8 = utf8, .len = len};
+  text_ctx c = {.fonts = fonts, .p = p, .spans = spans, .n_spans = spans ? n_spans : 0, .d = d,
+                .utf8 = utf8, .len = len};
   if (len > SD_TEXT_MAX_BYTES) {
     sd_diag_error(d, "text.limit", p->file, p->line, p->col, p->field,
-                  "%s is longer than %u bytes", field_name(&c), SD_TEXT_MAX_BYTES);
+                  "%s is longer than %u bytes", field_name(p->field), SD_TEXT_MAX_BYTES);
     return SD_E_LIMIT;
   }
   text_pool *pool = calloc(1, sizeof *pool);

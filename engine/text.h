@@ -16,6 +16,11 @@ typedef struct sd_text_span {
   uint32_t start, len;
   const char *lang;      /* BCP 47 language of this stretch, NULL: paragraph's */
   sd_font_style style;
+  /* for diagnostics only: the case field this stretch holds (its element's
+   * line and column), or template text (NULL field: the text's own position);
+   * line 0: the paragraph's position in sd_text_params */
+  const char *field;
+  int line, col;
 } sd_text_span;
 
 /* ICU break iterators kept from one paragraph to the next (opening them was
@@ -78,9 +83,11 @@ typedef struct sd_para {
  * U+034F COMBINING GRAPHEME JOINER: Default_Ignorable, drop it when comparing. */
 #define SD_GLYPH_FILLER 0x034Fu
 #define SD_TEXT_MAX_BYTES (1u << 20) /* longer paragraphs: SD_E_LIMIT */
+#define SD_TEXT_MAX_CLUSTER_MARKS 30 /* UAX #15 stream-safe: more on one character is SD_E_INPUT */
 
 /* Shapes and breaks one paragraph (an empty one has no lines). Code points no font covers are reported
- * (U+XXXX, field, file:line) and return SD_E_FONT. Free with sd_para_free(). */
+ * (U+XXXX and its name, field, file:line) and return SD_E_INPUT, as does a character carrying more
+ * than SD_TEXT_MAX_CLUSTER_MARKS combining characters. Free with sd_para_free(). */
 sd_status sd_text_layout(sd_fonts *fonts, const char *utf8, size_t len,
                          const sd_text_span *spans, size_t n_spans,
                          const sd_text_params *p, sd_para *out, sd_diags *d);

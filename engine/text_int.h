@@ -42,6 +42,8 @@ enum { CP_DRAW = 0, CP_BREAK = 1, CP_SKIP = 2 };
 typedef struct text_ctx {
   sd_fonts *fonts;
   const sd_text_params *p;
+  const sd_text_span *spans; /* the caller's, for diagnostics */
+  size_t n_spans;
   sd_diags *d;
   const char *utf8;
   size_t len;

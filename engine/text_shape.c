@@ -6,6 +6,7 @@
 #include <unicode/utf16.h>
 
 #define POOL_CHUNK 16384
+#define POOL_FIRST 1024
 
 /* U+034F COMBINING GRAPHEME JOINER: text for a glyph that has no code point
  * of its own (see assign_cluster). */
@@ -19,7 +20,10 @@ void *pool_alloc(text_pool *p, size_t n)
   n = (n + align - 1) / align * align;
   pool_chunk *c = p->head;
   if (!c || c->cap - c->used < n) {
-    size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
+    /* chunks grow from 1 KiB: a table cell's paragraph needs a few hundred
+     * bytes, and 16 KiB for each of 48,000 cells was 768 MiB (issue 13) */
+    size_t cap = c ? (c->cap < POOL_CHUNK ? c->cap * 2 : POOL_CHUNK) : POOL_FIRST;
+    if (cap < n) cap = n;
     c = malloc(sizeof *c + cap);
     if (!c) return NULL;
     c->next = p->head;
@@ -355,6 +359,20 @@ static sd_status fill_run(text_ctx *c, sd_run *out, const text_gl *src, size_t n
   return assign_text(c, out->glyphs, src, ng, ps, pe, rtl);
 }
 
+/* Index of the first glyph whose cluster is not before cl in the run's
+ * order: clusters ascend in LTR runs (first with cluster >= cl) and descend
+ * in RTL runs (first with cluster < cl). */
+static size_t glyph_bound(const text_gl *m, size_t ng, uint32_t cl, int rtl)
+{
+  size_t lo = 0, hi = ng;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (rtl ? m[mid].cluster >= cl : m[mid].cluster < cl) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /* A run cut by a line break is shaped again with the line as its context, so
  * Arabic letters at the cut take their final or initial forms; a whole run
  * keeps its measuring-pass glyphs. */
@@ -372,23 +390,27 @@ sd_status text_emit_run(text_ctx *c, const text_run *r, uint32_t ps, uint32_t pe
     return fill_run(c, out, c->gl + r->g0, r->ng, ps, pe, out->rtl);
   /* HarfBuzz marks where a cut needs shaping again (UNSAFE_TO_BREAK on the
    * first glyph of the cluster a cut falls before); elsewhere the measured
-   * glyphs of [ps, pe) are what shaping the piece would give */
+   * glyphs of [ps, pe) are what shaping the piece would give. Clusters are
+   * monotone, so the piece's glyphs are found by binary search and only they
+   * and their neighbours are looked at: walking the whole run for each of its
+   * lines made a long paragraph quadratic (issue 13) */
   const text_gl *m = c->gl + r->g0;
-  size_t first = r->ng, last = 0;
-  int safe = 1;
-  for (size_t i = 0; i < r->ng; i++) {
-    uint32_t cl = m[i].cluster;
-    if (cl >= ps && cl < pe) {
-      if (i < first) first = i;
-      if (i + 1 > last) last = i + 1;
+  size_t first = glyph_bound(m, r->ng, out->rtl ? pe : ps, out->rtl);
+  size_t last = glyph_bound(m, r->ng, out->rtl ? ps : pe, out->rtl);
+  int safe = first < last;
+  for (size_t i = first; safe && i < last; i++)
+    safe = m[i].cluster >= ps && m[i].cluster < pe && !(m[i].cluster == ps && ps > r->s && m[i].unsafe);
+  /* the glyphs of the cluster that starts at pe lie just past the piece */
+  for (size_t i = out->rtl ? first : last; safe && pe < r->e;) {
+    if (out->rtl) {
+      if (i == 0 || m[i - 1].cluster != pe) break;
+      safe = !m[--i].unsafe;
+    } else {
+      if (i >= r->ng || m[i].cluster != pe) break;
+      safe = !m[i++].unsafe;
     }
-    if ((cl == ps && ps > r->s) || (cl == pe && pe < r->e)) safe = safe && !m[i].unsafe;
   }
-  if (safe && first < last) {
-    int contiguous = 1;
-    for (size_t i = first; i < last; i++) contiguous = contiguous && m[i].cluster >= ps && m[i].cluster < pe;
-    if (contiguous) return fill_run(c, out, m + first, last - first, ps, pe, out->rtl);
-  }
+  if (safe) return fill_run(c, out, m + first, last - first, ps, pe, out->rtl);
   /* scratch space past the measured glyphs: no allocation per run */
   size_t ng = 0;
   sd_status st = shape_piece(c, r, ls, le, ps, pe, c->n_gl, &ng);

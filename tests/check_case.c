@@ -689,6 +689,151 @@ START_TEST(test_free_null_and_usage)
 }
 END_TEST
 
+/* ---- issue 13: UTF-16 and attribute floods ---- */
+
+/* UTF-8 -> UTF-16 with a byte order mark, big- or little-endian. */
+static char *to_utf16(const char *u8, size_t n, int be, size_t *out_n)
+{
+  unsigned char *o = malloc(2 * n + 4);
+  size_t k = 0;
+  o[k++] = be ? 0xFE : 0xFF;
+  o[k++] = be ? 0xFF : 0xFE;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)u8[i];
+    uint32_t cp;
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    for (int j = 1; j < len; j++) cp = cp << 6 | ((unsigned char)u8[i + j] & 0x3F);
+    i += (size_t)len;
+    uint32_t units[2];
+    int nu = 1;
+    if (cp >= 0x10000) {
+      units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+      units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+      nu = 2;
+    } else {
+      units[0] = cp;
+    }
+    for (int j = 0; j < nu; j++) {
+      o[k++] = (unsigned char)(be ? units[j] >> 8 : units[j] & 0xFF);
+      o[k++] = (unsigned char)(be ? units[j] & 0xFF : units[j] >> 8);
+    }
+  }
+  *out_n = k;
+  return (char *)o;
+}
+
+/* XML 1.0 4.3.3: processors must read UTF-16 (with its byte order mark);
+ * positions are the same as in the UTF-8 file */
+START_TEST(test_utf16_with_bom_is_read_with_same_positions)
+{
+  size_t len;
+  char *u8 = slurp("tests/case/bad-enum.xml", &len);
+  sd_case *c = NULL;
+  ck_assert_int_eq(sd_case_parse(schema, u8, len, "u8.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+  const sd_diag *want = diag_with("case.schema");
+  int line = want->line, col = want->col;
+  for (int be = 0; be <= 1; be++) {
+    sd_diags_free(dg);
+    dg = sd_diags_new();
+    size_t n;
+    char *u16 = to_utf16(u8, len, be, &n);
+    ck_assert_int_eq(sd_case_parse(schema, u16, n, "u16.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+    const sd_diag *g = diag_with("case.schema");
+    ck_assert_int_eq(g->line, line);
+    ck_assert_int_eq(g->col, col);
+    free(u16);
+  }
+  free(u8);
+  u8 = slurp("tests/case/minimal.xml", &len);
+  /* a declaration that says UTF-16, as a UTF-16 file's should */
+  char *decl = strstr(u8, "UTF-8");
+  if (decl) {
+    size_t n = strlen(u8) + 2;
+    char *v = malloc(n + 1);
+    snprintf(v, n + 1, "%.*sUTF-16%s", (int)(decl - u8), u8, decl + 5);
+    free(u8);
+    u8 = v;
+    len = strlen(u8);
+  }
+  for (int be = 0; be <= 1; be++) {
+    size_t n;
+    char *u16 = to_utf16(u8, len, be, &n);
+    c = NULL;
+    if (sd_case_parse(schema, u16, n, "u16.xml", NULL, NULL, &c, dg) != SD_OK) diags_print(dg);
+    ck_assert_ptr_nonnull(c);
+    sd_case_free(c);
+    free(u16);
+  }
+  free(u8);
+}
+END_TEST
+
+START_TEST(test_utf16_lone_surrogate_and_missing_bom_are_refused)
+{
+  const char lone[] = "\xff\xfe<\0c\0>\0\x00\xd8<\0/\0c\0>\0";
+  sd_case *c = NULL;
+  ck_assert_int_eq(sd_case_parse(schema, lone, sizeof lone - 1, "lone.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+  const sd_diag *g = diag_with("case.encoding");
+  ck_assert(strstr(g->message, "surrogate") != NULL);
+  ck_assert_int_eq(g->line, 1);
+  ck_assert_int_eq(g->col, 4);
+  const char nobom[] = "<\0c\0/\0>\0";
+  ck_assert_int_eq(sd_case_parse(schema, nobom, sizeof nobom - 1, "nobom.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+  const char odd[] = "\xfe\xff\0<\0";
+  ck_assert_int_eq(sd_case_parse(schema, odd, sizeof odd - 1, "odd.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+  ck_assert_ptr_null(c);
+}
+END_TEST
+
+/* libxml2 2.9 took 21 s over 100,000 attributes on one element */
+START_TEST(test_attribute_flood_is_refused_before_libxml2)
+{
+  size_t len;
+  char *b = slurp("tests/case/minimal.xml", &len);
+  const char *at = strstr(b, "<strengths>");
+  ck_assert_ptr_nonnull(at);
+  size_t n_attr = 100000, cap = len + n_attr * 16 + 64, n = 0;
+  char *doc = malloc(cap);
+  n += (size_t)snprintf(doc, cap, "%.*s<strengths", (int)(at - b), b);
+  for (size_t i = 0; i < n_attr; i++) n += (size_t)snprintf(doc + n, cap - n, " a%zu='>'", i);
+  n += (size_t)snprintf(doc + n, cap - n, "%s", at + strlen("<strengths"));
+  sd_case *c = NULL;
+  double t0 = now_s();
+  ck_assert_int_eq(sd_case_parse(schema, doc, n, "flood.xml", NULL, NULL, &c, dg), SD_E_LIMIT);
+  ck_assert(now_s() - t0 < 2.0);
+  const sd_diag *g = diag_with("case.limit");
+  ck_assert_str_eq(g->field, "strengths");
+  ck_assert_int_gt(g->line, 1);
+  ck_assert_int_gt(g->col, 0);
+  ck_assert(strstr(g->message, "100000 attributes") != NULL);
+  free(doc);
+  free(b);
+}
+END_TEST
+
+/* '=' in comments, CDATA, processing instructions and quoted values is no attribute */
+START_TEST(test_equals_signs_outside_tags_are_not_attributes)
+{
+  size_t len;
+  char *b = slurp("tests/case/minimal.xml", &len);
+  const char *at = strstr(b, "<strengths>");
+  size_t cap = len + 4 * 300 * 8 + 64, n = 0;
+  char *doc = malloc(cap);
+  n += (size_t)snprintf(doc, cap, "%.*s<!--", (int)(at - b), b);
+  for (int i = 0; i < 300; i++) n += (size_t)snprintf(doc + n, cap - n, " a=1");
+  n += (size_t)snprintf(doc + n, cap - n, " --><?pi");
+  for (int i = 0; i < 300; i++) n += (size_t)snprintf(doc + n, cap - n, " a=1");
+  n += (size_t)snprintf(doc + n, cap - n, "?>%s", at);
+  sd_case *c = NULL;
+  if (sd_case_parse(schema, doc, n, "eq.xml", NULL, NULL, &c, dg) != SD_OK) diags_print(dg);
+  ck_assert_ptr_nonnull(c);
+  sd_case_free(c);
+  free(doc);
+  free(b);
+}
+END_TEST
+
 static Suite *case_suite(void)
 {
   Suite *s = suite_create("case");
@@ -709,6 +854,10 @@ static Suite *case_suite(void)
   tcase_add_checked_fixture(t, setup, teardown);
   tcase_set_timeout(t, 30);
   tcase_add_test(t, test_unclosed_tag_is_malformed);
+  tcase_add_test(t, test_utf16_with_bom_is_read_with_same_positions);
+  tcase_add_test(t, test_utf16_lone_surrogate_and_missing_bom_are_refused);
+  tcase_add_test(t, test_attribute_flood_is_refused_before_libxml2);
+  tcase_add_test(t, test_equals_signs_outside_tags_are_not_attributes);
   tcase_add_test(t, test_xxe_is_refused_before_any_read);
   tcase_add_test(t, test_billion_laughs_is_refused);
   tcase_add_test(t, test_external_dtd_is_refused);

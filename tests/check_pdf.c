@@ -290,6 +290,51 @@ START_TEST(test_outline_run_scale_is_exact)
 }
 END_TEST
 
+/* issue 13: an element with no content (a Document with nothing in it)
+ * once reached qsort(NULL, 0) in tags.c, which UBSan reports; under
+ * make check-asan this test aborts on that */
+START_TEST(test_element_without_content_is_written)
+{
+  sd_elem elems[2] = { { .role = "Document", .parent = -1 }, { .role = "P", .parent = 0 } };
+  sd_page page = { .width = 595, .height = 842 };
+  sd_layout l = { .pages = &page, .n_pages = 1, .elems = elems, .n_elems = 2, .title = "Empty",
+                  .lang = "en-GB", .background = { 1, 1, 1 } };
+  const char *out = inspect(&l, "Empty", "qpdf --check %s 2>&1");
+  ck_assert_msg(strstr(out, "No syntax or stream encoding errors") != NULL, "%s", out);
+}
+END_TEST
+
+/* a glyph whose text is too long for the text layer is a limit on the
+ * input, never SD_E_INTERNAL ("libharu failed") */
+START_TEST(test_overlong_glyph_text_is_a_limit_not_internal)
+{
+  size_t n;
+  sd_glyph *g = ascii_glyphs("x", &n);
+  static char text[300 * 3 + 2];
+  text[0] = 'x';
+  for (int i = 0; i < 300; i++) memcpy(text + 1 + 3 * i, "\xef\xb8\x8f", 3); /* U+FE0F */
+  text[sizeof text - 1] = '\0';
+  g[0].text = text;
+  g[0].text_len = (uint32_t)strlen(text);
+  sd_elem elems[2] = { { .role = "Document", .parent = -1 }, { .role = "P", .parent = 0 } };
+  sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = 1, .x = 72, .y = 720, .font = latin, .size_pt = 12,
+                 .glyphs = g, .n_glyphs = n };
+  sd_page page = { .width = 595, .height = 842, .items = &it, .n_items = 1 };
+  sd_layout l = { .pages = &page, .n_pages = 1, .elems = elems, .n_elems = 2, .title = "T", .lang = "en-GB",
+                  .background = { 1, 1, 1 } };
+  sd_diags *d = sd_diags_new();
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_pdf_meta meta = { .title = "T", .lang = "en-GB" };
+  ck_assert_int_eq(sd_pdf_write(&l, &meta, &pdf, &len, d), SD_E_LIMIT);
+  ck_assert_ptr_null(pdf);
+  ck_assert(diags_have(d, "pdf.glyph"));
+  ck_assert(!diags_have(d, "pdf.internal"));
+  sd_diags_free(d);
+  free(g);
+}
+END_TEST
+
 static Suite *pdf_suite(void)
 {
   Suite *s = suite_create("pdf");
@@ -303,6 +348,8 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
   tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
   tcase_add_test(tc, test_outline_run_scale_is_exact);
+  tcase_add_test(tc, test_element_without_content_is_written);
+  tcase_add_test(tc, test_overlong_glyph_text_is_a_limit_not_internal);
   suite_add_tcase(s, tc);
   return s;
 }

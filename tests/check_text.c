@@ -212,8 +212,8 @@ END_TEST
 START_TEST(test_urdu_word_in_english_uses_span_language)
 {
   const char *s = "The word شکریہ means thank you.";
-  sd_text_span sp[3] = {{0, 9, NULL, SD_FONT_REGULAR}, {9, 10, "ur", SD_FONT_REGULAR},
-                        {19, (uint32_t)strlen(s) - 19, NULL, SD_FONT_REGULAR}};
+  sd_text_span sp[3] = {{0, 9, NULL, SD_FONT_REGULAR, NULL, 0, 0}, {9, 10, "ur", SD_FONT_REGULAR, NULL, 0, 0},
+                        {19, (uint32_t)strlen(s) - 19, NULL, SD_FONT_REGULAR, NULL, 0, 0}};
   sd_text_params tp = params("en", 500);
   sd_para p;
   ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 3, &tp, &p, NULL), SD_OK);
@@ -236,7 +236,7 @@ END_TEST
 START_TEST(test_bold_span_picks_bold_font)
 {
   const char *s = "Name: Ava";
-  sd_text_span sp[2] = {{0, 6, NULL, SD_FONT_BOLD}, {6, 3, NULL, SD_FONT_REGULAR}};
+  sd_text_span sp[2] = {{0, 6, NULL, SD_FONT_BOLD, NULL, 0, 0}, {6, 3, NULL, SD_FONT_REGULAR, NULL, 0, 0}};
   sd_text_params tp = params("en", 500);
   sd_para p;
   ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 2, &tp, &p, NULL), SD_OK);
@@ -415,21 +415,114 @@ END_TEST
 
 /* ---- errors ------------------------------------------------------------------ */
 
-START_TEST(test_uncovered_code_point_is_font_error)
+/* issue 13: a character no font has is the text's problem (exit 1), named */
+START_TEST(test_uncovered_code_point_is_input_error_with_name)
 {
   sd_diags *d = sd_diags_new();
   sd_para p;
-  ck_assert_int_eq(lay("Ava \xee\x80\x80 and \xf0\x9e\x80\x80", "en", 500, &p, d), SD_E_FONT);
+  ck_assert_int_eq(lay("Ava \xee\x80\x80 and \xcd\xb8", "en", 500, &p, d), SD_E_INPUT);
   ck_assert_uint_eq(p.n_lines, 0);
-  ck_assert(diags_have(d, "text.font"));
+  ck_assert(diags_have(d, "text.uncovered"));
   ck_assert_uint_eq(d->n, 2);
-  ck_assert(strstr(d->items[0].message, "U+E000") != NULL);
+  ck_assert(strstr(d->items[0].message, "U+E000 <private use area-E000>") != NULL);
   ck_assert(strstr(d->items[0].message, "<name>") != NULL);
   ck_assert_str_eq(d->items[0].file, "case.xml");
   ck_assert_int_eq(d->items[0].line, 7);
   ck_assert_int_eq(d->items[0].col, 7);
-  ck_assert(strstr(d->items[1].message, "U+1E000") != NULL);
+  ck_assert(strstr(d->items[1].message, "U+0378 <unassigned-0378>") != NULL);
   sd_diags_free(d);
+}
+END_TEST
+
+/* issue 13: Thai, fullwidth and compatibility forms, kana, Hangul and
+ * emoji are drawn, each from a font that has it */
+START_TEST(test_every_family_character_has_a_font)
+{
+  const char *texts[] = {"\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2", /* ไทย */
+                         "\xef\xbc\xa1\xef\xbd\x82",                 /* Ａｂ */
+                         "\xef\xbd\xb1\xe3\x81\x82",                 /* ｱあ */
+                         "\xed\x95\x9c\xea\xb5\xad",                 /* 한국 */
+                         "\xf0\x9f\x98\x80 \xe2\x9d\xa4\xef\xb8\x8f", /* 😀 ❤️ */
+                         "\xf0\x9d\x90\x80",                         /* 𝐀 */
+                         "\xe1\x9e\x80\xe1\x9e\x81"};                /* Khmer */
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    sd_diags *d = sd_diags_new();
+    sd_para p;
+    ck_assert_msg(lay(texts[i], "en", 500, &p, d) == SD_OK, "text %zu", i);
+    ck_assert_uint_eq(p.n_lines, 1);
+    for (size_t r = 0; r < p.lines[0].n_runs; r++)
+      for (size_t g = 0; g < p.lines[0].runs[r].n_glyphs; g++)
+        ck_assert_msg(p.lines[0].runs[r].glyphs[g].gid != 0, "text %zu: .notdef", i);
+    sd_para_free(&p);
+    sd_diags_free(d);
+  }
+}
+END_TEST
+
+/* issue 13: emoji come from the map's Zsye rows (Symbola), not DejaVu */
+START_TEST(test_emoji_drawn_from_emoji_font)
+{
+  sd_para p;
+  ck_assert_int_eq(lay("\xf0\x9f\x98\x80", "en", 500, &p, NULL), SD_OK);
+  ck_assert_str_eq(p.lines[0].runs[0].font->ps_name, "Symbola");
+  sd_para_free(&p);
+}
+END_TEST
+
+/* issue 13: UAX #15 stream-safe limit, 30 non-starters on one character:
+ * more is refused before HarfBuzz (quadratic in a cluster's length) and the
+ * PDF text layer (300 variation selectors ended in "libharu failed") */
+START_TEST(test_cluster_over_stream_safe_limit_is_input_error)
+{
+  char s[8 + 3 * 400];
+  for (int marks = 30; marks <= 31; marks++) {
+    size_t n = 0;
+    s[n++] = 'a';
+    for (int i = 0; i < marks; i++) { s[n++] = '\xcc'; s[n++] = '\x81'; } /* U+0301 */
+    s[n] = '\0';
+    sd_diags *d = sd_diags_new();
+    sd_para p;
+    ck_assert_int_eq(lay(s, "en", 500, &p, d), marks == 30 ? SD_OK : SD_E_INPUT);
+    if (marks == 31) {
+      ck_assert(diags_have(d, "text.cluster"));
+      ck_assert(strstr(d->items[0].message, "U+0061 LATIN SMALL LETTER A") != NULL);
+    }
+    sd_para_free(&p);
+    sd_diags_free(d);
+  }
+  size_t n = 0;
+  s[n++] = 'b';
+  for (int i = 0; i < 300; i++) { s[n++] = '\xef'; s[n++] = '\xb8'; s[n++] = '\x8f'; } /* U+FE0F */
+  s[n] = '\0';
+  sd_diags *d = sd_diags_new();
+  sd_para p;
+  ck_assert_int_eq(lay(s, "en", 500, &p, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "text.cluster"));
+  sd_diags_free(d);
+}
+END_TEST
+
+/* issue 13: a run of neutrals was quadratic (64,000 dots: 48 s); 200,000
+ * dots between an Urdu and an English word now take well under a second */
+START_TEST(test_long_run_of_neutrals_is_linear)
+{
+  size_t n = 200000;
+  char *s = malloc(n + 64);
+  strcpy(s, "\xd8\xa7\xd9\x84\xd8\xa8\xd9\x8a\xd8\xaa ");
+  size_t o = strlen(s);
+  for (size_t i = 0; i < n; i++) s[o++] = (i & 1) ? ' ' : '.';
+  strcpy(s + o, " home");
+  sd_text_params tp = params("en", 400);
+  sd_para p;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), NULL, 0, &tp, &p, NULL), SD_OK);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+  double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+  ck_assert_msg(secs < 10.0, "%.1f s", secs);
+  ck_assert_uint_gt(p.n_lines, 100);
+  sd_para_free(&p);
+  free(s);
 }
 END_TEST
 
@@ -465,6 +558,66 @@ START_TEST(test_missing_font_map_is_resource_error)
   ck_assert_int_eq(sd_fonts_new("/nonexistent/fontmap.txt", &f, d), SD_E_RESOURCE);
   ck_assert_ptr_null(f);
   ck_assert(diags_have(d, "fonts.map"));
+  sd_diags_free(d);
+}
+END_TEST
+
+/* issue 13: when the map's font for a script is not installed, a character
+ * only it would have had is the machine's problem (exit 3), named as such */
+START_TEST(test_uncovered_because_font_not_installed_is_font_error)
+{
+  char dir[] = "/tmp/check_text_XXXXXX", path[64];
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/fontmap.txt", dir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("Latn regular Noto Sans\nThai regular No Such Thai Font\n", f);
+  fclose(f);
+  sd_diags *d = sd_diags_new();
+  sd_fonts *fs = NULL;
+  ck_assert_int_eq(sd_fonts_new(path, &fs, d), SD_OK);
+  ck_assert(diags_have(d, "fonts.missing"));
+  sd_text_params tp = params("th", 500);
+  sd_para p;
+  const char *thai = "\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2";
+  ck_assert_int_eq(sd_text_layout(fs, thai, strlen(thai), NULL, 0, &tp, &p, d), SD_E_FONT);
+  ck_assert(diags_have(d, "text.font"));
+  int named = 0;
+  for (size_t i = 0; i < d->n; i++) named |= strstr(d->items[i].message, "No Such Thai Font") != NULL;
+  ck_assert(named);
+  /* Hebrew has no row at all: the text's problem */
+  const char *hebrew = "\xd7\xa9\xd7\x9c";
+  ck_assert_int_eq(sd_text_layout(fs, hebrew, strlen(hebrew), NULL, 0, &tp, &p, d), SD_E_INPUT);
+  sd_fonts_free(fs);
+  sd_diags_free(d);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
+/* issue 13: a character is reported in the field it came from (not the
+ * paragraph's first), at that field's element, with its number in the value;
+ * template text counts columns from its own position */
+START_TEST(test_uncovered_character_names_its_own_span)
+{
+  const char *s = "Name: Ava \xee\x80\x80, see \xee\x80\x81";
+  /* "Name: " template text at 3:1, "Ava \uE000" field <preferred-name> at 9:5, ", see \uE001" template at 3:7 */
+  sd_text_span sp[3] = {{0, 6, NULL, SD_FONT_REGULAR, NULL, 3, 1},
+                        {6, 7, NULL, SD_FONT_REGULAR, "preferred-name", 9, 5},
+                        {13, 9, NULL, SD_FONT_REGULAR, NULL, 3, 7}};
+  sd_text_params tp = params("en", 500);
+  tp.field = "other";
+  sd_diags *d = sd_diags_new();
+  sd_para p;
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 3, &tp, &p, d), SD_E_INPUT);
+  ck_assert_uint_eq(d->n, 2);
+  ck_assert_str_eq(d->items[0].field, "preferred-name");
+  ck_assert_int_eq(d->items[0].line, 9);
+  ck_assert_int_eq(d->items[0].col, 5);
+  ck_assert(strstr(d->items[0].message, "(character 5)") != NULL);
+  ck_assert_ptr_null(d->items[1].field);
+  ck_assert_int_eq(d->items[1].line, 3);
+  ck_assert_int_eq(d->items[1].col, 13);
   sd_diags_free(d);
 }
 END_TEST
@@ -804,10 +957,16 @@ static Suite *text_suite(void)
   tcase_add_test(tc, test_arabic_word_cut_is_reshaped);
   tcase_add_test(tc, test_hard_breaks_are_respected);
   tcase_add_test(tc, test_empty_paragraph_has_no_lines);
-  tcase_add_test(tc, test_uncovered_code_point_is_font_error);
+  tcase_add_test(tc, test_uncovered_code_point_is_input_error_with_name);
+  tcase_add_test(tc, test_every_family_character_has_a_font);
+  tcase_add_test(tc, test_emoji_drawn_from_emoji_font);
+  tcase_add_test(tc, test_cluster_over_stream_safe_limit_is_input_error);
+  tcase_add_test(tc, test_long_run_of_neutrals_is_linear);
   tcase_add_test(tc, test_invalid_utf8_is_input_error);
   tcase_add_test(tc, test_bad_arguments_are_usage_errors);
   tcase_add_test(tc, test_missing_font_map_is_resource_error);
+  tcase_add_test(tc, test_uncovered_character_names_its_own_span);
+  tcase_add_test(tc, test_uncovered_because_font_not_installed_is_font_error);
   tcase_add_test(tc, test_glyph_text_reads_back_logical_text);
   tcase_add_test(tc, test_ligature_glyph_carries_whole_cluster);
   tcase_add_test(tc, test_split_vowel_uses_decomposition);

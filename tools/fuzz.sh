@@ -2,8 +2,14 @@
 # Builds every libFuzzer target in tests/fuzz/ with clang (ASan + UBSan) and
 # runs each on its corpus for FUZZ_SECONDS (default 60). Run from the repo root.
 #   make fuzz                      FUZZ_SECONDS=600 make fuzz     FUZZ_TARGETS="fuzz_case" make fuzz
+# Issue 13: inputs up to FUZZ_MAX_LEN bytes (default 256 KiB, so the slow
+# paths are reachable), seeds built from the hostile inputs
+# (tests/fuzz/hostile_seeds.py), and any input taking longer than
+# FUZZ_TIMEOUT seconds (default 10, wall clock) fails the run like a crash.
 set -eu
 SECS=${FUZZ_SECONDS:-60}
+MAXLEN=${FUZZ_MAX_LEN:-262144}
+TIMEOUT=${FUZZ_TIMEOUT:-10}
 B=build-fuzz
 PKGS="libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer -DSD_BUILDING -Iengine/include -Iengine $(pkg-config --cflags $PKGS)"
@@ -25,12 +31,13 @@ targets=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\
 fail=0
 for t in $targets; do
   clang $CFLAGS $SAN -fsanitize=fuzzer "tests/fuzz/$t.c" $objs $(pkg-config --libs $PKGS) -lhpdf -lz -lm -lpthread -o "$B/$t"
-  corpus="tests/fuzz/corpus/$t"; work="$B/corpus-$t"
+  corpus="tests/fuzz/corpus/$t"; work="$B/corpus-$t"; seeds="$B/seeds-$t"
   mkdir -p "$work"
+  rm -rf "$seeds" && python3 tests/fuzz/hostile_seeds.py "$t" "$seeds"
   dict=""; [ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
   echo "fuzz: $t for ${SECS}s"
-  if SENDOC_DATA="$B/share/sendoc" "$B/$t" $dict -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-       -artifact_prefix="$B/$t-" "$work" "$corpus" >"$B/$t.log" 2>&1; then
+  if SENDOC_DATA="$B/share/sendoc" "$B/$t" $dict -max_total_time="$SECS" -timeout="$TIMEOUT" -max_len="$MAXLEN" \
+       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$B/$t-" "$work" "$corpus" "$seeds" >"$B/$t.log" 2>&1; then
     echo "fuzz: $t ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/$t.log" | awk '{print $2}') runs)"
   else
     echo "fuzz: $t FAILED, see $B/$t.log"; tail -20 "$B/$t.log"; fail=1

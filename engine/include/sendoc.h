@@ -65,7 +65,7 @@ typedef enum sd_status {
   SD_E_IO = 3,       /* reading or writing a file failed */
   SD_E_NOMEM = 4,    /* out of memory */
   SD_E_LIMIT = 5,    /* input exceeded a size, depth or pixel limit */
-  SD_E_FONT = 6,     /* no usable font, or a character no font covers */
+  SD_E_FONT = 6,     /* no usable font (a character no installed font covers is SD_E_INPUT) */
   SD_E_RESOURCE = 7, /* templates, locales, schema or font map missing */
   SD_E_INTERNAL = 8, /* a bug: please report it */
   SD_E_CANCELLED = 9,/* the caller's cancel callback asked to stop */

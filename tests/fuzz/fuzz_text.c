@@ -24,9 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   sd_text_params p = {12, widths[(opt >> 5) & 3], langs[opt & 7], (opt >> 3) & 3, NULL, "fuzz", "text", 1, 1};
   if (p.base_dir == 3) p.base_dir = 0;
   /* a bold span over the middle third, with its own language */
-  sd_text_span spans[3] = {{0, (uint32_t)(len / 3), NULL, SD_FONT_REGULAR},
-                           {(uint32_t)(len / 3), (uint32_t)(len / 3), "ur", SD_FONT_BOLD},
-                           {(uint32_t)(2 * (len / 3)), (uint32_t)(len - 2 * (len / 3)), NULL, SD_FONT_REGULAR}};
+  sd_text_span spans[3] = {{0, (uint32_t)(len / 3), NULL, SD_FONT_REGULAR, NULL, 0, 0},
+                           {(uint32_t)(len / 3), (uint32_t)(len / 3), "ur", SD_FONT_BOLD, NULL, 0, 0},
+                           {(uint32_t)(2 * (len / 3)), (uint32_t)(len - 2 * (len / 3)), NULL, SD_FONT_REGULAR, NULL, 0, 0}};
   sd_diags *d = sd_diags_new();
   sd_para para;
   if (sd_text_layout(fonts, text, len, spans, (opt & 0x80) ? 3 : 0, &p, &para, d) == SD_OK) {
