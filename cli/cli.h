@@ -36,6 +36,10 @@ const char *cli_data_dir(const cli_common *c, char *buf, size_t cap);
 sd_engine *cli_engine(const cli_common *c, int *exit_code);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Reads at most cap bytes of a regular file, never blocking (cli/readfile.c).
+ * NULL with *why set when it cannot; *too_big when over cap. */
+unsigned char *cli_read_bounded(const char *path, size_t cap, size_t *len, const char **why, int *too_big);
+
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_lint(int, char **);

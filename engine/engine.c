@@ -2,6 +2,7 @@
  * render pipeline case -> template -> locale -> layout -> pdf. */
 #include "case.h"
 #include "engine_int.h"
+#include "fileio.h"
 #include "image.h"
 #include "layout.h"
 #include "pdf.h"
@@ -97,9 +98,11 @@ SD_API sd_status sd_case_load_mem(sd_engine *e, const void *data, size_t len, co
 
 static char *read_file(const char *path, size_t cap, size_t *len, sd_diags *d, const char *what)
 {
-  FILE *fp = fopen(path, "rb");
+  const char *why = NULL;
+  FILE *fp = sd_fopen_regular(path, &why); /* never blocks on a FIFO */
   if (!fp) {
-    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the %s: %s", what, strerror(errno));
+    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the %s: %s%s", what, why ? "it is " : "",
+                  why ? why : strerror(errno));
     return NULL;
   }
   char *buf = malloc(cap + 1);

@@ -87,6 +87,21 @@ grep -aq "$CANARY" "$T/berr.txt" "$T/m.jsonl"; check "batch:canary" $([ $? != 0 
 python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]" "$T/m.jsonl"
 check "batch:manifest" $? "hostile batch: the manifest does not parse"
 
+# Nothing blocks: a FIFO given as a case, template or note is refused at once
+# (issue 13), in every command that reads one, with a message naming it
+mkfifo "$T/fifo.xml" "$T/fifo.md"
+SAMPLE=$ROOT/samples/class-4b/leo-clarke.xml
+for spec in "1|render|$T/fifo.xml -t $TPL -o $T/ff.pdf" "1|validate|$T/fifo.xml" "1|lint|$T/fifo.xml" \
+            "3|render --markdown|--markdown $T/fifo.md -o $T/ff.pdf" "3|render --template|$SAMPLE -t $T/fifo.md -o $T/ff.pdf" \
+            "3|lint --template|$SAMPLE --template $T/fifo.md"; do
+  want=${spec%%|*}; rest=${spec#*|}; what=${rest%%|*}; args=${rest#*|}
+  cmd=${what%% *}
+  timeout 10 "$BIN" $cmd $args >/dev/null 2>"$T/fifo-err.txt"; rc=$?
+  check "fifo:$what" $([ "$rc" = "$want" ]; echo $?) "FIFO to $what: exit $rc, want $want (124 = it blocked)"
+  grep -q 'fifo\.[a-z]*: error: cannot read .*named pipe (FIFO), not a file' "$T/fifo-err.txt"
+  check "fifo:$what:msg" $? "FIFO to $what: no clear message: $(head -c 200 "$T/fifo-err.txt")"
+done
+
 [ "$xfail" = 0 ] || echo "note: $xfail known engine gaps (XFAIL above)"
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
