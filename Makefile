@@ -4,11 +4,12 @@ DESTDIR  ?=
 B        ?= build
 CC       ?= cc
 SAN      ?=
-PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng
+PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_FLAGS := $(shell pkg-config --cflags --libs check 2>/dev/null)
-# the CLI alone uses OpenSSL's libcrypto (manifest sha256)
+# OpenSSL's libcrypto (sha256 of batch outputs and fingerprints) is in PKGS: the
+# library runs batches; CLI_* stay empty-safe for older checkouts
 CLI_CFLAGS := $(shell pkg-config --cflags libcrypto 2>/dev/null)
 CLI_LIBS   := $(shell pkg-config --libs libcrypto 2>/dev/null)
 

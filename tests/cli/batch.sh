@@ -13,7 +13,7 @@ echo "not a case" >"$C/set-00/notes.txt"
 # 1. a batch: every case, in byte order, exit 1 for the invalid one, summary line
 "$BIN" batch "$C" -o "$T/j2" -t $TPL --jobs 2 --manifest "$T/j2.jsonl" 2>"$T/err.txt"; rc=$?
 [ "$rc" = 1 ] && ok || bad "batch with one invalid case: exit $rc, want 1"
-tail -1 "$T/err.txt" | grep -qx '200 rendered, 1 failed, 0 skipped' && ok || bad "summary: $(tail -1 "$T/err.txt")"
+tail -1 "$T/err.txt" | grep -qx '200 rendered, 1 failed, 0 skipped, 1 ignored' && ok || bad "summary: $(tail -1 "$T/err.txt")"
 grep -Eq 'zz-invalid\.xml:[0-9]+:[0-9]+: error' "$T/err.txt" && ok || bad "the invalid case's diagnostics are not on stderr"
 grep -q "$(printf '\r')" "$T/err.txt" && bad "a progress bar was written to a file" || ok
 n=$(find "$T/j2" -name '*.pdf' | wc -l); [ "$n" = 200 ] && ok || bad "$n PDFs, want 200"
@@ -26,13 +26,20 @@ if python3 - "$T/j2.jsonl" "$C" "$T/j2" <<'PY'
 import hashlib, json, os, subprocess, sys
 man, cases, out = sys.argv[1:]
 rows = [json.loads(l) for l in open(man, encoding="utf-8")]
-keys = ["case", "status", "output", "sha256", "pages", "bytes", "skipped", "diagnostics"]
+keys = ["case", "status", "output", "sha256", "pages", "bytes", "skipped", "diagnostics", "fingerprint", "seconds"]
 assert all(list(r) == keys for r in rows), rows[0]
 rels = [os.path.relpath(r["case"], cases) for r in rows]
 assert rels == sorted(rels, key=lambda s: s.encode()), "not in byte order"
-assert len(rows) == 201, len(rows)
+assert len(rows) == 202, len(rows)
+# the hidden folder is reported, not entered, and is no failure
+hid = [r for r in rows if r["status"] == "ignored"]
+assert len(hid) == 1 and hid[0]["case"].endswith("/.hidden") and hid[0]["diagnostics"][0]["severity"] == "warning", hid
+assert hid[0]["diagnostics"][0]["code"] == "batch.hidden" and hid[0]["fingerprint"] is None
+rows = [r for r in rows if r["status"] != "ignored"]
 for r in rows:
+    assert isinstance(r["seconds"], float)
     if r["status"] == "ok":
+        assert len(r["fingerprint"]) == 64, r
         data = open(r["output"], "rb").read()
         assert r["sha256"] == hashlib.sha256(data).hexdigest(), r
         assert r["bytes"] == len(data)
@@ -54,8 +61,8 @@ then ok; else bad "manifest contents"; fi
 # 2. determinism: --jobs 1, shards 1/3..3/3, and render alone give the same bytes
 "$BIN" batch "$C" -o "$T/j1" -t $TPL --jobs 1 2>/dev/null
 for k in 1 2 3; do "$BIN" batch "$C" -o "$T/sh" -t $TPL --jobs 2 --shard $k/3 --manifest "$T/sh$k.jsonl" 2>/dev/null; done
-diff -r "$T/j1" "$T/j2" >/dev/null && ok || bad "--jobs 1 and --jobs 2 differ"
-diff -r -x .sendoc-batch.lock "$T/j2" "$T/sh" >/dev/null && ok || bad "sharded batch differs from one batch"
+diff -r -x ".sendoc-batch*" "$T/j1" "$T/j2" >/dev/null && ok || bad "--jobs 1 and --jobs 2 differ"
+diff -r -x ".sendoc-batch*" "$T/j2" "$T/sh" >/dev/null && ok || bad "sharded batch differs from one batch"
 "$BIN" render "$C/set-02/maya-osei-100.xml" -t $TPL -o "$T/alone.pdf" 2>/dev/null
 cmp -s "$T/alone.pdf" "$T/j2/set-02/maya-osei-100.pdf" && ok || bad "render alone differs from batch"
 # shards partition the cases, by fnv1a-64 of the relative path
@@ -74,7 +81,7 @@ for k, m in enumerate(sys.argv[2:], 1):
         assert fnv(rel) % 3 + 1 == k, (rel, k)
         assert rel not in seen
         seen.add(rel)
-assert len(seen) == 201, len(seen)
+assert len(seen) == 202, len(seen)
 PY
 then ok; else bad "shards do not partition by fnv1a-64"; fi
 
@@ -85,20 +92,27 @@ expect_exit "duplicate outputs" 2 "$BIN" batch "$T/dup/a/leo-clarke.xml" "$T/dup
 
 # 4. --resume: nothing to do; a touched case is rendered again; a failed one is retried
 "$BIN" batch "$C" -o "$T/j2" -t $TPL --manifest "$T/j2.jsonl" --resume 2>"$T/err.txt"
-tail -1 "$T/err.txt" | grep -qx '0 rendered, 1 failed, 200 skipped' && ok || bad "resume: $(tail -1 "$T/err.txt")"
+tail -1 "$T/err.txt" | grep -qx '0 rendered, 1 failed, 200 skipped, 1 ignored' && ok || bad "resume: $(tail -1 "$T/err.txt")"
 python3 -c "
 import json,sys
 rows=[json.loads(l) for l in open(sys.argv[1])]
-assert len(rows)==201 and sum(r['skipped'] for r in rows)==200 and all(r['sha256'] for r in rows if r['status']=='ok')
+assert len(rows)==202 and sum(r['skipped'] for r in rows)==200 and all(r['sha256'] for r in rows if r['status']=='ok')
 " "$T/j2.jsonl" && ok || bad "resume manifest"
-sleep 0.01; touch "$C/set-03/zara-ahmed-152.xml"
-"$BIN" batch "$C" -o "$T/j2" -t $TPL --resume 2>"$T/err.txt"
-tail -1 "$T/err.txt" | grep -qx '1 rendered, 1 failed, 199 skipped' && ok || bad "resume after touch: $(tail -1 "$T/err.txt")"
+# a touch alone changes nothing that made the PDF; an edit does
+touch "$C/set-03/zara-ahmed-152.xml" "$C/set-03/leo-clarke-150.xml"
+sed -i 's|Case number 152 in|Case 152 in|' "$C/set-03/zara-ahmed-152.xml"
+"$BIN" batch "$C" -o "$T/j2" -t $TPL --manifest "$T/j2.jsonl" --resume 2>"$T/err.txt"
+tail -1 "$T/err.txt" | grep -qx '1 rendered, 1 failed, 199 skipped, 1 ignored' && ok || bad "resume after an edit: $(tail -1 "$T/err.txt")"
 # a truncated PDF (not ours, or damaged) is not trusted
 head -c 1000 "$T/j2/set-00/leo-clarke-0.pdf" >"$T/trunc" && cat "$T/trunc" >"$T/j2/set-00/leo-clarke-0.pdf"
-"$BIN" batch "$C" -o "$T/j2" -t $TPL --resume 2>"$T/err.txt"
-tail -1 "$T/err.txt" | grep -qx '1 rendered, 1 failed, 199 skipped' && ok || bad "resume over a damaged PDF: $(tail -1 "$T/err.txt")"
+"$BIN" batch "$C" -o "$T/j2" -t $TPL --manifest "$T/j2.jsonl" --resume 2>"$T/err.txt"
+tail -1 "$T/err.txt" | grep -qx '1 rendered, 1 failed, 199 skipped, 1 ignored' && ok || bad "resume over a damaged PDF: $(tail -1 "$T/err.txt")"
 cmp -s "$T/j1/set-00/leo-clarke-0.pdf" "$T/j2/set-00/leo-clarke-0.pdf" && ok || bad "damaged PDF not replaced"
+# the edit undone: rendered again, and the same bytes as before the edit
+sed -i 's|Case 152 in|Case number 152 in|' "$C/set-03/zara-ahmed-152.xml"
+"$BIN" batch "$C" -o "$T/j2" -t $TPL --manifest "$T/j2.jsonl" --resume 2>"$T/err.txt"
+tail -1 "$T/err.txt" | grep -qx '1 rendered, 1 failed, 199 skipped, 1 ignored' && ok || bad "resume after undoing an edit: $(tail -1 "$T/err.txt")"
+cmp -s "$T/j1/set-03/zara-ahmed-152.pdf" "$T/j2/set-03/zara-ahmed-152.pdf" && ok || bad "undone edit: PDF differs from the first batch"
 
 # 5. SIGKILL mid-batch: only whole PDFs; --resume completes and removes temporaries
 rm -rf "$T/k"
@@ -122,8 +136,8 @@ grep -q 'removed [0-9]* unfinished output' "$T/err.txt" && ok || bad "resume did
 n=$(find "$T/k" -name '*.pdf' | wc -l); [ "$n" = 200 ] && ok || bad "after resume: $n PDFs, want 200"
 left=$(find "$T/k" -name '*.tmp-*'; find "$T" -maxdepth 1 -name 'k.jsonl.tmp-*')
 [ -z "$left" ] && ok || bad "temporaries remain: $left"
-diff -r -x .sendoc-batch.lock "$T/j1" "$T/k" >/dev/null && ok || bad "resumed batch differs from a clean one"
-[ "$(wc -l <"$T/k.jsonl")" = 201 ] && ok || bad "resumed manifest has $(wc -l <"$T/k.jsonl") lines"
+diff -r -x ".sendoc-batch*" "$T/j1" "$T/k" >/dev/null && ok || bad "resumed batch differs from a clean one"
+[ "$(wc -l <"$T/k.jsonl")" = 202 ] && ok || bad "resumed manifest has $(wc -l <"$T/k.jsonl") lines"
 
 # 6. while another batch holds OUTDIR, temporaries are left alone
 head -c 500 "$T/j1/set-00/leo-clarke-0.pdf" >"$T/k/set-00/x.pdf.tmp-ZZZ999"
