@@ -165,5 +165,64 @@ tail -1 "$T/err.txt" | grep -qx '0 rendered, 0 failed, 0 skipped' && ok || bad "
 "$BIN" batch "$C/set-00" -o "$T/m" -t $TPL --manifest - 2>/dev/null >"$T/m.txt"
 [ "$(wc -l <"$T/m.txt")" = 50 ] && ok || bad "--manifest - gave $(wc -l <"$T/m.txt") lines"
 
+# 10. nothing lost in silence (issue 13): every entry that is not rendered is
+# named on stderr, in the summary, in the manifest and in the exit status
+D=$T/disc; mkdir -p "$D/sub" "$D/.hid"
+for n in a B c; do cp "$ROOT/samples/class-4b/leo-clarke.xml" "$D/tmp.xml"; mv "$D/tmp.xml" "$D/$n.xml"; done
+mv "$D/B.xml" "$D/B.XML"; mv "$D/c.xml" "$D/c.Xml"
+cp -r "$ROOT/samples/class-4b/photos" "$D/"
+cp -r "$D/photos" "$D/sub/"; cp "$D/a.xml" "$D/sub/d.xml"; cp "$D/a.xml" "$D/.hid/e.xml"; cp "$D/a.xml" "$D/.f.xml"
+ln -s "$D/no-such.xml" "$D/dangling.xml"
+mkfifo "$D/pipe.xml"
+echo notes >"$D/notes.txt"
+timeout 60 "$BIN" batch "$D" -o "$T/disc-out" -t $TPL --manifest "$T/disc.jsonl" 2>"$T/err.txt"; rc=$?
+[ "$rc" = 1 ] && ok || bad "discovery: exit $rc, want 1 (a dangling link and a FIFO named like cases)"
+tail -1 "$T/err.txt" | grep -qx '4 rendered, 0 failed, 0 skipped, 4 ignored (2 could not be read)' && ok || bad "discovery summary: $(tail -1 "$T/err.txt")"
+for f in B.pdf c.pdf a.pdf sub/d.pdf; do [ -f "$T/disc-out/$f" ] && ok || bad "discovery: $f not rendered (upper-case .XML counts as a case)"; done
+grep -q 'dangling.xml: error: not rendered: a link to nothing' "$T/err.txt" && ok || bad "dangling link not named: $(cat "$T/err.txt")"
+grep -q 'pipe.xml: error: not rendered: it is a named pipe (FIFO)' "$T/err.txt" && ok || bad "FIFO not named"
+grep -q '\.hid: warning: not rendered: a hidden folder' "$T/err.txt" && ok || bad "hidden folder not named"
+grep -q '\.f\.xml: warning: not rendered: a hidden file' "$T/err.txt" && ok || bad "hidden file not named"
+grep -q 'notes.txt' "$T/err.txt" && bad "a file not named *.xml was reported" || ok
+python3 - "$T/disc.jsonl" <<'PY' && ok || bad "discovery manifest"
+import json, sys
+rows = {r["case"].rsplit("/", 1)[1]: r for r in map(json.loads, open(sys.argv[1]))}
+assert set(rows) == {"B.XML", "a.xml", "c.Xml", "d.xml", "dangling.xml", "pipe.xml", ".hid", ".f.xml"}, sorted(rows)
+for k in ("dangling.xml", "pipe.xml", ".hid", ".f.xml"):
+    assert rows[k]["status"] == "ignored" and rows[k]["output"] is None, rows[k]
+assert rows["dangling.xml"]["diagnostics"][0]["code"] == "batch.unreadable"
+assert rows["B.XML"]["output"].endswith("/B.pdf")
+PY
+# only hidden entries: reported, exit 0
+mkdir -p "$T/onlyhid/.x"; cp "$D/a.xml" "$T/onlyhid/.x/"; cp "$D/a.xml" "$T/onlyhid/"; cp -r "$D/photos" "$T/onlyhid/"
+expect_exit "hidden entries alone" 0 "$BIN" batch "$T/onlyhid" -o "$T/onlyhid-out" -t $TPL
+tail -1 "$T/err.txt" | grep -qx '1 rendered, 0 failed, 0 skipped, 1 ignored' && ok || bad "hidden-only summary: $(tail -1 "$T/err.txt")"
+
+# unreadable entries cost only the cases in them: as nobody when we are root
+AS=""
+if [ "$(id -u)" = 0 ]; then
+  if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+    AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  else AS=skip; fi
+fi
+if [ "$AS" != skip ]; then
+  U=$(mktemp -d /tmp/sendoc-unread.XXXXXX); chmod 755 "$U"
+  mkdir -p "$U/in/ok" "$U/in/locked" "$U/in/nophotos" "$U/out"
+  for d in ok locked nophotos; do cp "$ROOT/samples/class-4b/leo-clarke.xml" "$ROOT/samples/class-4b/maya-osei.xml" "$U/in/$d/"; cp -r "$ROOT/samples/class-4b/photos" "$U/in/$d/"; done
+  chmod -R a+rX "$U"; chmod 777 "$U/out"
+  chmod 000 "$U/in/locked" "$U/in/nophotos/photos" "$U/in/ok/maya-osei.xml"
+  $AS "$BIN" batch "$U/in" -o "$U/out/b" -t $TPL --manifest "$U/out/m.jsonl" >/dev/null 2>"$T/err.txt"; rc=$?
+  [ "$rc" = 1 ] && ok || bad "unreadable entries: exit $rc, want 1: $(tail -3 "$T/err.txt")"
+  tail -1 "$T/err.txt" | grep -qx '1 rendered, 2 failed, 0 skipped, 3 ignored (3 could not be read)' && ok || bad "unreadable summary: $(tail -1 "$T/err.txt")"
+  grep -q 'in/locked: error: not searched: cannot read the folder' "$T/err.txt" && ok || bad "unreadable folder not named"
+  grep -q 'in/ok/maya-osei.xml: error: not rendered: cannot read it' "$T/err.txt" && ok || bad "unreadable case not named"
+  grep -q 'in/nophotos/photos: error: not searched' "$T/err.txt" && ok || bad "unreadable photos/ not named"
+  grep -Eq 'nophotos/leo-clarke.xml:[0-9]+:[0-9]+: error: .*photo' "$T/err.txt" && ok || bad "a case whose photo cannot be read: no FILE:LINE error"
+  [ -f "$U/out/b/ok/leo-clarke.pdf" ] && ok || bad "the readable case was not rendered"
+  chmod -R u+rwX "$U"; rm -rf "$U"
+else
+  echo "note: running as root without setpriv: the unreadable-entry tests are skipped"
+fi
+
 echo "batch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

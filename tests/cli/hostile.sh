@@ -102,6 +102,13 @@ for spec in "1|render|$T/fifo.xml -t $TPL -o $T/ff.pdf" "1|validate|$T/fifo.xml"
   check "fifo:$what:msg" $? "FIFO to $what: no clear message: $(head -c 200 "$T/fifo-err.txt")"
 done
 
+timeout 10 "$BIN" batch "$T/fifo.xml" -o "$T/fifo-out" -t $TPL >/dev/null 2>"$T/fifo-err.txt"; rc=$?
+check "fifo:batch" $([ "$rc" = 2 ]; echo $?) "FIFO given to batch: exit $rc, want 2"
+grep -q 'fifo\.xml: error: not a case file or a folder: it is a named pipe (FIFO)' "$T/fifo-err.txt"
+check "fifo:batch:msg" $? "FIFO given to batch: $(head -c 200 "$T/fifo-err.txt")"
+timeout 10 "$BIN" batch "$SAMPLE" -o "$T/fifo-out" -t "$T/fifo.md" >/dev/null 2>"$T/fifo-err.txt"; rc=$?
+check "fifo:batch-template" $([ "$rc" = 3 ]; echo $?) "FIFO template to batch: exit $rc, want 3"
+
 [ "$xfail" = 0 ] || echo "note: $xfail known engine gaps (XFAIL above)"
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
