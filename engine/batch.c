@@ -65,12 +65,19 @@ static sd_status check_template(struct sd_batch *b, sd_diags *d)
   const char *why = NULL;
   int fd = sd_open_regular(b->tpl_path, &why);
   if (fd >= 0) {
+    /* what every case would fail on is said once, before any case */
     struct stat sb;
-    int empty = fstat(fd, &sb) == 0 && sb.st_size == 0;
+    int ok = fstat(fd, &sb) == 0;
     close(fd);
-    if (!empty) return SD_OK;
-    sd_diag_error(d, "template.empty", ref, 0, 0, NULL, "the template is empty");
-    return SD_E_INPUT;
+    if (ok && sb.st_size == 0) {
+      sd_diag_error(d, "template.empty", ref, 1, 1, NULL, "the template is empty");
+      return SD_E_INPUT;
+    }
+    if (ok && (uint64_t)sb.st_size > SD_BATCH_MAX_TEMPLATE_BYTES) {
+      sd_diag_error(d, "io.limit", ref, 1, 1, NULL, "the template is larger than %u bytes", SD_BATCH_MAX_TEMPLATE_BYTES);
+      return SD_E_LIMIT;
+    }
+    return SD_OK;
   }
   if (!is_path(ref)) {
     sd_diag_error(d, "usage.template", NULL, 0, 0, "template", "no template called \"%s\" (see `sendoc templates`)", ref);

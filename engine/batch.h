@@ -14,6 +14,7 @@
 
 #define SD_BATCH_MAX_JOBS 256
 #define SD_BATCH_MAX_DEPTH 64
+#define SD_BATCH_MAX_TEMPLATE_BYTES (1u << 20) /* as the engine's template reader */
 
 typedef struct sd_batch_job {
   char *path;  /* the entry as the user can find it: INPUT/rel */

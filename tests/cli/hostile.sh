@@ -109,6 +109,19 @@ check "fifo:batch:msg" $? "FIFO given to batch: $(head -c 200 "$T/fifo-err.txt")
 timeout 10 "$BIN" batch "$SAMPLE" -o "$T/fifo-out" -t "$T/fifo.md" >/dev/null 2>"$T/fifo-err.txt"; rc=$?
 check "fifo:batch-template" $([ "$rc" = 3 ]; echo $?) "FIFO template to batch: exit $rc, want 3"
 
+# an empty or oversized template is the template's problem: exit 1, said once
+: >"$T/empty.md"; head -c 1100000 /dev/zero | tr '\0' a >"$T/big.md"
+for t in empty big; do
+  for cmd in render batch; do
+    if [ $cmd = render ]; then "$BIN" render "$SAMPLE" -t "$T/$t.md" -o "$T/tpl.pdf" 2>"$T/tpl-err.txt"; rc=$?
+    else "$BIN" batch "$SAMPLE" -t "$T/$t.md" -o "$T/tpl-out" 2>"$T/tpl-err.txt"; rc=$?; fi
+    check "template:$t:$cmd" $([ "$rc" = 1 ]; echo $?) "$t template to $cmd: exit $rc, want 1"
+    grep -Eq "$t\.md:1:1: error: the template is (empty|larger than)" "$T/tpl-err.txt"
+    check "template:$t:$cmd:msg" $? "$t template to $cmd: $(head -c 200 "$T/tpl-err.txt")"
+  done
+done
+[ ! -e "$T/tpl.pdf" ] && ok || bad "an empty template wrote a PDF"
+
 [ "$xfail" = 0 ] || echo "note: $xfail known engine gaps (XFAIL above)"
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
