@@ -358,6 +358,7 @@ done:
 static void item_of(const sd_batch_job *j, size_t i, sd_batch_item *it)
 {
   memset(it, 0, sizeof *it);
+  it->size = sizeof *it;
   it->index = i;
   it->case_path = j->path;
   it->outcome = j->outcome;
@@ -476,8 +477,12 @@ SD_API void sd_batch_totals_get(const sd_batch *b, sd_batch_totals *t)
 SD_API sd_status sd_batch_get(const sd_batch *b, size_t i, sd_batch_item *out)
 {
   if (!b || !out || i >= b->n) return SD_E_USAGE;
-  item_of(&b->v[i], i, out);
-  out->diags = NULL;
+  size_t n = out->size && out->size < sizeof *out ? out->size : sizeof *out;
+  sd_batch_item it;
+  item_of(&b->v[i], i, &it);
+  it.diags = NULL;
+  it.size = n;
+  memcpy(out, &it, n);
   return SD_OK;
 }
 
