@@ -4,7 +4,7 @@ DESTDIR  ?=
 B        ?= build
 CC       ?= cc
 SAN      ?=
-PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng
+PKGS      = libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng libcrypto
 # pkg-config runs when a recipe first needs its answer, not when the Makefile
 # is read: `make deps demo` on a bare machine installs pkg-config and the -dev
 # packages before anything asks (lazy(V,cmd) sets V once, on first use).
@@ -12,7 +12,8 @@ lazy = $(eval $(1) := $$(shell $(2)))$($(1))
 PKG_CFLAGS  = $(call lazy,PKG_CFLAGS,pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(call lazy,PKG_LIBS,pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_FLAGS = $(call lazy,CHECK_FLAGS,pkg-config --cflags --libs check 2>/dev/null)
-# the CLI alone uses OpenSSL's libcrypto (manifest sha256)
+# OpenSSL's libcrypto (sha256 of batch outputs and fingerprints) is in PKGS: the
+# library runs batches; CLI_* stay for the CLI's own needs
 CLI_CFLAGS  = $(call lazy,CLI_CFLAGS,pkg-config --cflags libcrypto 2>/dev/null)
 CLI_LIBS    = $(call lazy,CLI_LIBS,pkg-config --libs libcrypto 2>/dev/null)
 # the installed data folder, for sd_engine_new(NULL, ...) (engine/engine.c)

@@ -55,6 +55,10 @@ void cli_msg_file(const char *file, sd_severity sev, const char *code, const cha
 /* The nearest of names to want (a typo or a prefix), or NULL. */
 const char *cli_nearest(const char *want, const char *const *names, size_t n);
 
+/* Reads at most cap bytes of a regular file, never blocking (cli/readfile.c).
+ * NULL with *why set when it cannot; *too_big when over cap. */
+unsigned char *cli_read_bounded(const char *path, size_t cap, size_t *len, const char **why, int *too_big);
+
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_lint(int, char **);

@@ -59,12 +59,14 @@ int cmd_render(int argc, char **argv)
   sd_status st;
   if (markdown) {
     size_t n = 0;
-    FILE *fp = strcmp(markdown, "-") ? fopen(markdown, "rb") : stdin;
-    unsigned char *md = fp ? slurp(fp, 1u << 20, &n) : NULL;
-    if (fp && fp != stdin) fclose(fp);
+    const char *why = NULL;
+    int big = 0;
+    unsigned char *md = strcmp(markdown, "-") ? cli_read_bounded(markdown, 1u << 20, &n, &why, &big)
+                                              : slurp(stdin, 1u << 20, &n);
     if (!md) {
-      cli_msg_file(markdown, SD_SEV_ERROR, fp ? "io.limit" : "io.read", "cannot read the note (missing, unreadable or over 1 MiB)");
-      st = fp ? SD_E_LIMIT : SD_E_IO;
+      if (why && !big) cli_msg_file(markdown, SD_SEV_ERROR, "io.read", "cannot read the note: %s", why);
+      else cli_msg_file(markdown, SD_SEV_ERROR, "io.limit", "the note is over 1 MiB");
+      st = big || !why ? SD_E_LIMIT : SD_E_IO;
     } else st = sd_render_markdown(e, (const char *)md, n, markdown, &ro, &pdf, &len, d);
     free(md);
   } else if (n_cases > 1) {

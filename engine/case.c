@@ -10,6 +10,7 @@
  * (the engine) calls xmlInitParser() once. The tree is built by case_tree.c.
  */
 #include "case_int.h"
+#include "fileio.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
@@ -686,14 +687,20 @@ static sd_status read_bounded(const char *path, size_t max, unsigned char **out,
   sd_status st = SD_OK;
   unsigned char *buf = NULL;
   size_t n = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* never blocks: a FIFO, device or socket is refused before any read */
+  const char *why = NULL;
+  int fd = sd_open_regular(path, &why);
   struct stat sb;
   if (fd < 0) {
+    if (why) {
+      sd_diag_error(d, code, path, 0, 0, NULL, "cannot read it: it is %s", why);
+      return SD_E_INPUT;
+    }
     sd_diag_error(d, code, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
     return SD_E_IO;
   }
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    sd_diag_error(d, code, path, 0, 0, NULL, "not a regular file");
+  if (fstat(fd, &sb) != 0) {
+    sd_diag_error(d, code, path, 0, 0, NULL, "cannot read: %s", strerror(errno));
     st = SD_E_IO;
     goto done;
   }

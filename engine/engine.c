@@ -3,6 +3,7 @@
 #include "stop.h"
 #include "case.h"
 #include "engine_int.h"
+#include "fileio.h"
 #include "image.h"
 #include "langtag.h"
 #include "layout.h"
@@ -128,19 +129,29 @@ SD_API sd_status sd_case_load_mem(sd_engine *e, const void *data, size_t len, co
   return sd_case_parse(e->schema, data, len, name, base_dir, lim ? lim : &SD_LIMITS_DEFAULT, out, d);
 }
 
-static char *read_file(const char *path, size_t cap, size_t *len, sd_diags *d, const char *what)
+/* Reads at most cap bytes of a regular file. NULL with *st: SD_E_IO (cannot
+ * open or read, or not a regular file), SD_E_LIMIT (over cap: the file's
+ * content is at fault, as for an oversized case), SD_E_INPUT (empty: a
+ * template with nothing in it would print a blank page), SD_E_NOMEM. */
+static char *read_file(const char *path, size_t cap, size_t *len, sd_diags *d, const char *what, sd_status *st)
 {
-  FILE *fp = fopen(path, "rb");
+  const char *why = NULL;
+  FILE *fp = sd_fopen_regular(path, &why); /* never blocks on a FIFO */
   if (!fp) {
-    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the %s: %s", what, strerror(errno));
+    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the %s: %s%s", what, why ? "it is " : "",
+                  why ? why : strerror(errno));
+    *st = SD_E_IO;
     return NULL;
   }
   char *buf = malloc(cap + 1);
   size_t n = buf ? fread(buf, 1, cap + 1, fp) : 0;
+  int err = ferror(fp);
   fclose(fp);
-  if (!buf) return NULL;
-  if (n > cap) {
-    sd_diag_error(d, "io.limit", path, 0, 0, NULL, "the %s is larger than %zu bytes", what, cap);
+  *st = !buf ? SD_E_NOMEM : err ? SD_E_IO : n > cap ? SD_E_LIMIT : n == 0 ? SD_E_INPUT : SD_OK;
+  if (*st == SD_E_IO) sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the %s", what);
+  if (*st == SD_E_LIMIT) sd_diag_error(d, "io.limit", path, 1, 1, NULL, "the %s is larger than %zu bytes", what, cap);
+  if (*st == SD_E_INPUT) sd_diag_error(d, "template.empty", path, 1, 1, NULL, "the %s is empty", what);
+  if (*st != SD_OK) {
     free(buf);
     return NULL;
   }
@@ -537,11 +548,12 @@ static sd_status parse_template_file(sd_engine *e, const char *ref, sd_template 
     return SD_E_USAGE;
   }
   size_t len = 0;
-  char *text = read_file(path, 1u << 20, &len, d, "template");
-  sd_status st;
+  sd_status st = SD_OK;
+  char *text = read_file(path, 1u << 20, &len, d, "template", &st);
   if (!text) {
-    st = is_path(ref) ? SD_E_IO : SD_E_USAGE;
-    if (!is_path(ref)) unknown_template(e, ref, d);
+    /* a name that is not a template is a usage error; its content's problems are not */
+    if (st == SD_E_IO && !is_path(ref)) st = SD_E_USAGE;
+    if (st == SD_E_USAGE) unknown_template(e, ref, d);
   } else {
     /* messages name the template by what the user typed, not a data-dir path */
     st = sd_template_parse(text, len, is_path(ref) ? path : ref, out, d);

@@ -1,6 +1,7 @@
 /* fonts: the font map (fonts/fontmap.txt) resolved through fontconfig, each
  * font file parsed once, lazily, and shared read-only by every thread. */
 #include "fonts.h"
+#include "fileio.h"
 #include "shapecache.h"
 #include <ctype.h>
 #include <fontconfig/fontconfig.h>
@@ -81,7 +82,7 @@ static sd_status parse_row(char *line, map_row *row)
 
 static sd_status read_map(sd_fonts *f, const char *path, sd_diags *d)
 {
-  FILE *fp = fopen(path, "r");
+  FILE *fp = sd_fopen_regular(path, NULL);
   if (!fp) {
     sd_diag_error(d, "fonts.map", path, 0, 0, NULL, "cannot open the font map");
     return SD_E_RESOURCE;

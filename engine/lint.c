@@ -1,6 +1,7 @@
 /* lint: statutory checks on a valid case (see lint.h). Paragraph numbers are
  * those of the SEND Code of Practice: 0 to 25 years (January 2015). */
 #include "lint.h"
+#include "fileio.h"
 #include "locale.h"
 #include <errno.h>
 #include <stdio.h>
@@ -625,10 +626,12 @@ static bool is_path(const char *ref)
 /* Reads at most cap bytes (the engine's limit for templates, 1 MiB). */
 static char *read_text(const char *path, size_t cap, size_t *len, sd_status *st, sd_diags *d)
 {
-  FILE *fp = fopen(path, "rb");
+  const char *why = NULL;
+  FILE *fp = sd_fopen_regular(path, &why);
   if (!fp) {
     *st = SD_E_IO;
-    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the template: %s", strerror(errno));
+    sd_diag_error(d, "io.read", path, 0, 0, NULL, "cannot read the template: %s%s", why ? "it is " : "",
+                  why ? why : strerror(errno));
     return NULL;
   }
   char *buf = malloc(cap + 1);

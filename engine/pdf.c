@@ -1,6 +1,7 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
 #include "stop.h"
+#include "fileio.h"
 #include "outline.h"
 #include "pdfbuf.h"
 #include "pdffont.h"
@@ -281,7 +282,7 @@ static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
 
 static unsigned char *read_all(const char *path, size_t *len)
 {
-  FILE *fp = fopen(path, "rb");
+  FILE *fp = sd_fopen_regular(path, NULL);
   if (!fp) return NULL;
   unsigned char *buf = NULL;
   if (fseek(fp, 0, SEEK_END) == 0) {

@@ -200,6 +200,117 @@ SD_API sd_status sd_write_file_atomic(const char *path, const unsigned char *buf
                                       size_t len, sd_diags *d);
 SD_API void sd_free(void *p);
 
+/* ---- batches (since 0.2) ----
+ * Many cases, one output folder, several threads sharing one engine: what
+ * `sendoc batch` runs. Entries are rendered in any order but reported (the
+ * progress callback, the manifest) in input order: the byte order of each
+ * case's path relative to its input folder. A case that fails is reported
+ * and the batch goes on; only an environment problem (a full disk, a missing
+ * template) stops it. Every entry found in an input folder that is not
+ * rendered is reported too (outcome SD_BATCH_IGNORED), never dropped.
+ * The manifest (JSON Lines, one object per entry, written atomically when the
+ * batch ends) records a fingerprint of everything that made each output, so
+ * that resume re-renders exactly the outputs whose inputs changed. */
+typedef struct sd_batch sd_batch;
+
+/* What became of one entry. Append-only. */
+typedef enum sd_batch_outcome {
+  SD_BATCH_OK = 0,      /* rendered, or up to date (skipped) */
+  SD_BATCH_INVALID = 1, /* the case's own content is at fault (manifest "invalid") */
+  SD_BATCH_ERROR = 2,   /* the environment: a write failed, the batch stopped ("error") */
+  SD_BATCH_TIMEOUT = 3, /* the render ran past the per-case time limit ("timeout") */
+  SD_BATCH_IGNORED = 4  /* found but not a case that can be read: hidden, a dangling link,
+                           not a regular file, unreadable ("ignored"); status says whether
+                           it is a problem (SD_E_INPUT) or deliberate (SD_OK: hidden) */
+} sd_batch_outcome;
+
+/* One entry, borrowed: valid during the progress callback (with diags), or
+ * until sd_batch_free() from sd_batch_get() (diags NULL by then: they are
+ * given to the callback and the manifest, not kept). */
+typedef struct sd_batch_item {
+  size_t size;              /* sizeof as compiled: set it before sd_batch_get(); fields are
+                               only ever appended (issue 16: template, language, report) */
+  size_t index;             /* input order, 0-based */
+  const char *case_path;    /* as found: INPUT/relative path */
+  const char *output;       /* the PDF; NULL unless outcome is SD_BATCH_OK */
+  sd_batch_outcome outcome;
+  sd_status status;         /* the status behind the outcome (SD_OK when rendered) */
+  int skipped;              /* up to date, not rendered again (resume) */
+  long pages;               /* -1 when unknown */
+  size_t bytes;
+  const char *sha256;       /* of the output, lower-case hex; NULL unless OK */
+  const char *fingerprint;  /* of everything that made the output, hex; NULL if none */
+  double seconds;           /* wall time spent on this entry */
+  const sd_diags *diags;    /* this entry's diagnostics; NULL outside the callback */
+} sd_batch_item;
+
+/* Called once per entry, in input order, never on two threads at once (the
+ * batch holds its lock): done entries of total so far. */
+typedef void (*sd_batch_progress_fn)(void *user, const sd_batch_item *item, size_t done, size_t total);
+
+#define SD_BATCH_DEFAULT_CASE_TIME_LIMIT_MS 60000u
+
+/* Batch options: as sd_render_options, append-only with a size field;
+ * initialise with sd_batch_options_init(). NULL or 0 means the default. */
+typedef struct sd_batch_options {
+  size_t size;                     /* sizeof(sd_batch_options) as the caller compiled it */
+  const char *output_dir;          /* required; created (0700) when missing */
+  const sd_render_options *render; /* template_ref (required), lang, style, date_epoch,
+                                      meeting_id; the batch sets cancel and time_limit_ms */
+  unsigned jobs;                   /* threads; 0: the CPUs this process may use */
+  unsigned shard_k, shard_n;       /* render only shard k of n (1 <= k <= n), by FNV-1a 64 of
+                                      the relative path; 0: every entry */
+  int resume;                      /* keep outputs whose fingerprint and bytes match the manifest */
+  const char *manifest;            /* path; "-": standard output; NULL: OUTDIR/.sendoc-batch.jsonl
+                                      (.sendoc-batch-K-of-N.jsonl for a shard) */
+  uint32_t case_time_limit_ms;     /* 0: SD_BATCH_DEFAULT_CASE_TIME_LIMIT_MS; UINT32_MAX: none */
+  sd_batch_progress_fn progress;   /* NULL: none */
+  void *progress_user;
+  sd_cancel_fn cancel;             /* asked between entries and during renders: non-zero stops
+                                      the batch (entries not done: "error", batch.cancelled) */
+  void *cancel_user;
+  const sd_limits *limits;         /* NULL: SD_LIMITS_DEFAULT */
+} sd_batch_options;
+
+/* Counts after sd_batch_run(). */
+typedef struct sd_batch_totals {
+  size_t size;        /* sizeof as the caller compiled it */
+  size_t entries;     /* every entry: cases and ignored entries */
+  size_t rendered, failed, skipped;
+  size_t timed_out;   /* of failed */
+  size_t ignored;     /* entries found but not cases (hidden ones included) */
+  size_t problems;    /* of ignored: those that count as failures (not hidden) */
+  size_t not_run;     /* of failed: never started because the batch stopped */
+} sd_batch_totals;
+
+SD_API void sd_batch_options_init(sd_batch_options *o);
+/* Finds the entries under inputs (case files or folders, walked in byte
+ * order, hidden entries reported but not entered, links to files followed,
+ * links to folders not), checks the template, and claims the output folder:
+ * a second batch into a folder that a live batch with other settings (or the
+ * same shard) holds gets SD_E_USAGE naming the other process. SD_E_USAGE
+ * also for bad options or two entries that would write one output; SD_E_IO
+ * when the output folder cannot be made. */
+SD_API sd_status sd_batch_new(sd_engine *e, const char *const *inputs, size_t n_inputs,
+                              const sd_batch_options *opt, sd_batch **out, sd_diags *d);
+/* The number of entries found (this shard's). */
+SD_API size_t sd_batch_count(const sd_batch *b);
+/* Renders every entry; progress is called as they complete. Returns SD_OK
+ * when every entry rendered (or was up to date, or is hidden), else the most
+ * serious status among the entries: an environment status (SD_E_IO,
+ * SD_E_NOMEM, SD_E_RESOURCE, SD_E_INTERNAL, SD_E_CANCELLED) before
+ * SD_E_USAGE before the input ones (SD_E_INPUT, SD_E_LIMIT, SD_E_TIMEOUT,
+ * SD_E_FONT). Batch-level problems (the manifest cannot be written) go to d. */
+SD_API sd_status sd_batch_run(sd_batch *b, sd_diags *d);
+SD_API void sd_batch_totals_get(const sd_batch *b, sd_batch_totals *t);
+/* Entry i after sd_batch_run() (diags NULL), as far as out->size reaches
+ * (0: the whole struct). SD_E_USAGE when out of range. */
+SD_API sd_status sd_batch_get(const sd_batch *b, size_t i, sd_batch_item *out);
+/* The manifest path written (NULL for "-"), borrowed. */
+SD_API const char *sd_batch_manifest_path(const sd_batch *b);
+/* Releases the output folder and frees everything. NULL does nothing. */
+SD_API void sd_batch_free(sd_batch *b);
+
 #ifdef __cplusplus
 }
 #endif

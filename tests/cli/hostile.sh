@@ -87,6 +87,41 @@ grep -aq "$CANARY" "$T/berr.txt" "$T/m.jsonl"; check "batch:canary" $([ $? != 0 
 python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]" "$T/m.jsonl"
 check "batch:manifest" $? "hostile batch: the manifest does not parse"
 
+# Nothing blocks: a FIFO given as a case, template or note is refused at once
+# (issue 13), in every command that reads one, with a message naming it
+mkfifo "$T/fifo.xml" "$T/fifo.md"
+SAMPLE=$ROOT/samples/class-4b/leo-clarke.xml
+for spec in "1|render|$T/fifo.xml -t $TPL -o $T/ff.pdf" "1|validate|$T/fifo.xml" "1|lint|$T/fifo.xml" \
+            "3|render --markdown|--markdown $T/fifo.md -o $T/ff.pdf" "3|render --template|$SAMPLE -t $T/fifo.md -o $T/ff.pdf" \
+            "3|lint --template|$SAMPLE --template $T/fifo.md"; do
+  want=${spec%%|*}; rest=${spec#*|}; what=${rest%%|*}; args=${rest#*|}
+  cmd=${what%% *}
+  timeout 10 "$BIN" $cmd $args >/dev/null 2>"$T/fifo-err.txt"; rc=$?
+  check "fifo:$what" $([ "$rc" = "$want" ]; echo $?) "FIFO to $what: exit $rc, want $want (124 = it blocked)"
+  grep -q 'fifo\.[a-z]*: error: cannot read .*named pipe (FIFO), not a file' "$T/fifo-err.txt"
+  check "fifo:$what:msg" $? "FIFO to $what: no clear message: $(head -c 200 "$T/fifo-err.txt")"
+done
+
+timeout 10 "$BIN" batch "$T/fifo.xml" -o "$T/fifo-out" -t $TPL >/dev/null 2>"$T/fifo-err.txt"; rc=$?
+check "fifo:batch" $([ "$rc" = 2 ]; echo $?) "FIFO given to batch: exit $rc, want 2"
+grep -q 'fifo\.xml: error: not a case file or a folder: it is a named pipe (FIFO)' "$T/fifo-err.txt"
+check "fifo:batch:msg" $? "FIFO given to batch: $(head -c 200 "$T/fifo-err.txt")"
+timeout 10 "$BIN" batch "$SAMPLE" -o "$T/fifo-out" -t "$T/fifo.md" >/dev/null 2>"$T/fifo-err.txt"; rc=$?
+check "fifo:batch-template" $([ "$rc" = 3 ]; echo $?) "FIFO template to batch: exit $rc, want 3"
+
+# an empty or oversized template is the template's problem: exit 1, said once
+: >"$T/empty.md"; head -c 1100000 /dev/zero | tr '\0' a >"$T/big.md"
+for t in empty big; do
+  for cmd in render batch; do
+    if [ $cmd = render ]; then "$BIN" render "$SAMPLE" -t "$T/$t.md" -o "$T/tpl.pdf" 2>"$T/tpl-err.txt"; rc=$?
+    else "$BIN" batch "$SAMPLE" -t "$T/$t.md" -o "$T/tpl-out" 2>"$T/tpl-err.txt"; rc=$?; fi
+    check "template:$t:$cmd" $([ "$rc" = 1 ]; echo $?) "$t template to $cmd: exit $rc, want 1"
+    grep -Eq "$t\.md:1:1: error: the template is (empty|larger than)" "$T/tpl-err.txt"
+    check "template:$t:$cmd:msg" $? "$t template to $cmd: $(head -c 200 "$T/tpl-err.txt")"
+  done
+done
+[ ! -e "$T/tpl.pdf" ] && ok || bad "an empty template wrote a PDF"
+
 [ "$xfail" = 0 ] || echo "note: $xfail known engine gaps (XFAIL above)"
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
