@@ -107,7 +107,6 @@ void sd_doc_tree_free(sd_doc_tree *t);
 typedef struct sd_expand_options {
   const char *today;       /* ISO date of the render; NULL: no date (first meeting of the type) */
   const char *meeting_id;  /* the meeting with this id; NULL: the template's rule */
-  bool list_untranslated;  /* one lint.untranslated warning per value (sendoc lint) */
 } sd_expand_options;
 
 /* sd_template_expand with options (NULL: as sd_template_expand). A template

@@ -41,7 +41,6 @@ typedef struct ectx {
   struct id_ref *ids; /* every element with an @id, by id: {{a>b}} references */
   size_t n_ids;
   const sd_case_node *glossary; /* <glossary>: translations of attribute values (roles, timeframes) */
-  bool list_untranslated;       /* one lint.untranslated warning per value, else only a count */
   size_t n_untranslated;
 } ectx;
 
@@ -665,7 +664,8 @@ static const char *glossary_text(const ectx *e, const char *value, const char *l
 
 /* A field's value as shown in the section's language: its own translation
  * (already chosen by text_in), else the glossary's; what is still in another
- * language is counted (and listed for lint). */
+ * language is counted (sendoc lint lists them: lint.translation-missing,
+ * lint.untranslated). */
 static const char *translated(ectx *e, const sd_case_node *n, const char *t, const char **used)
 {
   const char *want = e->lang;
@@ -673,12 +673,6 @@ static const char *translated(ectx *e, const sd_case_node *n, const char *t, con
   const char *g = glossary_text(e, t, want, used);
   if (g) return g;
   e->n_untranslated++;
-  if (e->list_untranslated)
-    sd_diag_warn(e->d, "lint.untranslated", e->c && e->c->file ? e->c->file : NULL, n->line, n->col, n->name,
-                 "%s%s%s \"%.60s\" has no %s translation, so a family reading %s gets it in %s: add <%s xml:lang=\"%s\">%s",
-                 n->is_attr ? "the " : "<", n->name, n->is_attr ? " attribute" : ">", t, want, want, *used,
-                 n->is_attr ? "item" : n->name, want,
-                 n->is_attr ? " to <glossary>, after an <item> holding the same text" : " after it");
   return t;
 }
 
@@ -1221,7 +1215,6 @@ sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const 
   e.file = t->file;
   e.d = d;
   index_ids(&e);
-  e.list_untranslated = o && o->list_untranslated;
   if (e.c) e.glossary = child_named(e.c->root, "glossary", 8);
   bvec top = {0};
   ivec title = {0}, footer = {0}, header = {0}, mark = {0};

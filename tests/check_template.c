@@ -1189,16 +1189,11 @@ START_TEST(test_glossary_translates_roles_and_counts_the_rest)
   free(s);
   /* names are never translated; the psychologist's role has no Urdu */
   ck_assert_uint_eq(T.n_untranslated, 1);
-  ck_assert(!diags_have(D, "lint.untranslated"));
-  sd_doc_tree_free(&T);
-  o.list_untranslated = true;
-  ck_assert_int_eq(expand_opts(tpl, &b->c, "ur", &o, &T, D), SD_OK);
-  ck_assert(diags_have(D, "lint.untranslated"));
-  ck_assert_ptr_nonnull(strstr(D->items[D->n - 1].message, "Educational psychologist"));
   sd_doc_tree_free(&T);
   /* in English nothing is missing */
   ck_assert_int_eq(expand_opts(tpl, &b->c, "en-GB", &o, &T, D), SD_OK);
   ck_assert_uint_eq(T.n_untranslated, 0);
+  ck_assert_uint_eq(D->n, 0);
   cb_free(b);
 }
 END_TEST
