@@ -40,6 +40,7 @@ typedef struct ectx {
   size_t n_rep;
   struct id_ref *ids; /* every element with an @id, by id: {{a>b}} references */
   size_t n_ids;
+  const sd_case_node *meeting;  /* front matter `meeting:`: the one meeting; "meeting.x" is its x only */
   const sd_case_node *glossary; /* <glossary>: translations of attribute values (roles, timeframes) */
   size_t n_untranslated;
 } ectx;
@@ -162,6 +163,8 @@ static const sd_case_node *element_with_id(const ectx *e, const char *id)
 static const sd_case_node *resolve_dotted(const ectx *e, const char *path, size_t len)
 {
   if (len == 1 && path[0] == '.') return e->nsc ? e->sc[e->nsc - 1].item : NULL;
+  /* review paperwork: "meeting.child-views" is the meeting's, never the case's */
+  if (e->meeting && len > 8 && memcmp(path, "meeting.", 8) == 0) return find_below(e->meeting, path + 8, len - 8);
   for (size_t i = e->nsc; i > 0; i--) {
     const sd_case_node *n = find_below(e->sc[i - 1].item, path, len);
     if (n) return n;
@@ -264,6 +267,11 @@ static size_t each_items(ectx *e, const char *path, const sd_case_node ***items,
 {
   *items = NULL;
   *found = false;
+  const sd_case_node *only_base = NULL;
+  if (e->meeting && strncmp(path, "meeting.", 8) == 0 && path[8]) {
+    only_base = e->meeting;
+    path += 8;
+  }
   size_t len = strlen(path);
   const char *dot = strrchr(path, '.');
   size_t plen = dot ? (size_t)(dot - path) : 0;
@@ -271,8 +279,8 @@ static size_t each_items(ectx *e, const char *path, const sd_case_node ***items,
   size_t llen = len - (size_t)(last - path);
   const sd_case_node *parent = NULL;
   /* innermost item, enclosing items, then <case> */
-  for (size_t k = 0; k <= e->nsc && !parent; k++) {
-    const sd_case_node *base = k < e->nsc ? e->sc[e->nsc - 1 - k].item : (e->c ? e->c->root : NULL);
+  for (size_t k = only_base ? e->nsc : 0; k <= e->nsc && !parent; k++) {
+    const sd_case_node *base = only_base ? only_base : k < e->nsc ? e->sc[e->nsc - 1 - k].item : (e->c ? e->c->root : NULL);
     const sd_case_node *par = base ? (plen ? find_below(base, path, plen) : base) : NULL;
     if (par && child_named(par, last, llen)) parent = par;
   }
@@ -1222,7 +1230,7 @@ sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const 
    * front matter too */
   if (t->fm.meeting_type && e.c && e.st == SD_OK) {
     const sd_case_node *m = pick_meeting(&e, t, o);
-    if (m) push_scope(&e, m, 1, 1);
+    if (m && push_scope(&e, m, 1, 1)) e.meeting = m;
   } else if (o && o->meeting_id && e.c && d) {
     sd_diag_warn(d, "template.meeting", t->file, 1, 1, "meeting",
                  "this template is not about one meeting, so the meeting \"%s\" makes no difference", o->meeting_id);

@@ -1198,6 +1198,26 @@ START_TEST(test_glossary_translates_roles_and_counts_the_rest)
 }
 END_TEST
 
+START_TEST(test_meeting_prefix_never_falls_back_to_the_case)
+{
+  /* the record printed the profile's views when the meeting had none */
+  cb *b = review_case(true);
+  sd_case_node *cv = el(b, b->c.root, "child-views", NULL);
+  el(b, cv, "quote", "Profile quote");
+  sd_expand_options o = { .today = "2025-12-01" };
+  const char *tpl = "---\nmeeting: next annual-review\n---\n\n"
+                    "{{#if meeting.child-views}}\n\nmeeting views\n\n{{else}}\n\nnone recorded\n\n{{/if}}\n\n"
+                    "{{#each child-views}}\n\n- {{.}}\n\n{{/each}}\n";
+  ck_assert_int_eq(expand_opts(tpl, &b->c, "en-GB", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "none recorded"));
+  ck_assert_ptr_null(strstr(s, "meeting views"));
+  ck_assert_ptr_nonnull(strstr(s, "Profile quote")); /* without the prefix: the nearest, here the case's */
+  free(s);
+  cb_free(b);
+}
+END_TEST
+
 static Suite *template_suite(void)
 {
   Suite *s = suite_create("template");
@@ -1249,6 +1269,7 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_front_matter_meeting_must_name_a_rule_and_type);
   tcase_add_test(tc, test_each_where_keeps_matching_items);
   tcase_add_test(tc, test_glossary_translates_roles_and_counts_the_rest);
+  tcase_add_test(tc, test_meeting_prefix_never_falls_back_to_the_case);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
