@@ -544,7 +544,7 @@ static const sd_case_node *pick_meeting(ectx *e, const sd_template *t, const sd_
     e->st = SD_OK;
     return best;
   }
-  const char *best_date = NULL;
+  const char *best_date = NULL, *next_date = NULL;
   for (size_t i = 0; ms && i < ms->n_children; i++) {
     const sd_case_node *m = ms->children[i];
     const char *mt = attr_of(m, "type");
@@ -563,8 +563,9 @@ static const sd_case_node *pick_meeting(ectx *e, const sd_template *t, const sd_
         last_past = m;
         best_date = d;
       }
-    } else if (!best || strcmp(d, child_named(best, "date", 4)->text) < 0) {
+    } else if (!best || strcmp(d, next_date) < 0) {
       best = m;
+      next_date = d;
     }
   }
   if (t->fm.meeting_latest && last_past) best = last_past;
