@@ -28,6 +28,8 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "                            a language's name (romanian) is refused with the tag meant (ro)\n"
     "  -s, --style S             standard, large-print or dyslexia (default: the template's)\n"
     "  -m, --markdown FILE       typeset a standalone Markdown note instead of a case\n"
+    "      --meeting ID          review paperwork for the meeting with this id (default: the\n"
+    "                            invitation's next annual review, the record's latest)\n"
     "  -o, --output FILE         the PDF to write ('-' for standard output); written atomically, mode 0600\n"
     "      --data-dir DIR        templates, locales, schema and font map (default: ../share/sendoc)\n"
     "      --diagnostics=json    every message on stderr as one JSON object a line\n"

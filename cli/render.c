@@ -22,10 +22,11 @@ int cmd_render(int argc, char **argv)
   static const struct option opts[] = {
     { "template", required_argument, NULL, 't' }, { "lang", required_argument, NULL, 'l' },
     { "style", required_argument, NULL, 's' },    { "markdown", required_argument, NULL, 'm' },
-    { "output", required_argument, NULL, 'o' },   CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
+    { "output", required_argument, NULL, 'o' },   { "meeting", required_argument, NULL, 'M' },
+    CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
   };
   cli_common com = { 0 };
-  sd_render_options ro = { .date_epoch = -1 };
+  sd_render_options ro = { .size = sizeof(sd_render_options), .date_epoch = -1 };
   const char *markdown = NULL, *out = NULL;
   int c;
   optind = 1;
@@ -36,6 +37,7 @@ int cmd_render(int argc, char **argv)
     case 's': ro.style = optarg; break;
     case 'm': markdown = optarg; break;
     case 'o': out = optarg; break;
+    case 'M': ro.meeting_id = optarg; break; /* review paperwork: this meeting, not the next */
     case OPT_HELP: cli_print_help("render", stdout); return EXIT_OK;
     default:
       if (c == '?' || c == ':') return cli_bad_option("render", c, argv, opts);

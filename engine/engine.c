@@ -283,7 +283,15 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
   const char *lang = opt && opt->lang ? opt->lang : "en-GB";
   char iso[16];
   iso_date(epoch, iso);
-  sd_status st = sd_template_expand(tp, c, lang, &r->tree, d);
+  sd_expand_options xo = { .today = iso, .meeting_id = opt ? opt->meeting_id : NULL };
+  sd_status st = sd_template_expand_with(tp, c, lang, &xo, &r->tree, d);
+  if (st == SD_OK && r->tree.n_untranslated)
+    sd_diag_warn(d, "render.untranslated", c ? c->file : NULL, 0, 0, "lang",
+                 "%zu piece%s of case text %s no %s translation and %s printed as written; `sendoc lint CASE "
+                 "--template %s --lang %s` lists them",
+                 r->tree.n_untranslated, r->tree.n_untranslated == 1 ? "" : "s",
+                 r->tree.n_untranslated == 1 ? "has" : "have", lang, r->tree.n_untranslated == 1 ? "is" : "are",
+                 opt && opt->template_ref ? opt->template_ref : "T", lang);
   if (st == SD_OK) {
     if (!r->tree.lang) r->tree.lang = sd_strdup(lang);
     date_today_blocks(&r->tree.root, iso);

@@ -12,10 +12,10 @@ static const sd_rgb WATERMARK = { 0.86f, 0.86f, 0.86f };  /* decoration behind t
 
 /* The first line of p as artifact items, at the reading start (or the
  * other end when at_end), on baseline y. */
-static sd_status put_line(lay *L, const sd_para *p, float y, float size, int at_end, sd_rgb color)
+static sd_status put_line_n(lay *L, const sd_para *p, size_t k, float y, float size, int at_end, sd_rgb color)
 {
-  if (!p || !p->n_lines) return SD_OK;
-  const sd_line *ln = &p->lines[0];
+  if (!p || p->n_lines <= k) return SD_OK;
+  const sd_line *ln = &p->lines[k];
   float x0 = L->margin, x1 = L->pw - L->margin;
   /* sides follow the document, whatever the line's own direction */
   int right = at_end != (L->doc_rtl != 0);
@@ -28,6 +28,26 @@ static sd_status put_line(lay *L, const sd_para *p, float y, float size, int at_
     st = lay_add_item(L, &it);
     x += ln->runs[r].width_pt;
   }
+  return st;
+}
+
+static sd_status put_line(lay *L, const sd_para *p, float y, float size, int at_end, sd_rgb color)
+{
+  return put_line_n(L, p, 0, y, size, at_end, color);
+}
+
+/* A running header or footer too long for one line takes a second (below
+ * the header, above the footer) rather than losing its end: a plan's status
+ * must be on every page. Past two lines the rest is cut, with a warning. */
+#define FURNITURE_LINES 2
+static sd_status put_lines(lay *L, const sd_para *p, float y, float size, int down, sd_rgb color)
+{
+  if (!p) return SD_OK;
+  size_t n = p->n_lines < FURNITURE_LINES ? p->n_lines : FURNITURE_LINES;
+  float lh = size * 1.25f;
+  sd_status st = SD_OK;
+  for (size_t k = 0; k < n && st == SD_OK; k++)
+    st = put_line_n(L, p, k, down ? y - lh * (float)k : y + lh * (float)(n - 1 - k), size, 0, color);
   return st;
 }
 
@@ -63,6 +83,22 @@ static sd_status watermark(lay *L, const sd_para *p, float size, size_t page)
   return SD_OK;
 }
 
+/* The language of a page's content: that of the first structure element
+ * drawn on it (inherited up the tree), or NULL for the document's. A
+ * bilingual postcard's English side is English. */
+static const char *page_lang(const lay *L, size_t page)
+{
+  const sd_page *pg = &L->out->pages[page];
+  for (size_t i = 0; i < pg->n_items; i++) {
+    int e = pg->items[i].elem;
+    if (e < 0) continue;
+    while (e >= 0 && (size_t)e < L->out->n_elems && !L->out->elems[e].lang) e = L->out->elems[e].parent;
+    const char *lang = e >= 0 && (size_t)e < L->out->n_elems ? L->out->elems[e].lang : NULL;
+    return lang && !lay_same_lang(lang, L->doc_lang) ? lang : NULL;
+  }
+  return NULL;
+}
+
 sd_status lay_page_furniture(lay *L)
 {
   const sd_doc_tree *t = L->t;
@@ -80,24 +116,50 @@ sd_status lay_page_furniture(lay *L)
   if (st == SD_OK && t->n_watermark)
     st = lay_shape(L, t->watermark, t->n_watermark, L->doc_lang, 1, wm_size, L->ph, &mark);
   float footer_y = L->margin * 0.55f, header_y = L->ph - L->margin * 0.6f;
+  if ((footer && footer->n_lines > FURNITURE_LINES) || (header && header->n_lines > FURNITURE_LINES))
+    sd_diag_warn(L->d, "layout.furniture-cut", NULL, 0, 0, header && header->n_lines > FURNITURE_LINES ? "header" : "footer",
+                 "the running %s is longer than %d lines and is cut short on every page: shorten it in the template",
+                 header && header->n_lines > FURNITURE_LINES ? "header" : "footer", FURNITURE_LINES);
+  /* page numbers in the language of the page they are on (one other
+   * language's catalogue at a time, opened when a page needs it) */
+  sd_locale *other = NULL;
+  char *other_tag = NULL;
   for (size_t i = 0; i < n && st == SD_OK; i++) {
     char page[24], pages[24];
     snprintf(page, sizeof page, "%zu", i + 1);
     snprintf(pages, sizeof pages, "%zu", n);
     char *names[] = { "page", "pages" }, *values[] = { page, pages };
-    char *num = lay_keep(L, sd_locale_message(L->loc, "common.page_x_of_y", names, values, 2, NULL, L->d));
-    if (!num) return SD_E_RESOURCE;
+    const char *plang = page_lang(L, i);
+    const sd_locale *loc = L->loc;
+    if (plang && L->loc) {
+      if (!other_tag || strcmp(other_tag, plang) != 0) {
+        sd_locale_free(other);
+        free(other_tag);
+        other = NULL;
+        other_tag = sd_strdup(plang);
+        if (!other_tag || sd_locale_open(sd_locale_dir(L->loc), plang, &other, NULL) != SD_OK) other = NULL;
+      }
+      if (other) loc = other;
+      else plang = NULL;
+    }
+    char *num = lay_keep(L, sd_locale_message(loc, "common.page_x_of_y", names, values, 2, NULL, L->d));
+    if (!num) {
+      st = SD_E_RESOURCE;
+      break;
+    }
     sd_inline inl = { .kind = SD_INL_TEXT, .text = num };
     sd_para *pn;
-    if ((st = lay_shape(L, &inl, 1, L->doc_lang, 0, size, width / 3, &pn)) != SD_OK) return st;
+    if ((st = lay_shape(L, &inl, 1, plang ? plang : L->doc_lang, 0, size, width / 3, &pn)) != SD_OK) break;
     size_t saved = L->out->n_pages;
     L->out->n_pages = i + 1; /* lay_add_item writes to the last page */
-    st = put_line(L, footer, footer_y, size, 0, FURNITURE);
-    if (st == SD_OK && header) st = put_line(L, header, header_y, size, 0, FURNITURE);
+    st = put_lines(L, footer, footer_y, size, 0, FURNITURE);
+    if (st == SD_OK && header) st = put_lines(L, header, header_y, size, 1, FURNITURE);
     /* the page number goes in the header when there is one */
     if (st == SD_OK) st = put_line(L, pn, header ? header_y : footer_y, size, 1, FURNITURE);
     if (st == SD_OK && mark) st = watermark(L, mark, wm_size, i);
     L->out->n_pages = saved;
   }
+  sd_locale_free(other);
+  free(other_tag);
   return st;
 }

@@ -404,7 +404,7 @@ static bool translatable(const char *name)
                                     "item", "quote", "view", "outcome", "what", "frequency", "duration",
                                     "group-size", "delivered-by", "school-type", "personal-budget",
                                     "title", "role", "place", "way", "child-views-gathered-by", "entry",
-                                    "why", "contact", "how-it-went", "tell-school", NULL };
+                                    "why", "contact", "how-it-went", "tell-school", "reason", NULL };
   for (size_t i = 0; TR[i]; i++)
     if (strcmp(name, TR[i]) == 0) return true;
   return false;
@@ -524,6 +524,63 @@ static void lint_translations(lctx *x, const sd_doc_tree *doc)
   }
 }
 
+/* Roles and timeframes are attributes, which cannot carry xml:lang
+ * translations: their translations live in <glossary> (schema v2), an item
+ * holding the text as written followed by its translations. */
+static bool glossary_serves(const sd_case_node *root, const char *text, const char *lang)
+{
+  const sd_case_node *g = kid(root, "glossary");
+  for (size_t i = 0; g && i < g->n_children; i++) {
+    const sd_case_node *it = g->children[i];
+    if (it->is_attr || !it->text || strcmp(it->text, text) != 0) continue;
+    for (size_t k = 0; k < it->n_translations; k++)
+      if (lang_serves(lang, it->translations[k]->lang)) return true;
+  }
+  return false;
+}
+
+static void check_attr_translated(lctx *x, const sd_case_node *n, const char *name, const char *what)
+{
+  const char *v = attr(n, name);
+  if (!v || lang_serves(x->lang, n->lang) || glossary_serves(x->c->root, v, x->lang)) return;
+  finding(x, "lint.untranslated", n, name,
+          "%s \"%s\" has no translation into %s, the family's language, so it would print in English: add "
+          "<item>%s</item> and <item xml:lang=\"%s\">…</item> to <glossary> at the end of the case, written or "
+          "checked by a fluent speaker",
+          what, v, x->lang, v, x->lang);
+}
+
+static void lint_attribute_translations(lctx *x)
+{
+  const sd_case_node *root = x->c->root, *ms = kid(root, "meetings"), *os = kid(root, "outcomes");
+  for (size_t i = 0; ms && i < ms->n_children; i++) {
+    const sd_case_node *a = kid(ms->children[i], "attendees");
+    for (size_t k = 0; a && k < a->n_children; k++)
+      if (!a->children[k]->is_attr) check_attr_translated(x, a->children[k], "role", "the role");
+  }
+  for (size_t i = 0; os && i < os->n_children; i++)
+    if (!os->children[i]->is_attr) check_attr_translated(x, os->children[i], "timeframe", "the timeframe");
+}
+
+/* ---- the plan's issue ---- */
+
+/* A final (or amended final) plan is the local authority's: it ends with the
+ * officer who issued it and the date (SEND Regulations 2014, reg. 13). */
+static void lint_plan_issue(lctx *x)
+{
+  const sd_case_node *plan = kid(x->c->root, "plan");
+  const char *status = attr(plan, "status");
+  if (!status || (strcmp(status, "final") != 0 && strcmp(status, "amended-final") != 0)) return;
+  bool who = kid(plan, "issued-by") != NULL, when = kid(plan, "issue-date") != NULL;
+  if (who && when) return;
+  finding(x, "lint.plan-unissued", plan, "plan",
+          "the plan is %s, but it does not say %s: add %s to <plan>, so that the plan ends with the officer's "
+          "name, role and the date it was issued",
+          status, !who && !when ? "who issued it or when" : !who ? "who issued it" : "when it was issued",
+          !who && !when ? "<issue-date> and <issued-by><name>…</name><role>…</role></issued-by>"
+          : !who ? "<issued-by><name>…</name><role>…</role></issued-by>" : "<issue-date>");
+}
+
 /* ---- catalogues ---- */
 
 static bool already(const sd_diags *d, const char *code, const char *file, const char *field)
@@ -607,10 +664,12 @@ sd_status sd_lint_case(const sd_case *c, const sd_lint_options *opt, sd_diags *d
   x.lang = lang && *lang && !is_english(lang) ? lang : NULL;
 
   if (has_ehcp_data(c->root, opt)) lint_ehcp(&x);
+  lint_plan_issue(&x);
   lint_meetings(&x);
   sd_status st = SD_OK;
   if (x.lang) {
     lint_translations(&x, opt ? opt->doc : NULL);
+    lint_attribute_translations(&x);
     if (opt && opt->locale_dir) st = lint_catalogue(&x, opt->locale_dir);
   }
   free(x.shown);

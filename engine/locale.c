@@ -211,6 +211,11 @@ const char *sd_locale_tag(const sd_locale *l)
   return l ? l->tag : NULL;
 }
 
+const char *sd_locale_dir(const sd_locale *l)
+{
+  return l ? l->dir : NULL;
+}
+
 const char *sd_locale_bundle(const sd_locale *l)
 {
   return l && l->n_chain ? l->chain_id[0] : NULL;

@@ -30,6 +30,8 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d);
 /* The catalogue actually used first in the chain, e.g. "pa_Arab" for tag
  * "pa-Arab-PK", "root" when the language has none. Borrowed from l. */
 const char *sd_locale_bundle(const sd_locale *l);
+/* The folder l's catalogues came from (to open another language's). Borrowed. */
+const char *sd_locale_dir(const sd_locale *l);
 /* Review status of the catalogue: "reviewed", "unreviewed" (no native speaker
  * has checked it yet), or "none" (no catalogue: fixed text is English).
  * Static string. */

@@ -17,6 +17,11 @@
  *   watermark  a template string drawn across every page, e.g.
  *              {{#if plan.status == "draft"}}{{t:common.draft}}{{/if}}; when it
  *              expands to nothing (or blanks) there is no watermark
+ *   meeting    next TYPE | latest TYPE: the document is the paperwork of one
+ *              meeting of TYPE (annual-review, planning, other): the next one on or
+ *              after the render date, or the latest held on or before it (else the
+ *              next); sd_expand_options.meeting_id names another. The meeting is the
+ *              outermost {{#each}} item: {{date}}, {{attendees}} are its fields.
  * Any other key, a repeated key, a bad value or a missing closing `---` is a
  * template.frontmatter error. Without a title, the first level-1 heading is
  * the title.
@@ -228,6 +233,7 @@ void tpl_tinl_free(tinl *x)
   if (!x) return;
   free(x->text);
   free(x->cmp_value);
+  free(x->where);
   for (size_t i = 0; i < x->n_args; i++) {
     free(x->args[i].name);
     free(x->args[i].value);
@@ -259,6 +265,7 @@ void tpl_tblock_free(tblock *b)
   if (!b) return;
   free(b->path);
   free(b->cmp_value);
+  free(b->where);
   tpl_tinls_free(&b->inl);
   tpl_tinls_free(&b->src);
   tblocks_free(&b->body);
@@ -577,6 +584,24 @@ static tinl *make_token(pctx *p, const char *s, size_t n, bool strong, int line,
   if (x->kind == TI_OPEN_EACH || x->kind == TI_OPEN_IF) {
     while (an && is_ws((unsigned char)*arg)) arg++, an--;
     if (x->kind == TI_OPEN_IF && !parse_cmp(p, x, &arg, &an, line, col)) goto fail;
+    /* {{#each path where field == "v"}}: only the items the condition holds for */
+    for (size_t w = 0; x->kind == TI_OPEN_EACH && w + 7 <= an; w++)
+      if (is_ws((unsigned char)arg[w]) && memcmp(arg + w + 1, "where", 5) == 0 && is_ws((unsigned char)arg[w + 6])) {
+        const char *c = arg + w + 7;
+        size_t cn = an - w - 7;
+        while (cn && is_ws((unsigned char)*c)) c++, cn--;
+        if (!parse_cmp(p, x, &c, &cn, line, col)) goto fail;
+        if (!valid_path(c, cn)) {
+          PERR(p, "template.syntax", line, col, NULL, "{{%.*s}}: \"where\" needs a field of the item", (int)n, s);
+          goto fail;
+        }
+        if (!(x->where = sd_strndup(c, cn))) {
+          set_nomem(p);
+          goto fail;
+        }
+        an = w;
+        break;
+      }
     bool pos = x->kind == TI_OPEN_IF &&
                (x->cmp == CMP_NONE ? (an == 6 && memcmp(arg, "@first", 6) == 0) || (an == 5 && memcmp(arg, "@last", 5) == 0)
                                    : an == 5 && memcmp(arg, "@lang", 5) == 0);
@@ -783,7 +808,8 @@ static void fold_blocks(pctx *p, tblocks *flat, tblocks *out)
       b->path = m->text;
       b->cmp = m->cmp;
       b->cmp_value = m->cmp_value;
-      m->text = m->cmp_value = NULL;
+      b->where = m->where;
+      m->text = m->cmp_value = m->where = NULL;
       b->line = m->line;
       b->col = m->col;
       tpl_tinl_free(m);
@@ -921,7 +947,7 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
   i = e < n ? e + 1 : n;
   unsigned seen = 0;
   static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer", "header", "watermark",
-                                     "h1-new-page"};
+                                     "h1-new-page", "meeting"};
   enum { N_KEYS = sizeof keys / sizeof keys[0] };
   for (;;) {
     line++;
@@ -966,7 +992,7 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
     snprintf(kname, sizeof kname, "%.*s", (int)(ke - ks < 31 ? ke - ks : 31), l + ks);
     if (key < 0) {
       PERR(p, "template.frontmatter", line, (int)ks + 1, kname,
-           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer, header, watermark)",
+           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer, header, watermark, h1-new-page, meeting)",
            kname);
       continue;
     }
@@ -1004,6 +1030,22 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
       t->has_header = true;
       fm_string(p, v, vn, line, vcol, &t->header);
       break;
+    case 9: {
+      static const char *const types[] = {"annual-review", "planning", "other", NULL};
+      size_t w = 0;
+      while (w < vn && v[w] != ' ') w++;
+      bool latest = w == 6 && memcmp(v, "latest", 6) == 0;
+      if (!latest && !(w == 4 && memcmp(v, "next", 4) == 0)) {
+        PERR(p, "template.frontmatter", line, vcol, kname,
+             "meeting must be \"next TYPE\" or \"latest TYPE\", e.g. \"next annual-review\"");
+        break;
+      }
+      size_t ts = w;
+      while (ts < vn && v[ts] == ' ') ts++;
+      t->fm.meeting_latest = latest;
+      fm_set(p, &t->fm.meeting_type, v + ts, vn - ts, line, vcol + (int)ts, "meeting type", types);
+      break;
+    }
     case 8:
       if (vn == 3 && memcmp(v, "yes", 3) == 0) t->fm.h1_new_page = true;
       else if (!(vn == 2 && memcmp(v, "no", 2) == 0))
@@ -1811,6 +1853,7 @@ void sd_template_free(sd_template *t)
   free(t->fm.doc_type);
   free(t->fm.page_size);
   free(t->fm.style);
+  free(t->fm.meeting_type);
   tpl_tinls_free(&t->title);
   tpl_tinls_free(&t->footer);
   tpl_tinls_free(&t->header);

@@ -63,6 +63,10 @@ typedef struct sd_front_matter {
   char *style;          /* "standard", "large-print", "dyslexia" */
   int max_pages;        /* 0: unlimited; 1: must fit one page */
   bool h1_new_page;     /* every level-1 heading after the first starts a new page */
+  char *meeting_type;   /* `meeting:` review paperwork is about one meeting of this type
+                           ("annual-review"); NULL: the document is about the whole case */
+  bool meeting_latest;  /* `meeting: latest T`: the latest held on or before the render date
+                           (else the next); `meeting: next T`: the next on or after it */
 } sd_front_matter;
 
 typedef struct sd_doc_tree {
@@ -80,6 +84,8 @@ typedef struct sd_doc_tree {
   size_t n_watermark;
   char *lang;           /* document language (BCP 47) */
   char *date;           /* ISO date the document is dated, from the case or options */
+  size_t n_untranslated; /* case text shown in another language than the section it is in
+                            (no translation for it): render warns once with this count */
 } sd_doc_tree;
 
 typedef struct sd_template sd_template;
@@ -95,5 +101,18 @@ const sd_front_matter *sd_template_front_matter(const sd_template *t);
 sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
                              sd_doc_tree *out, sd_diags *d);
 void sd_doc_tree_free(sd_doc_tree *t);
+
+/* What the expansion needs beyond the case: the render date and, for review
+ * paperwork, which meeting (front matter `meeting:`). */
+typedef struct sd_expand_options {
+  const char *today;       /* ISO date of the render; NULL: no date (first meeting of the type) */
+  const char *meeting_id;  /* the meeting with this id; NULL: the template's rule */
+} sd_expand_options;
+
+/* sd_template_expand with options (NULL: as sd_template_expand). A template
+ * about one meeting that finds none is SD_E_INPUT with a case.needs error at
+ * the case's <meetings> (or <case>) element. */
+sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const char *lang,
+                                  const sd_expand_options *o, sd_doc_tree *out, sd_diags *d);
 void sd_doc_tree_dump(const sd_doc_tree *t, FILE *out);
 #endif

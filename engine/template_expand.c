@@ -40,6 +40,9 @@ typedef struct ectx {
   size_t n_rep;
   struct id_ref *ids; /* every element with an @id, by id: {{a>b}} references */
   size_t n_ids;
+  const sd_case_node *meeting;  /* front matter `meeting:`: the one meeting; "meeting.x" is its x only */
+  const sd_case_node *glossary; /* <glossary>: translations of attribute values (roles, timeframes) */
+  size_t n_untranslated;
 } ectx;
 
 typedef struct id_ref {
@@ -160,6 +163,8 @@ static const sd_case_node *element_with_id(const ectx *e, const char *id)
 static const sd_case_node *resolve_dotted(const ectx *e, const char *path, size_t len)
 {
   if (len == 1 && path[0] == '.') return e->nsc ? e->sc[e->nsc - 1].item : NULL;
+  /* review paperwork: "meeting.child-views" is the meeting's, never the case's */
+  if (e->meeting && len > 8 && memcmp(path, "meeting.", 8) == 0) return find_below(e->meeting, path + 8, len - 8);
   for (size_t i = e->nsc; i > 0; i--) {
     const sd_case_node *n = find_below(e->sc[i - 1].item, path, len);
     if (n) return n;
@@ -262,6 +267,11 @@ static size_t each_items(ectx *e, const char *path, const sd_case_node ***items,
 {
   *items = NULL;
   *found = false;
+  const sd_case_node *only_base = NULL;
+  if (e->meeting && strncmp(path, "meeting.", 8) == 0 && path[8]) {
+    only_base = e->meeting;
+    path += 8;
+  }
   size_t len = strlen(path);
   const char *dot = strrchr(path, '.');
   size_t plen = dot ? (size_t)(dot - path) : 0;
@@ -269,8 +279,8 @@ static size_t each_items(ectx *e, const char *path, const sd_case_node ***items,
   size_t llen = len - (size_t)(last - path);
   const sd_case_node *parent = NULL;
   /* innermost item, enclosing items, then <case> */
-  for (size_t k = 0; k <= e->nsc && !parent; k++) {
-    const sd_case_node *base = k < e->nsc ? e->sc[e->nsc - 1 - k].item : (e->c ? e->c->root : NULL);
+  for (size_t k = only_base ? e->nsc : 0; k <= e->nsc && !parent; k++) {
+    const sd_case_node *base = only_base ? only_base : k < e->nsc ? e->sc[e->nsc - 1 - k].item : (e->c ? e->c->root : NULL);
     const sd_case_node *par = base ? (plen ? find_below(base, path, plen) : base) : NULL;
     if (par && child_named(par, last, llen)) parent = par;
   }
@@ -474,6 +484,108 @@ static void bvec_free(bvec *v)
   *v = (bvec){0};
 }
 
+
+/* ---- the meeting review paperwork is about ------------------------------------ */
+
+static const char *attr_of(const sd_case_node *n, const char *name)
+{
+  for (size_t i = 0; n && i < n->n_children; i++)
+    if (n->children[i]->is_attr && strcmp(n->children[i]->name, name) == 0) return n->children[i]->text;
+  return NULL;
+}
+
+/* "review-invitation" → "a review invitation" (what the document is called in messages). */
+static void doc_name(const sd_template *t, char *buf, size_t n)
+{
+  const char *ty = t->fm.doc_type ? t->fm.doc_type : "document";
+  bool vowel = strchr("aeiou", ty[0]) != NULL;
+  snprintf(buf, n, "%s %s", vowel ? "an" : "a", ty);
+  for (char *p = buf; *p; p++)
+    if (*p == '-') *p = ' ';
+}
+
+/* Front matter `meeting: next T` / `latest T`: one meeting of type T, by id
+ * when the caller names one; past meetings are never reprinted. NULL with one
+ * case.needs error naming the case's element when there is none. */
+static const sd_case_node *pick_meeting(ectx *e, const sd_template *t, const sd_expand_options *o)
+{
+  const sd_case_node *root = e->c->root, *ms = child_named(root, "meetings", 8);
+  const sd_case_node *at = ms ? ms : root, *best = NULL, *last_past = NULL;
+  const char *type = t->fm.meeting_type, *today = o ? o->today : NULL;
+  const char *file = e->c->file;
+  char what[96];
+  doc_name(t, what, sizeof what);
+  e->st = SD_E_INPUT;
+  if (o && o->meeting_id) {
+    for (size_t i = 0; ms && i < ms->n_children && !best; i++) {
+      const char *id = attr_of(ms->children[i], "id");
+      if (!ms->children[i]->is_attr && id && strcmp(id, o->meeting_id) == 0) best = ms->children[i];
+    }
+    if (!best) {
+      char ids[256] = "";
+      for (size_t i = 0; ms && i < ms->n_children; i++) {
+        const char *id = attr_of(ms->children[i], "id");
+        if (id && strlen(ids) + strlen(id) + 3 < sizeof ids)
+          snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", ids[0] ? ", " : "", id);
+      }
+      sd_diag_error(e->d, "case.needs", file, at->line, at->col, ms ? "meetings" : "case",
+                    "there is no meeting with id \"%s\" in this case (%s%s)", o->meeting_id,
+                    ids[0] ? "its meetings: " : "it has no meetings", ids);
+      return NULL;
+    }
+    const char *bt = attr_of(best, "type");
+    if (!bt || strcmp(bt, type) != 0) {
+      sd_diag_error(e->d, "case.needs", file, best->line, best->col, "meeting",
+                    "meeting \"%s\" is a%s %s meeting, and %s is for an %s meeting: choose one with "
+                    "type=\"%s\"", o->meeting_id, bt && strchr("aeiou", bt[0]) ? "n" : "", bt ? bt : "untyped",
+                    what, type, type);
+      return NULL;
+    }
+    e->st = SD_OK;
+    return best;
+  }
+  const char *best_date = NULL, *next_date = NULL;
+  for (size_t i = 0; ms && i < ms->n_children; i++) {
+    const sd_case_node *m = ms->children[i];
+    const char *mt = attr_of(m, "type");
+    const sd_case_node *dn = child_named(m, "date", 4);
+    const char *d = dn && dn->text ? dn->text : "";
+    if (m->is_attr || !mt || strcmp(mt, type) != 0) continue;
+    bool past = today && strcmp(d, today) < 0;
+    bool held = !today || strcmp(d, today) <= 0;
+    if (t->fm.meeting_latest && held) {
+      if (!last_past || strcmp(d, best_date) >= 0) {
+        last_past = m;
+        best_date = d;
+      }
+    } else if (past) {
+      if (!last_past || strcmp(d, best_date) >= 0) {
+        last_past = m;
+        best_date = d;
+      }
+    } else if (!best || strcmp(d, next_date) < 0) {
+      best = m;
+      next_date = d;
+    }
+  }
+  if (t->fm.meeting_latest && last_past) best = last_past;
+  if (best) {
+    e->st = SD_OK;
+    return best;
+  }
+  if (last_past)
+    sd_diag_error(e->d, "case.needs", file, last_past->line, last_past->col, "meeting",
+                  "%s needs an %s meeting on or after %s (the date it is printed); the latest, \"%s\" on %s, "
+                  "has passed and is not printed again: add the next <meeting type=\"%s\">, or name a meeting "
+                  "with --meeting ID", what, type, today, attr_of(last_past, "id") ? attr_of(last_past, "id") : "?",
+                  best_date, type);
+  else
+    sd_diag_error(e->d, "case.needs", file, at->line, at->col, ms ? "meetings" : "case",
+                  "%s needs an %s meeting: add <meeting type=\"%s\"> to %s", what, type, type,
+                  ms ? "<meetings>" : "the case, inside <meetings> after <plan>");
+  return NULL;
+}
+
 /* ---- expansion --------------------------------------------------------------- */
 
 static bool push_scope(ectx *e, const sd_case_node *item, size_t index, size_t count)
@@ -527,7 +639,69 @@ static const char *field_text(ectx *e, const tinl *x, const char *path, const sd
   return t;
 }
 
+/* ---- translations of values: the glossary and what is left untranslated ---- */
+
+/* Leaf elements and attributes whose text is a name, an address or a code:
+ * never translated, so never reported as untranslated. */
+static bool untranslatable(const sd_case_node *n)
+{
+  /* of the attributes only roles and timeframes are prose */
+  if (n->is_attr) return strcmp(n->name, "role") != 0 && strcmp(n->name, "timeframe") != 0;
+  static const char *const names[] = { "legal-name", "name", "email", "phone", "owner", "author",
+                                       "school-name", "local-authority", "home-language", NULL };
+  for (size_t i = 0; names[i]; i++)
+    if (strcmp(n->name, names[i]) == 0) return true;
+  return false;
+}
+
+/* The glossary's translation of value into lang: <glossary><item>Parent</item>
+ * <item xml:lang="ur">…</item>…; NULL when it has none. */
+static const char *glossary_text(const ectx *e, const char *value, const char *lang, const char **used)
+{
+  for (size_t i = 0; e->glossary && lang && i < e->glossary->n_children; i++) {
+    const sd_case_node *k = e->glossary->children[i];
+    if (k->is_attr || !k->text || strcmp(k->text, value) != 0) continue;
+    const char *u = NULL;
+    const char *t = text_in(k, lang, &u);
+    if (u && lang_near(lang, u)) {
+      *used = u;
+      return t;
+    }
+  }
+  return NULL;
+}
+
+/* A field's value as shown in the section's language: its own translation
+ * (already chosen by text_in), else the glossary's; what is still in another
+ * language is counted (sendoc lint lists them: lint.translation-missing,
+ * lint.untranslated). */
+static const char *translated(ectx *e, const sd_case_node *n, const char *t, const char **used)
+{
+  const char *want = e->lang;
+  if (!n || !want || !*used || lang_near(want, *used) || untranslatable(n)) return t;
+  const char *g = glossary_text(e, t, want, used);
+  if (g) return g;
+  e->n_untranslated++;
+  return t;
+}
+
 static void expand_inls(ectx *e, const tinls *in, ivec *out);
+
+/* {{#each path where field == "v"}}: keeps, in order, the items the condition
+ * holds for, each tested as the current item. Returns how many are kept. */
+static size_t keep_where(ectx *e, const char *where, tcmp cmp, const char *value, const sd_case_node **items,
+                         size_t n)
+{
+  if (!where) return n;
+  size_t w = 0;
+  for (size_t i = 0; i < n && !stopped(e); i++) {
+    if (!push_scope(e, items[i], i + 1, n)) return 0;
+    bool keep = condition(e, where, cmp, value);
+    e->nsc--;
+    if (keep) items[w++] = items[i];
+  }
+  return w;
+}
 
 /* The language a message or date is formatted in, when not the document's:
  * the locale stage picks that language's catalogue. */
@@ -624,6 +798,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     return;
   case TI_FIELD: {
     const char *t = field_text(e, x, x->text, &n, &used);
+    if (t && *t) t = translated(e, n, t, &used);
     if (!t || !*t || !(o = ivec_add(e, out, SD_INL_TEXT))) return;
     o->strong = x->strong;
     o->line = n->line;
@@ -733,6 +908,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
                        : "{{#each %s}}: a Markdown note has no case data", x->text);
       return;
     }
+    cnt = keep_where(e, x->where, x->cmp, x->cmp_value, items, cnt);
     for (size_t i = 0; i < cnt && !stopped(e); i++) {
       if (!push_scope(e, items[i], i + 1, cnt)) break;
       expand_inls(e, &x->body, out);
@@ -942,6 +1118,7 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
       free(items);
       return;
     }
+    cnt = keep_where(e, t->where, t->cmp, t->cmp_value, items, cnt);
     for (size_t i = 0; i < cnt && !stopped(e); i++) {
       if (!push_scope(e, items[i], i + 1, cnt)) break;
       expand_blocks(e, &t->body, out);
@@ -1031,6 +1208,12 @@ static bool copy_inlines(const sd_inline *src, size_t n, sd_inline **out)
 sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
                              sd_doc_tree *out, sd_diags *d)
 {
+  return sd_template_expand_with(t, c, lang, NULL, out, d);
+}
+
+sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const char *lang,
+                                  const sd_expand_options *o, sd_doc_tree *out, sd_diags *d)
+{
   if (!t || !out) return SD_E_USAGE;
   memset(out, 0, sizeof *out);
   ectx e;
@@ -1041,22 +1224,33 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
   e.file = t->file;
   e.d = d;
   index_ids(&e);
+  if (e.c) e.glossary = child_named(e.c->root, "glossary", 8);
   bvec top = {0};
   ivec title = {0}, footer = {0}, header = {0}, mark = {0};
-  expand_blocks(&e, &t->root->body, &top);
-  if (t->has_title) {
+  /* review paperwork: the one meeting is the outermost item, for the
+   * front matter too */
+  if (t->fm.meeting_type && e.c && e.st == SD_OK) {
+    const sd_case_node *m = pick_meeting(&e, t, o);
+    if (m && push_scope(&e, m, 1, 1)) e.meeting = m;
+  } else if (o && o->meeting_id && e.c && d) {
+    sd_diag_warn(d, "template.meeting", t->file, 1, 1, "meeting",
+                 "this template is not about one meeting, so the meeting \"%s\" makes no difference", o->meeting_id);
+  }
+  bool go = e.st == SD_OK;
+  if (go) expand_blocks(&e, &t->root->body, &top);
+  if (t->has_title && go) {
     expand_inls(&e, &t->title, &title);
     tidy(&title);
   }
-  if (t->has_footer) {
+  if (t->has_footer && go) {
     expand_inls(&e, &t->footer, &footer);
     tidy(&footer);
   }
-  if (t->has_header) {
+  if (t->has_header && go) {
     expand_inls(&e, &t->header, &header);
     tidy(&header);
   }
-  if (t->has_watermark) {
+  if (t->has_watermark && go) {
     expand_inls(&e, &t->watermark, &mark);
     tidy(&mark);
     /* an empty expansion (a condition that is false) means no watermark */
@@ -1093,6 +1287,9 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
     nomem(&e);
   out->fm.max_pages = t->fm.max_pages;
   out->fm.h1_new_page = t->fm.h1_new_page;
+  out->fm.meeting_latest = t->fm.meeting_latest;
+  if (!set_str(&e, &out->fm.meeting_type, t->fm.meeting_type)) nomem(&e);
+  out->n_untranslated = e.n_untranslated;
   free(e.sc);
   free(e.ids);
   if (e.st != SD_OK) {
@@ -1162,6 +1359,7 @@ static void block_contents_free(sd_block *root)
 void sd_doc_tree_free(sd_doc_tree *t)
 {
   if (!t) return;
+  free(t->fm.meeting_type);
   free(t->fm.doc_type);
   free(t->fm.page_size);
   free(t->fm.style);

@@ -55,6 +55,8 @@ struct tinl {
   int line, col;
   char *text;
   char *cmp_value;
+  char *where;       /* TI_OPEN_EACH / TI_EACH: {{#each path where FIELD [== "v"]}} keeps the
+                        items for which FIELD (cmp with cmp_value) holds */
   targ *args;
   size_t n_args;
   tinls body, alt;   /* TI_EACH/TI_IF; TI_IMAGE: body = alt text, alt = src */
@@ -80,6 +82,7 @@ struct tblock {
   int line, col;
   char *path;         /* each/if: field path; lang: the tag */
   char *cmp_value;
+  char *where;        /* each: the filter's field (cmp with cmp_value), NULL: every item */
   tinls inl;          /* paragraph, heading, cell; image: alt text */
   tinls src;          /* image source */
   tblocks body, alt;  /* children; if/each: else branch in alt */

@@ -124,6 +124,27 @@ START_TEST(test_every_sample_validates)
 }
 END_TEST
 
+
+START_TEST(test_version_1_files_stay_valid_under_schema_2)
+{
+  /* schema v2 only adds optional parts: version="1" keeps validating, and an
+   * unknown version says which are known */
+  size_t len;
+  char *b = slurp("samples/ava-thompson.xml", &len);
+  char *v = strstr(b, "version=\"2\"");
+  ck_assert_ptr_nonnull(v);
+  v[9] = '1';
+  sd_case *c = NULL;
+  ck_assert_int_eq(sd_case_parse(schema, b, len, "v1.xml", "samples", &SD_LIMITS_DEFAULT, &c, dg), SD_OK);
+  sd_case_free(c);
+  c = NULL;
+  v[9] = '3';
+  ck_assert_int_eq(sd_case_parse(schema, b, len, "v3.xml", "samples", &SD_LIMITS_DEFAULT, &c, dg), SD_E_INPUT);
+  ck_assert_ptr_nonnull(strstr(diag_with("case.schema")->message, "allowed values: 1, 2"));
+  free(b);
+}
+END_TEST
+
 START_TEST(test_tree_exposes_fields_with_positions)
 {
   sd_case *c = NULL;
@@ -135,8 +156,8 @@ START_TEST(test_tree_exposes_fields_with_positions)
   ck_assert_int_eq(dob->line, 7);
   ck_assert_int_eq(dob->col, 5);
   ck_assert_ptr_eq(dob->parent, sd_case_find(r, "child"));
-  ck_assert_str_eq(sd_case_find(r, "@version")->text, "1");
-  ck_assert_str_eq(sd_case_find(r, "version")->text, "1");
+  ck_assert_str_eq(sd_case_find(r, "@version")->text, "2");
+  ck_assert_str_eq(sd_case_find(r, "version")->text, "2");
   ck_assert(sd_case_find(r, "@version")->is_attr);
   ck_assert_ptr_null(sd_case_find(r, "@child"));
   ck_assert_str_eq(sd_case_find(r, "child.photo.src")->text, "photos/ava.png");
@@ -843,6 +864,7 @@ static Suite *case_suite(void)
   tcase_set_timeout(t, 30);
   tcase_add_test(t, test_every_sample_validates);
   tcase_add_test(t, test_tree_exposes_fields_with_positions);
+  tcase_add_test(t, test_version_1_files_stay_valid_under_schema_2);
   tcase_add_test(t, test_translations_fold_and_match);
   tcase_add_test(t, test_script_subtags_never_cross);
   tcase_add_test(t, test_dump_is_stable);

@@ -119,6 +119,9 @@ static tree *ehcp_tree(void)
   add(t, pl, "school-name", "Test School", false);
   sd_case_node *plan = add(t, root, "plan", NULL, false);
   add(t, plan, "status", "final", true);
+  add(t, plan, "issue-date", "2026-01-26", false);
+  sd_case_node *by = add(t, plan, "issued-by", NULL, false);
+  add(t, by, "name", "A Officer", false);
   t->c.root = root;
   t->c.file = "hand-built";
   return t;
@@ -197,10 +200,11 @@ START_TEST(test_ehcp_gaps_are_reported)
   ck_assert_uint_eq(count_at(d, "lint.e-no-timeframe", 35), 1); /* timeframe="Ongoing" */
   ck_assert_uint_eq(count_at(d, "lint.e-pfa-missing", 34), 1);  /* Year 10 */
   ck_assert_uint_eq(count_at(d, "lint.i-no-placement", 45), 1); /* final plan */
+  ck_assert_uint_eq(count_at(d, "lint.plan-unissued", 45), 1);  /* ...that names no issuing officer */
   ck_assert_ptr_nonnull(strstr(find_at(d, "lint.b-no-outcome", 28)->message, "\"n2\""));
   ck_assert_str_eq(find_at(d, "lint.b-no-outcome", 28)->file, "tests/lint/ehcp-gaps.xml");
   ck_assert_int_eq(find_at(d, "lint.b-no-outcome", 28)->col, 5);
-  ck_assert_uint_eq(d->n, 5);
+  ck_assert_uint_eq(d->n, 6);
   for (size_t i = 0; i < d->n; i++) ck_assert_int_eq(d->items[i].severity, SD_SEV_WARNING);
   sd_diags_free(d);
 }
@@ -349,6 +353,35 @@ START_TEST(test_untranslated_fields_are_reported)
   ck_assert_str_eq(g->field, "what");
   ck_assert_ptr_nonnull(strstr(g->message, "ur"));
   ck_assert_ptr_nonnull(strstr(g->message, "home-school strategy 1"));
+  sd_diags_free(d);
+}
+END_TEST
+
+
+START_TEST(test_untranslated_roles_and_timeframes_are_reported)
+{
+  /* issue 11: attendee roles and outcome timeframes stayed English in an Urdu letter */
+  sd_diags *d = lint_file("tests/lint/roles-ur.xml", NULL);
+  ck_assert_uint_eq(count_at(d, "lint.untranslated", 48), 1); /* SENCo */
+  ck_assert_uint_eq(count_at(d, "lint.untranslated", 35), 1); /* By July 2027 */
+  ck_assert_uint_eq(count_at(d, "lint.untranslated", 0), 2);  /* Parent and Easter are in the glossary */
+  const sd_diag *g = find_at(d, "lint.untranslated", 48);
+  ck_assert_str_eq(g->field, "role");
+  ck_assert_ptr_nonnull(strstr(g->message, "<glossary>"));
+  sd_diags_free(d);
+  /* read in English nothing is missing */
+  sd_lint_options opt = { .lang = "en-GB" };
+  d = lint_file("tests/lint/roles-ur.xml", &opt);
+  ck_assert_uint_eq(count_at(d, "lint.untranslated", 0), 0);
+  sd_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_final_plan_without_issuing_officer_is_reported)
+{
+  sd_diags *d = lint_file("tests/lint/roles-ur.xml", NULL);
+  ck_assert_uint_eq(count_at(d, "lint.plan-unissued", 37), 1);
+  ck_assert_ptr_nonnull(strstr(find_at(d, "lint.plan-unissued", 37)->message, "who issued it or when"));
   sd_diags_free(d);
 }
 END_TEST
@@ -572,6 +605,8 @@ static Suite *lint_suite(void)
   tcase_add_test(tc, test_short_notice_invitation_is_reported);
   tcase_add_test(tc, test_actions_without_owner_or_date_are_reported);
   tcase_add_test(tc, test_untranslated_fields_are_reported);
+  tcase_add_test(tc, test_untranslated_roles_and_timeframes_are_reported);
+  tcase_add_test(tc, test_final_plan_without_issuing_officer_is_reported);
   tcase_add_test(tc, test_lang_option_overrides_home_language);
   tcase_add_test(tc, test_template_limits_translation_checks_to_its_fields);
   tcase_add_test(tc, test_unreviewed_catalogue_is_a_note);

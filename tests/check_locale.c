@@ -838,8 +838,8 @@ START_TEST(test_every_message_formats)
   sd_locale_info *list = NULL;
   size_t n = 0;
   /* one sample per argument name the shipped catalogues use */
-  char *names[] = {"name", "page", "pages", "count", "language", "type", "area", "kind"};
-  char *values[] = {"Sam", "1", "2", "3", "Urdu", "SEMH", "employment", "other"};
+  char *names[] = {"name", "page", "pages", "count", "language", "type", "area", "kind", "status", "decision"};
+  char *values[] = {"Sam", "1", "2", "3", "Urdu", "SEMH", "employment", "other", "proposed-amendments", "amend"};
   ck_assert_int_eq(sd_locale_list(dir(), &list, &n, dg), SD_OK);
   for (size_t i = 0; i < n; i++) {
     char path[1200];
@@ -855,7 +855,7 @@ START_TEST(test_every_message_formats)
         UResourceBundle *m = ures_getByIndex(tab, k, NULL, &e);
         char key[128];
         snprintf(key, sizeof key, "%s.%s", tk, ures_getKey(m));
-        char *s = sd_locale_message(l, key, names, values, 8, NULL, dg);
+        char *s = sd_locale_message(l, key, names, values, 10, NULL, dg);
         if (!s) diags_print(dg);
         ck_assert_msg(s && *s, "%s: %s", list[i].id, key);
         ck_assert_msg(!strstr(s, "{") && !strstr(s, "}"), "%s: %s: %s", list[i].id, key, s);

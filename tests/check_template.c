@@ -1035,6 +1035,225 @@ START_TEST(test_long_line_of_emphasis_parses_in_linear_time)
 }
 END_TEST
 
+/* ---- review paperwork: one meeting (issue 11) -------------------------------- */
+
+/* A case with annual reviews on three dates, a planning meeting between, and
+ * attendees who came or sent apologies; roles translated by a glossary. */
+static cb *review_case(bool with_meetings)
+{
+  cb *b = calloc(1, sizeof *b);
+  sd_case_node *root = el(b, NULL, "case", NULL);
+  root->lang = "en-GB";
+  sd_case_node *child = el(b, root, "child", NULL);
+  el(b, child, "preferred-name", "Sam");
+  if (with_meetings) {
+    sd_case_node *ms = el(b, root, "meetings", NULL);
+    static const char *const ids[] = { "ar2024", "plan2025", "ar2025", "ar2026" };
+    static const char *const dates[] = { "2024-12-01", "2025-12-05", "2025-12-10", "2026-12-09" };
+    for (int i = 0; i < 4; i++) {
+      sd_case_node *m = el(b, ms, "meeting", NULL);
+      el(b, m, "date", dates[i]);
+      sd_case_node *a = el(b, m, "attendees", NULL);
+      sd_case_node *p = el(b, a, "person", NULL);
+      el(b, p, "name", "Ms Patel");
+      at(b, p, "role", "SENCo");
+      p = el(b, a, "person", NULL);
+      el(b, p, "name", "Dr Okafor");
+      at(b, p, "role", "Educational psychologist");
+      at(b, p, "attended", "false");
+      at(b, m, "id", ids[i]);
+      at(b, m, "type", i == 1 ? "planning" : "annual-review");
+    }
+    sd_case_node *g = el(b, root, "glossary", NULL);
+    sd_case_node *item = el(b, g, "item", "SENCo");
+    tr(b, item, "ur", "\xd8\xb3\xdb\x8c\xd9\x86\xda\xa9\xd9\x88"); /* سینکو */
+  }
+  b->c.root = root;
+  b->c.file = "sam.xml";
+  return b;
+}
+
+static sd_status expand_opts(const char *tpl, const sd_case *c, const char *lang, const sd_expand_options *o,
+                             sd_doc_tree *out, sd_diags *d)
+{
+  sd_template *t = NULL;
+  memset(out, 0, sizeof *out);
+  sd_status st = sd_template_parse(tpl, strlen(tpl), "t.md", &t, d);
+  if (st == SD_OK) st = sd_template_expand_with(t, c, lang, o, out, d);
+  sd_template_free(t);
+  return st;
+}
+
+static const char *NEXT_AR = "---\nmeeting: next annual-review\ntitle: {{date:date}}\n---\n\nOn {{date:date}}.\n";
+static const char *LATEST_AR = "---\nmeeting: latest annual-review\n---\n\nOn {{date:date}}.\n";
+
+START_TEST(test_meeting_next_is_the_one_on_or_after_the_date)
+{
+  cb *b = review_case(true);
+  sd_expand_options o = { .today = "2025-12-01" };
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  /* one meeting only: never the past one, never the planning meeting, never the year after */
+  ck_assert_ptr_nonnull(strstr(s, "2025-12-10"));
+  ck_assert_ptr_null(strstr(s, "2024-12-01"));
+  ck_assert_ptr_null(strstr(s, "2025-12-05"));
+  ck_assert_ptr_null(strstr(s, "2026-12-09"));
+  free(s);
+  sd_doc_tree_free(&T);
+  /* the day of the meeting still counts as "on or after" */
+  o.today = "2025-12-10";
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_OK);
+  s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "2025-12-10"));
+  free(s);
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_meeting_latest_is_the_one_held_else_the_next)
+{
+  cb *b = review_case(true);
+  sd_expand_options o = { .today = "2026-01-20" };
+  ck_assert_int_eq(expand_opts(LATEST_AR, &b->c, "en-GB", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "2025-12-10"));
+  ck_assert_ptr_null(strstr(s, "2024-12-01"));
+  free(s);
+  sd_doc_tree_free(&T);
+  o.today = "2024-06-01"; /* none held yet: the record is prepared for the next */
+  ck_assert_int_eq(expand_opts(LATEST_AR, &b->c, "en-GB", &o, &T, D), SD_OK);
+  s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "2024-12-01"));
+  free(s);
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_meeting_named_by_id)
+{
+  cb *b = review_case(true);
+  sd_expand_options o = { .today = "2025-12-01", .meeting_id = "ar2024" };
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "2024-12-01"));
+  ck_assert_ptr_null(strstr(s, "2025-12-10"));
+  free(s);
+  sd_doc_tree_free(&T);
+  /* a meeting of another type, and an id the case does not have: one error each */
+  o.meeting_id = "plan2025";
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
+  ck_assert_uint_eq(sd_diags_errors(D), 1);
+  ck_assert_str_eq(first_error(D)->code, "case.needs");
+  ck_assert_ptr_nonnull(strstr(first_error(D)->message, "planning"));
+  o.meeting_id = "ar1999";
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
+  ck_assert_uint_eq(sd_diags_errors(D), 2);
+  ck_assert_ptr_nonnull(strstr(D->items[D->n - 1].message, "ar2024, plan2025, ar2025, ar2026"));
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_regression_issue11_no_annual_review_is_one_plain_error)
+{
+  /* rumi-begum.xml printed a footer-only page: now one error at the case */
+  cb *b = review_case(false);
+  sd_expand_options o = { .today = "2025-12-01" };
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
+  ck_assert_uint_eq(D->n, 1);
+  const sd_diag *e = first_error(D);
+  ck_assert_str_eq(e->code, "case.needs");
+  ck_assert_str_eq(e->file, "sam.xml");
+  ck_assert_int_eq(e->line, 1);
+  ck_assert_ptr_nonnull(strstr(e->message, "needs an annual-review meeting: add <meeting type=\"annual-review\">"));
+  ck_assert_uint_eq(T.root.n_children, 0);
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_meeting_all_past_is_not_reprinted)
+{
+  cb *b = review_case(true);
+  sd_expand_options o = { .today = "2027-01-15" };
+  ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
+  ck_assert_uint_eq(D->n, 1);
+  ck_assert_ptr_nonnull(strstr(D->items[0].message, "\"ar2026\" on 2026-12-09, has passed"));
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_front_matter_meeting_must_name_a_rule_and_type)
+{
+  sd_template *t = NULL;
+  const char *bad = "---\nmeeting: annual-review\n---\n\nx\n";
+  ck_assert_int_eq(sd_template_parse(bad, strlen(bad), "t.md", &t, D), SD_E_INPUT);
+  ck_assert(diags_have(D, "template.frontmatter"));
+  const char *bad2 = "---\nmeeting: next party\n---\n\nx\n";
+  ck_assert_int_eq(sd_template_parse(bad2, strlen(bad2), "t.md", &t, D), SD_E_INPUT);
+  ck_assert_ptr_null(t);
+}
+END_TEST
+
+START_TEST(test_each_where_keeps_matching_items)
+{
+  cb *b = review_case(true);
+  sd_expand_options o = { .today = "2025-12-01" };
+  const char *tpl = "---\nmeeting: next annual-review\n---\n\n"
+                    "{{#each attendees where attended != \"false\"}}\n\n- came: {{name}}\n\n{{/each}}\n\n"
+                    "{{#each attendees where attended == \"false\"}}\n\n- apologies: {{name}}\n\n{{/each}}\n\n"
+                    "{{#each attendees where attended == \"maybe\"}}\n\nx\n\n{{else}}\n\nnobody\n\n{{/each}}\n";
+  ck_assert_int_eq(expand_opts(tpl, &b->c, "en-GB", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "came: \"\n        text \"Ms Patel\""));
+  ck_assert_ptr_null(strstr(s, "came: \"\n        text \"Dr Okafor\""));
+  ck_assert_ptr_nonnull(strstr(s, "apologies: \"\n        text \"Dr Okafor\""));
+  ck_assert_ptr_null(strstr(s, "apologies: \"\n        text \"Ms Patel\""));
+  ck_assert_ptr_nonnull(strstr(s, "nobody"));
+  free(s);
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_glossary_translates_roles_and_counts_the_rest)
+{
+  cb *b = review_case(true);
+  sd_expand_options o = { .today = "2025-12-01" };
+  const char *tpl = "---\nmeeting: next annual-review\n---\n\n{{#each attendees}}\n\n- {{name}}: {{role}}\n\n{{/each}}\n";
+  ck_assert_int_eq(expand_opts(tpl, &b->c, "ur", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "\xd8\xb3\xdb\x8c\xd9\x86\xda\xa9\xd9\x88"));
+  ck_assert_ptr_null(strstr(s, "SENCo"));
+  free(s);
+  /* names are never translated; the psychologist's role has no Urdu */
+  ck_assert_uint_eq(T.n_untranslated, 1);
+  sd_doc_tree_free(&T);
+  /* in English nothing is missing */
+  ck_assert_int_eq(expand_opts(tpl, &b->c, "en-GB", &o, &T, D), SD_OK);
+  ck_assert_uint_eq(T.n_untranslated, 0);
+  ck_assert_uint_eq(D->n, 0);
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_meeting_prefix_never_falls_back_to_the_case)
+{
+  /* the record printed the profile's views when the meeting had none */
+  cb *b = review_case(true);
+  sd_case_node *cv = el(b, b->c.root, "child-views", NULL);
+  el(b, cv, "quote", "Profile quote");
+  sd_expand_options o = { .today = "2025-12-01" };
+  const char *tpl = "---\nmeeting: next annual-review\n---\n\n"
+                    "{{#if meeting.child-views}}\n\nmeeting views\n\n{{else}}\n\nnone recorded\n\n{{/if}}\n\n"
+                    "{{#each child-views}}\n\n- {{.}}\n\n{{/each}}\n";
+  ck_assert_int_eq(expand_opts(tpl, &b->c, "en-GB", &o, &T, D), SD_OK);
+  char *s = dump(&T);
+  ck_assert_ptr_nonnull(strstr(s, "none recorded"));
+  ck_assert_ptr_null(strstr(s, "meeting views"));
+  ck_assert_ptr_nonnull(strstr(s, "Profile quote")); /* without the prefix: the nearest, here the case's */
+  free(s);
+  cb_free(b);
+}
+END_TEST
+
 static Suite *template_suite(void)
 {
   Suite *s = suite_create("template");
@@ -1080,6 +1299,15 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_regression_id_reference_in_case_without_ids);
   tcase_add_test(tc, test_empty_template_is_an_error);
   tcase_add_test(tc, test_long_line_of_emphasis_parses_in_linear_time);
+  tcase_add_test(tc, test_meeting_next_is_the_one_on_or_after_the_date);
+  tcase_add_test(tc, test_meeting_latest_is_the_one_held_else_the_next);
+  tcase_add_test(tc, test_meeting_named_by_id);
+  tcase_add_test(tc, test_regression_issue11_no_annual_review_is_one_plain_error);
+  tcase_add_test(tc, test_meeting_all_past_is_not_reprinted);
+  tcase_add_test(tc, test_front_matter_meeting_must_name_a_rule_and_type);
+  tcase_add_test(tc, test_each_where_keeps_matching_items);
+  tcase_add_test(tc, test_glossary_translates_roles_and_counts_the_rest);
+  tcase_add_test(tc, test_meeting_prefix_never_falls_back_to_the_case);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
