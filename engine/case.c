@@ -604,8 +604,18 @@ static sd_status from_utf16(const unsigned char *b, size_t n, const char *name, 
       while (q < end && (*q == ' ' || *q == '=' || *q == '\t' || *q == '\r' || *q == '\n')) q++;
       if (q < end && (*q == '"' || *q == '\'')) {
         unsigned char *close = memchr(q + 1, *q, (size_t)(end - q - 1));
-        if (close && (size_t)(close - q - 1) == 6 && strncasecmp((const char *)q + 1, "UTF-16", 6) == 0)
+        size_t vl = close ? (size_t)(close - q - 1) : 0;
+        if (close && vl >= 6 && vl <= 8 && strncasecmp((const char *)q + 1, "UTF-16", 6) == 0) {
           memset(enc, ' ', (size_t)(close + 1 - enc));
+        } else if (close) {
+          /* XML 1.0 4.3.3: an entity in another encoding than its
+           * declaration names is a fatal error */
+          sd_diag_error(d, "case.encoding", name, 1, (int)(q - o) + 2, NULL,
+                        "the case file is UTF-16 but declares encoding \"%.*s\"; save it as UTF-8, "
+                        "or declare UTF-16", (int)(vl > 40 ? 40 : vl), (const char *)q + 1);
+          free(o);
+          return SD_E_INPUT;
+        }
       }
     }
   }

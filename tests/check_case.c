@@ -744,6 +744,18 @@ static char *to_utf16(const char *u8, size_t n, int be, size_t *out_n)
   return (char *)o;
 }
 
+/* The file with its declaration saying UTF-16, as a UTF-16 file's must. */
+static char *declare_utf16(const char *u8)
+{
+  const char *decl = strstr(u8, "encoding=\"UTF-8\"");
+  ck_assert_ptr_nonnull(decl);
+  decl += strlen("encoding=\"");
+  size_t n = strlen(u8) + 2;
+  char *v = malloc(n + 1);
+  snprintf(v, n + 1, "%.*sUTF-16%s", (int)(decl - u8), u8, decl + 5);
+  return v;
+}
+
 /* XML 1.0 4.3.3: processors must read UTF-16 (with its byte order mark);
  * positions are the same as in the UTF-8 file */
 START_TEST(test_utf16_with_bom_is_read_with_same_positions)
@@ -754,29 +766,24 @@ START_TEST(test_utf16_with_bom_is_read_with_same_positions)
   ck_assert_int_eq(sd_case_parse(schema, u8, len, "u8.xml", NULL, NULL, &c, dg), SD_E_INPUT);
   const sd_diag *want = diag_with("case.schema");
   int line = want->line, col = want->col;
+  char *decl16 = declare_utf16(u8);
   for (int be = 0; be <= 1; be++) {
     sd_diags_free(dg);
     dg = sd_diags_new();
     size_t n;
-    char *u16 = to_utf16(u8, len, be, &n);
+    char *u16 = to_utf16(decl16, strlen(decl16), be, &n);
     ck_assert_int_eq(sd_case_parse(schema, u16, n, "u16.xml", NULL, NULL, &c, dg), SD_E_INPUT);
     const sd_diag *g = diag_with("case.schema");
     ck_assert_int_eq(g->line, line);
     ck_assert_int_eq(g->col, col);
     free(u16);
   }
+  free(decl16);
   free(u8);
-  u8 = slurp("tests/case/minimal.xml", &len);
-  /* a declaration that says UTF-16, as a UTF-16 file's should */
-  char *decl = strstr(u8, "UTF-8");
-  if (decl) {
-    size_t n = strlen(u8) + 2;
-    char *v = malloc(n + 1);
-    snprintf(v, n + 1, "%.*sUTF-16%s", (int)(decl - u8), u8, decl + 5);
-    free(u8);
-    u8 = v;
-    len = strlen(u8);
-  }
+  char *m = slurp("tests/case/minimal.xml", &len);
+  u8 = declare_utf16(m);
+  free(m);
+  len = strlen(u8);
   for (int be = 0; be <= 1; be++) {
     size_t n;
     char *u16 = to_utf16(u8, len, be, &n);
@@ -801,6 +808,22 @@ START_TEST(test_utf16_lone_surrogate_and_missing_bom_are_refused)
   ck_assert_int_eq(g->col, 4);
   const char nobom[] = "<\0c\0/\0>\0";
   ck_assert_int_eq(sd_case_parse(schema, nobom, sizeof nobom - 1, "nobom.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+  /* XML 1.0 4.3.3: UTF-16 declaring UTF-8 is a fatal error */
+  size_t len;
+  char *u8 = slurp("tests/case/minimal.xml", &len);
+  ck_assert_ptr_nonnull(strstr(u8, "encoding=\"UTF-8\""));
+  size_t n;
+  char *lie = to_utf16(u8, len, 0, &n);
+  ck_assert_int_eq(sd_case_parse(schema, lie, n, "lie.xml", NULL, NULL, &c, dg), SD_E_INPUT);
+  ck_assert_ptr_null(c);
+  const sd_diag *e = NULL;
+  for (size_t i = 0; i < dg->n; i++)
+    if (strstr(dg->items[i].message, "declares encoding \"UTF-8\"")) e = &dg->items[i];
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(e->line, 1);
+  ck_assert_int_gt(e->col, 1);
+  free(lie);
+  free(u8);
   const char odd[] = "\xfe\xff\0<\0";
   ck_assert_int_eq(sd_case_parse(schema, odd, sizeof odd - 1, "odd.xml", NULL, NULL, &c, dg), SD_E_INPUT);
   ck_assert_ptr_null(c);

@@ -25,7 +25,7 @@ GEN = os.path.join(HERE, "gen.py")
 REPS = int(os.environ.get("SCALING_REPS", "3"))
 SCALE = float(os.environ.get("SCALING_SCALE", "1"))
 LIMIT = 2.5
-FLOOR = 0.08  # seconds: below this, cost is start-up noise, not growth
+FLOOR = 0.15  # seconds: below this, cost is start-up and timer noise, not growth
 
 # kind, N, exit status the CLI must give (0 rendered, 1 refused with a message)
 KINDS = [
