@@ -382,17 +382,26 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   char *title = NULL;
   if (st == SD_OK) st = merge_layouts(parts, n, &all);
   if (st == SD_OK) {
-    /* the title names every child's document, in order */
+    /* the title names every child's document, in order, joined by " · "
+     * (4 bytes: the middle dot is 2 in UTF-8) */
+    static const char sep[] = " \xC2\xB7 ";
+    const size_t sep_len = sizeof sep - 1;
     size_t len = 1;
-    for (size_t i = 0; i < n; i++) len += strlen(parts[i].lay.title) + 3;
+    for (size_t i = 0; i < n; i++) len += (parts[i].lay.title ? strlen(parts[i].lay.title) : 0) + (i ? sep_len : 0);
     title = malloc(len);
     if (!title) st = SD_E_NOMEM;
     else {
-      title[0] = 0;
+      size_t at = 0;
       for (size_t i = 0; i < n; i++) {
-        if (i) strcat(title, " \xC2\xB7 ");
-        strcat(title, parts[i].lay.title);
+        if (i) {
+          memcpy(title + at, sep, sep_len);
+          at += sep_len;
+        }
+        size_t tl = parts[i].lay.title ? strlen(parts[i].lay.title) : 0;
+        memcpy(title + at, parts[i].lay.title ? parts[i].lay.title : "", tl);
+        at += tl;
       }
+      title[at] = 0;
       sd_pdf_meta meta = { .title = title, .lang = parts[0].lay.lang, .epoch = epoch };
       st = sd_pdf_write(&all, &meta, out_pdf, out_len, d);
     }
