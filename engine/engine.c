@@ -5,6 +5,7 @@
 #include "image.h"
 #include "layout.h"
 #include "pdf.h"
+#include "schema_fields.h"
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@ enum { TEMPLATE_CACHE_MAX = 16 };
 struct sd_engine {
   char *data_dir;
   sd_schema *schema;
+  sd_schema_fields *fields; /* the schema's field names, for templates */
   sd_fonts *fonts;
   pthread_mutex_t templates_mu;
   cached_template templates[TEMPLATE_CACHE_MAX];
@@ -52,6 +54,7 @@ SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *
   char *map = sd_strdup_printf("%s/fonts/fontmap.txt", data_dir);
   sd_status st = (!e->data_dir || !xsd || !map) ? SD_E_NOMEM : SD_OK;
   if (st == SD_OK) st = sd_schema_load(xsd, &e->schema, d);
+  if (st == SD_OK) st = sd_schema_fields_load(xsd, &e->fields, d);
   if (st == SD_OK) st = sd_fonts_new(map, &e->fonts, d);
   free(xsd);
   free(map);
@@ -68,6 +71,7 @@ SD_API void sd_engine_free(sd_engine *e)
 {
   if (!e) return;
   sd_schema_free(e->schema);
+  sd_schema_fields_free(e->fields);
   sd_fonts_free(e->fonts);
   for (size_t i = 0; i < e->n_templates; i++) {
     free(e->templates[i].ref);
@@ -259,6 +263,19 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
   return st;
 }
 
+/* True when the block holds something a reader sees: text, a message, a
+ * date or an image (headers, footers and watermarks are artifacts, not here). */
+static bool has_content(const sd_block *b)
+{
+  if (b->kind == SD_BLK_IMAGE) return true;
+  for (size_t i = 0; i < b->n_inl; i++)
+    if (b->inl[i].kind != SD_INL_BREAK && b->inl[i].text && b->inl[i].text[strspn(b->inl[i].text, " \t\n")])
+      return true;
+  for (size_t i = 0; i < b->n_children; i++)
+    if (has_content(&b->children[i])) return true;
+  return false;
+}
+
 /* Later stages (locale, layout, text) know no file names: what they report
  * about a case is about that case's file. */
 static void name_source(sd_diags *d, size_t from, const sd_case *c)
@@ -272,6 +289,15 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
 {
   size_t from = d ? d->n : 0;
   sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
+  if (st == SD_OK && !has_content(&r->tree.root)) {
+    /* the last safety net: never a page with only its running header and footer */
+    const char *what = r->tree.fm.doc_type ? r->tree.fm.doc_type : opt && opt->template_ref ? opt->template_ref : "template";
+    sd_diag_error(d, "render.empty", c ? c->file : NULL, c && c->root ? c->root->line : 0,
+                  c && c->root ? c->root->col : 0, NULL,
+                  "the %s has nothing to show for this case: none of the parts it is made from are in the case data",
+                  what);
+    st = SD_E_INPUT;
+  }
   const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
   const sd_style_spec *style = sd_style_find(style_name);
   if (st == SD_OK && !style) {
@@ -429,6 +455,7 @@ static sd_status parse_template_file(sd_engine *e, const char *ref, sd_template 
   } else {
     /* messages name the template by what the user typed, not a data-dir path */
     st = sd_template_parse(text, len, is_path(ref) ? path : ref, out, d);
+    if (st == SD_OK) sd_template_use_schema(*out, e->fields);
   }
   free(text);
   free(path);

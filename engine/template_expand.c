@@ -40,6 +40,7 @@ typedef struct ectx {
   size_t n_rep;
   struct id_ref *ids; /* every element with an @id, by id: {{a>b}} references */
   size_t n_ids;
+  const sd_schema_fields *known; /* the schema's fields: a known one the case lacks is empty */
 } ectx;
 
 typedef struct id_ref {
@@ -500,7 +501,15 @@ static bool set_str(ectx *e, char **slot, const char *s)
   return *slot != NULL;
 }
 
-/* A field's text in the requested language, or NULL with a diagnostic. */
+/* A path the case lacks but the schema allows (an optional element left
+ * out): it expands to nothing rather than being a template error. */
+static bool optional_absent(const ectx *e, const char *path)
+{
+  return e->c && e->known && sd_schema_fields_knows(e->known, path);
+}
+
+/* A field's text in the requested language; "" (with *node NULL) for an
+ * optional element the case leaves out; NULL with a diagnostic. */
 static const char *field_text(ectx *e, const tinl *x, const char *path, const sd_case_node **node,
                               const char **used)
 {
@@ -514,7 +523,10 @@ static const char *field_text(ectx *e, const tinl *x, const char *path, const sd
   if (!n) {
     if (strcmp(path, ".") == 0)
       field_error(e, x->line, x->col, path, "{{.}} is only meaningful inside {{#each}}");
-    else
+    else if (optional_absent(e, path)) {
+      *used = NULL;
+      return "";
+    } else
       field_error(e, x->line, x->col, path, "unknown field \"%s\": the case has no such element", path);
     return NULL;
   }
@@ -635,7 +647,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     const char *t = x->text;
     if (!x->date_literal) {
       t = field_text(e, x, x->text, &n, &used);
-      if (!t) return;
+      if (!t || (!n && !*t)) return;
       size_t tl = strlen(t);
       bool iso = x->is_time ? (tl == 5 || tl == 8) && t[2] == ':' && (tl == 5 || t[5] == ':')
                             : tl == 10 && t[4] == '-' && t[7] == '-';
@@ -686,7 +698,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
         bool found = false;
         size_t cnt = e->c ? each_items(e, a->value, &items, &found) : 0;
         free(items);
-        if (!found) {
+        if (!found && !optional_absent(e, a->value)) {
           field_error(e, x->line, x->col, a->value, "unknown field \"%s\": the case has no such element",
                       a->value);
           ok = false;
@@ -727,7 +739,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     const sd_case_node **items = NULL;
     bool found = false;
     size_t cnt = e->c ? each_items(e, x->text, &items, &found) : 0;
-    if (!found) {
+    if (!found && !optional_absent(e, x->text)) {
       field_error(e, x->line, x->col, x->text,
                   e->c ? "unknown field \"%s\": the case has no such element"
                        : "{{#each %s}}: a Markdown note has no case data", x->text);
@@ -935,7 +947,7 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
     const sd_case_node **items = NULL;
     bool found = false;
     size_t cnt = e->c ? each_items(e, t->path, &items, &found) : 0;
-    if (!found) {
+    if (!found && !optional_absent(e, t->path)) {
       field_error(e, t->line, t->col, t->path,
                   e->c ? "unknown field \"%s\": the case has no such element"
                        : "{{#each %s}}: a Markdown note has no case data", t->path);
@@ -1028,6 +1040,49 @@ static bool copy_inlines(const sd_inline *src, size_t n, sd_inline **out)
   return true;
 }
 
+/* The front matter's `requires:` lines: one case.required error per piece
+ * the case lacks, at the element that should hold it. False when any is
+ * missing (or a requirement names no field of the schema: a template error). */
+static bool check_requirements(ectx *e, const sd_template *t)
+{
+  bool ok = true;
+  for (size_t i = 0; i < t->n_reqs && !stopped(e); i++) {
+    const treq *r = &t->reqs[i];
+    if (e->known && (!sd_schema_fields_knows(e->known, r->path) ||
+                     (r->cond && !sd_schema_fields_knows(e->known, r->cond)))) {
+      if (e->st == SD_OK) e->st = SD_E_INPUT;
+      sd_diag_error(e->d, "template.frontmatter", t->file, r->line, r->col, "requires",
+                    "requires: \"%s\" is not an element or attribute a case can have (engine/schema/case.xsd)",
+                    sd_schema_fields_knows(e->known, r->path) ? r->cond : r->path);
+      ok = false;
+      continue;
+    }
+    if (r->cond && !condition(e, r->cond, r->cmp, r->cmp_value)) continue;
+    /* the deepest element of the path the case has */
+    const sd_case_node *at = e->c->root, *k = at;
+    const char *p = r->path, *missing = NULL;
+    size_t mlen = 0;
+    while (*p) {
+      size_t n = strcspn(p, ".");
+      k = child_named(at, p, n);
+      if (!k) {
+        missing = p;
+        mlen = n;
+        break;
+      }
+      at = k;
+      p += n + (p[n] == '.');
+    }
+    if (!missing) continue;
+    ok = false;
+    if (e->st == SD_OK) e->st = SD_E_INPUT;
+    char field[128];
+    snprintf(field, sizeof field, "%.*s", (int)(mlen < 127 ? mlen : 127), missing);
+    sd_diag_error(e->d, "case.required", e->c->file, at->line, at->col, field, "%s", r->reason);
+  }
+  return ok;
+}
+
 sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
                              sd_doc_tree *out, sd_diags *d)
 {
@@ -1040,6 +1095,11 @@ sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char 
   e.doc_lang = lang;
   e.file = t->file;
   e.d = d;
+  e.known = t->known;
+  if (e.c && !check_requirements(&e, t)) {
+    memset(out, 0, sizeof *out);
+    return e.st;
+  }
   index_ids(&e);
   bvec top = {0};
   ivec title = {0}, footer = {0}, header = {0}, mark = {0};

@@ -302,6 +302,82 @@ START_TEST(test_many_cases_with_long_names_in_one_pdf)
 }
 END_TEST
 
+/* A template whose every part is missing from the case makes no document:
+ * render.empty at the case, not a page with only its footer. */
+START_TEST(test_document_with_nothing_to_show_is_an_error)
+{
+  char dir[] = "/tmp/check_engine_empty_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/t.md", dir);
+  write_text(path, "---\nfooter: {{school.name}}\n---\n\n{{#each meetings}}\n\n# {{date:date}}\n\n{{/each}}\n");
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = path, .date_epoch = 1764547200 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_E_INPUT);
+  ck_assert_ptr_null(pdf);
+  sd_diag_info g;
+  ck_assert_int_eq(sd_diags_get(d, sd_diags_count(d) - 1, &g), SD_OK);
+  ck_assert_str_eq(g.code, "render.empty");
+  ck_assert_str_eq(g.file, "samples/class-4b/leo-clarke.xml");
+  ck_assert_int_eq(g.line, 3);
+  unlink(path);
+  rmdir(dir);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* The shipped EHCP template requires a plan: a SEN-support case without one
+ * gets one case.required per missing piece, in the case file. An optional
+ * <group-size> left out of a provision is an empty cell, not a template error. */
+START_TEST(test_ehcp_requires_and_optional_fields)
+{
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = "ehcp", .date_epoch = 1764547200 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_E_INPUT);
+  size_t req = 0;
+  for (size_t i = 0; i < sd_diags_count(d); i++) {
+    sd_diag_info g;
+    sd_diags_get(d, i, &g);
+    ck_assert_str_eq(g.code, "case.required");
+    ck_assert_str_eq(g.file, "samples/class-4b/leo-clarke.xml");
+    ck_assert_int_gt(g.line, 0);
+    req++;
+  }
+  ck_assert_uint_eq(req, 4); /* plan, local-authority, outcomes, provision */
+  sd_case_free(c);
+  sd_diags_free(d);
+  /* ava without one <group-size> */
+  FILE *f = fopen("samples/ava-thompson.xml", "rb");
+  ck_assert_ptr_nonnull(f);
+  static char xml[1 << 20];
+  size_t n = fread(xml, 1, sizeof xml - 1, f);
+  fclose(f);
+  xml[n] = 0;
+  char *g0 = strstr(xml, "<group-size>"), *g1 = g0 ? strstr(g0, "</group-size>") : NULL;
+  ck_assert_ptr_nonnull(g1);
+  g1 += strlen("</group-size>");
+  memmove(g0, g1, strlen(g1) + 1);
+  d = sd_diags_new();
+  sd_status st = sd_case_load_mem(engine, xml, strlen(xml), "ava.xml", "samples", NULL, &c, d);
+  ck_assert_int_eq(st, SD_OK);
+  st = sd_render(engine, c, &opt, &pdf, &len, d);
+  if (st != SD_OK) diags_print(d);
+  ck_assert_int_eq(st, SD_OK);
+  sd_free(pdf);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
   Suite *s = suite_create("engine");
@@ -316,6 +392,8 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_edited_template_file_is_read_again);
   tcase_add_test(tc, test_many_cases_in_one_pdf);
   tcase_add_test(tc, test_many_cases_with_long_names_in_one_pdf);
+  tcase_add_test(tc, test_document_with_nothing_to_show_is_an_error);
+  tcase_add_test(tc, test_ehcp_requires_and_optional_fields);
   suite_add_tcase(s, tc);
   return s;
 }
