@@ -88,7 +88,8 @@
  * Sections:
  *   {{#each path}} … {{else}} … {{/each}}   repeat per item; else: no items
  *   {{#if path}} … {{else}} … {{/if}}       include when the field exists
- *                        and its text is non-empty and not "false" (an element
+ *                        and its text is non-empty and not "false" or "0"
+ *                        (xs:boolean's two spellings of false) (an element
  *                        without text: when it has child elements)
  *   {{#if path == "v"}}, {{#if path != 'v'}} compare the field's own text (not
  *                        a translation) with a literal; a missing field is ""

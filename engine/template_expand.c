@@ -377,7 +377,8 @@ static bool truthy(ectx *e, const char *path)
   if (x->text) {
     const char *used;
     const char *t = text_in(x, e->lang, &used);
-    return t && *t && strcmp(t, "false") != 0;
+    /* "false" and "0" are both xs:boolean's false */
+    return t && *t && strcmp(t, "false") != 0 && strcmp(t, "0") != 0;
   }
   return has_elements(x);
 }
