@@ -1132,6 +1132,32 @@ START_TEST(test_requires_names_the_case_element_that_should_hold_it)
 }
 END_TEST
 
+
+/* xs:boolean's false is "false" or "0": both are false to {{#if}}. */
+START_TEST(test_if_boolean_zero_is_false)
+{
+  cb *b = sample_case();
+  sd_doc_tree doc;
+  sd_diags *d = sd_diags_new();
+  sd_case_node *fam = b->c.root->children[2];
+  ck_assert_str_eq(fam->name, "family");
+  fam->children[0]->text = "0";
+  ck_assert_int_eq(expand("{{#if family.interpreter-needed}}yes{{else}}no{{/if}}\n", &b->c, "en-GB", &doc, d), SD_OK);
+  char *s = dump(&doc);
+  ck_assert_ptr_nonnull(strstr(s, "text \"no\""));
+  free(s);
+  sd_doc_tree_free(&doc);
+  fam->children[0]->text = "1";
+  ck_assert_int_eq(expand("{{#if family.interpreter-needed}}yes{{else}}no{{/if}}\n", &b->c, "en-GB", &doc, d), SD_OK);
+  s = dump(&doc);
+  ck_assert_ptr_nonnull(strstr(s, "text \"yes\""));
+  free(s);
+  sd_doc_tree_free(&doc);
+  sd_diags_free(d);
+  cb_free(b);
+}
+END_TEST
+
 static Suite *template_suite(void)
 {
   Suite *s = suite_create("template");
@@ -1178,6 +1204,7 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_schema_fields_know_paths_from_the_xsd);
   tcase_add_test(tc, test_optional_field_left_out_is_empty);
   tcase_add_test(tc, test_requires_names_the_case_element_that_should_hold_it);
+  tcase_add_test(tc, test_if_boolean_zero_is_false);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;

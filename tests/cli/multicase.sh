@@ -40,3 +40,4 @@ else
   echo "note: valgrind stage skipped (no valgrind, or an ASan build)"
 fi
 echo "multicase: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -127,7 +127,9 @@ def main():
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764547200", SENDOC_DATA=data)
     env.pop("LC_ALL", None)
     work = tempfile.mkdtemp(prefix="sendoc-gen-")
+    tpl_text = {}
     failures = []  # (class, detail)
+    t_render = t0
     stats = collections.Counter()
     repro = "python3 tests/gen/run.py %s --cases %d --seed %d" % (a.build, a.cases, a.seed)
 
@@ -165,6 +167,7 @@ def main():
                 for line in open(man, encoding="utf-8"):
                     rows.append((t, lang, json.loads(line)))
         stats["renders"] = len(rows)
+        t_render = time.time()
         # 3. each render
         a11y = os.path.join(ROOT, "..", "shared", "a11y", "pdfua_check.py")
         have_a11y = os.path.exists(a11y) and shutil.which("qpdf")
@@ -250,15 +253,26 @@ def main():
         else:
             shutil.rmtree(work, ignore_errors=True)
 
+    hints = {
+        "render.empty": "the template makes nothing for these valid cases: give it a `requires:` line "
+                        "for what it needs (templates/README.md), so the SENCo is told what to add",
+        "template.field": "the template names a field that is not where the schema puts it",
+        "field not shown": "the PDF lacks a case value the template's fields pick",
+        "generator: invalid case": "tests/gen/gen.py wrote a case `sendoc validate` rejects",
+    }
     by = collections.defaultdict(list)
     for cls, detail in failures:
-        by[cls].append(detail)
-    for cls in sorted(by):
-        print("FAIL [%s] %d time(s)" % (cls, len(by[cls])))
-        for dt in by[cls][:5]:
+        tpl = (detail or "").split(" ", 1)[0]
+        by[(cls, tpl if tpl in tpl_text else "")].append(detail)
+    for cls, tpl in sorted(by):
+        items = by[(cls, tpl)]
+        print("FAIL [%s] %s: %d render(s)%s" % (cls, tpl or "-", len(items),
+                                                ": " + hints[cls] if cls in hints else ""))
+        for dt in items[:3]:
             print("    " + dt)
     summary = ", ".join("%s %d" % (k, v) for k, v in sorted(stats.items()))
-    print("gen: seed %d, %d cases: %s (%.0f s)" % (a.seed, a.cases, summary, time.time() - t0))
+    print("gen: seed %d, %d cases: %s (%.0f s: generate, validate and render %.0f s, check %.0f s)"
+          % (a.seed, a.cases, summary, time.time() - t0, t_render - t0, time.time() - t_render))
     if not have_a11y:
         print("gen: SKIPPED pdfua_check: ../shared/a11y not beside this clone")
     if failures:
