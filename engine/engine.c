@@ -82,6 +82,11 @@ SD_API void sd_engine_free(sd_engine *e)
   free(e);
 }
 
+const sd_schema_fields *sd_engine_schema_fields(const sd_engine *e)
+{
+  return e ? e->fields : NULL;
+}
+
 SD_API const char *sd_engine_data_dir(const sd_engine *e)
 {
   return e ? e->data_dir : NULL;

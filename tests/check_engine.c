@@ -373,6 +373,9 @@ START_TEST(test_ehcp_requires_and_optional_fields)
   if (st != SD_OK) diags_print(d);
   ck_assert_int_eq(st, SD_OK);
   sd_free(pdf);
+  /* lint reads the template the same way */
+  ck_assert_int_eq(sd_lint(engine, c, "ehcp", NULL, d), SD_OK);
+  ck_assert_int_eq(sd_diags_errors(d), 0);
   sd_case_free(c);
   sd_diags_free(d);
 }

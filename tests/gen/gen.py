@@ -345,6 +345,96 @@ def to_xml(n, lang, depth=0):
     return "%s<%s%s>\n%s%s</%s>\n" % (pad, n.name, attrs, inner, pad, n.name)
 
 
+def declared(schema):
+    """Every element the schema declares, by path: (path, minOccurs, maxOccurs),
+    and every enumeration: (what, values) with what an element or attribute path."""
+    elems, enums = [], []
+
+    def enum_of(type_name, inline):
+        st = inline if inline is not None else schema.simple.get(type_name)
+        return [e.get("value") for e in st.iter(XS + "enumeration")] if st is not None else []
+
+    def visit(decl, path, depth):
+        lo, hi = occurs(decl)
+        p = path + "/" + decl.get("name")
+        elems.append((p, lo, hi))
+        ct = schema.complex_of(decl)
+        vals = enum_of(decl.get("type"), decl.find(XS + "simpleType"))
+        attrs = []
+        if ct is not None:
+            base, attrs, _ = schema.simple_base(ct)
+            if base:
+                vals = enum_of(base, None)
+            attrs = attrs + ct.findall(XS + "attribute")
+            seq = ct.find(XS + "sequence")
+            for d in (seq.findall(XS + "element") if seq is not None else []):
+                if depth < 12:
+                    visit(d, p, depth + 1)
+        if vals:
+            enums.append((p, vals))
+        for a in attrs:
+            av = enum_of(a.get("type"), a.find(XS + "simpleType"))
+            if av and a.get("name"):
+                enums.append((p + "/@" + a.get("name"), av))
+
+    visit(schema.case, "", 0)
+    return elems, enums
+
+
+def coverage(xsd, files):
+    """What the generated files cover: a list of gaps (empty: every optional
+    element was seen present and absent, every list repeated, every
+    enumeration value used), and counts."""
+    schema = Schema(xsd)
+    elems, enums = declared(schema)
+    present, absent, repeated = set(), set(), set()
+    values = {}
+    parents = set(p.rsplit("/", 1)[0] for p, _, _ in elems)
+    for f in files:
+        root = ET.parse(f).getroot()
+
+        def walk_el(el, path):
+            counts = {}
+            for k in el:
+                if k.get("{%s}lang" % XML_NS) is not None:
+                    continue  # a translation (gen.py puts xml:lang on translations only)
+                counts[k.tag] = counts.get(k.tag, 0) + 1
+                kp = path + "/" + k.tag
+                if len(k) == 0 and k.text:
+                    values.setdefault(kp, set()).add(k.text.strip())
+                for an, av in k.attrib.items():
+                    values.setdefault(kp + "/@" + an, set()).add(av)
+                walk_el(k, kp)
+            if path in parents:
+                for p, lo, hi in elems:
+                    if p.rsplit("/", 1)[0] == path:
+                        n = counts.get(p.rsplit("/", 1)[1], 0)
+                        (present if n else absent).add(p)
+                        if n > 1:
+                            repeated.add(p)
+
+        walk_el(root, "/case")
+    gaps = []
+    for p, lo, hi in elems:
+        if p == "/case":
+            continue
+        if p not in present and p.rsplit("/", 1)[0] in present | {"/case"}:
+            gaps.append("never present: " + p)
+        if lo == 0 and p not in absent and p.rsplit("/", 1)[0] in present | {"/case"}:
+            gaps.append("never absent: " + p)
+        if hi > 1 and p.rsplit("/", 1)[1] in LISTS and p not in repeated and p in present:
+            gaps.append("never repeated: " + p)
+    n_vals = 0
+    for p, vals in enums:
+        seen = values.get(p, set())
+        n_vals += len(vals)
+        for v in vals:
+            if v not in seen and (p.split("/@")[0] in present or p == "/case"):
+                gaps.append("enumeration value never used: %s = %s" % (p, v))
+    optional = sum(1 for _, lo, _ in elems if lo == 0)
+    return gaps, {"elements": len(elems), "optional": optional, "enumeration values": n_vals}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--xsd", required=True)

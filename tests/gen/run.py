@@ -37,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import expect  # noqa: E402
+import gen  # noqa: E402
 
 # Whole-document problems a valid case can legitimately have, besides a missing piece.
 ALLOWED = {"case.required": "a piece the template requires", "layout.too-long": "more than fits max-pages"}
@@ -147,6 +148,16 @@ def main():
         if v.returncode != 0:
             fail("generator: invalid case", v.stderr.strip()[:3000])
         stats["validated"] = len(files)
+        # the generator covers the schema: optional elements present and absent,
+        # lists repeated, every enumeration value (needs enough cases to hold)
+        gaps, cov = gen.coverage(os.path.join(data, "schema", "case.xsd"), files)
+        print("gen: the schema declares %d elements (%d optional) and %d enumeration values; %d gaps in %d cases"
+              % (cov["elements"], cov["optional"], cov["enumeration values"], len(gaps), len(files)))
+        for g in gaps:
+            if a.cases >= 200:
+                fail("generator coverage", g)
+            else:
+                print("note: " + g)
         # 2. every template, every language folder
         tdir = os.path.join(data, "templates")
         templates = sorted(f[:-3] for f in os.listdir(tdir) if f.endswith(".md") and f != "README.md")
@@ -247,6 +258,21 @@ def main():
                         stats[cls[1:]] += 1
                     else:
                         fail(cls, detail)
+        # several cases in one PDF: each language's profiles that rendered alone, together
+        for lang in langs:
+            ok = [r["case"] for t, l, r in rows if t == "one-page-profile" and l == lang and r["status"] == "ok"][:50]
+            if len(ok) < 2:
+                continue
+            pdf = os.path.join(work, "out", "class-%s.pdf" % lang)
+            r = subprocess.run([sendoc, "render"] + ok + ["-t", "one-page-profile", "--lang", lang, "-o", pdf],
+                               env=env, capture_output=True, text=True)
+            info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout if r.returncode == 0 else ""
+            pages = re.search(r"^Pages:\s+(\d+)", info, re.M)
+            if r.returncode != 0 or not pages or int(pages.group(1)) != len(ok):
+                fail("several cases in one PDF", "one-page-profile --lang %s, %d cases: exit %d, %s pages; %s"
+                     % (lang, len(ok), r.returncode, pages.group(1) if pages else "no", r.stderr.strip()[-500:]))
+            stats["several-case PDFs"] += 1
+            stats["cases in several-case PDFs"] += len(ok)
     finally:
         if a.keep:
             print("gen: work folder kept:", work)
