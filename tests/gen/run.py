@@ -1,24 +1,36 @@
 #!/usr/bin/env python3
-"""The schema-template contract as a property test.
+"""The schema-template contract as a property test (issue 11).
 
-    python3 tests/gen/run.py BUILD_DIR [--cases N] [--seed S] [--a11y-every K] [--templates a,b]
+    python3 tests/gen/run.py BUILD_DIR [--cases N] [--seed S] [--a11y-every K] [--templates a,b] [--keep]
 
-Generates N valid cases from engine/schema/case.xsd (tests/gen/gen.py, seeded),
-checks that `sendoc validate` accepts every one (that tests the generator), then
-renders every case with every template in data/templates/ through `sendoc batch`
-(--jobs 2), each case in the document language gen.py grouped it under. Every
-render must either
+Generates N valid cases from BUILD_DIR's case.xsd (tests/gen/gen.py, seeded),
+checks that `sendoc validate` accepts every one (that tests the generator) and
+that together they cover the schema (gen.coverage: every optional element
+present and absent, every list repeated, every enumeration value; a gap fails
+from 200 cases up). Then every case is rendered with every template in
+BUILD_DIR's templates/ through `sendoc batch --jobs 2`, in the document
+language gen.py grouped it under. Every render must either
   * make a PDF that passes `qpdf --check`, has pages, and whose text
     (pdftotext) contains every case value the template's fields pick for that
     case (tests/gen/expect.py walks the template's sections against the case);
-    every K-th PDF also goes through ../shared/a11y/pdfua_check.py when that
+    every K-th render's PDF also passes ../shared/a11y/pdfua_check.py when that
     kit is beside the clone; or
   * exit 1 with only case.required errors (the template's `requires:`), each
     naming the case file, a line and column, and a field the element at that
-    line really lacks; or layout.too-long for a one-page profile.
-Anything else (a crash, exit 0 with a field missing, template.field, render.empty,
-a message without a position) is a failure: each is printed with its class, the
-case, template and language, and the seed to reproduce it. Exit 0 when none.
+    line really lacks; or layout.too-long (more than the template's max-pages).
+Then each language's profiles are rendered together into one PDF (`sendoc
+render` with up to 50 cases), which must have one page per case.
+
+Text an extractor gives back differently from what was drawn is accepted only
+in named, counted classes: a watermark's glyphs extracted into a line it
+crosses (watermark-gap), poppler joining a word broken after its hyphen
+without the hyphen or moving a combining mark (hyphen-or-mark), and runs of
+mixed-direction text in visual order (bidi-visual-order: every word present).
+
+Anything else (a crash or sanitizer report, exit 0 with a field missing,
+template.field, render.empty, a message without a position, an error about
+another file) is a failure, printed by class and template with the seed to
+reproduce it. Exit 0 when there is none.
 """
 import argparse
 import collections
@@ -127,6 +139,9 @@ def main():
     data = os.path.join(b, "share", "sendoc")
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764547200", SENDOC_DATA=data)
     env.pop("LC_ALL", None)
+    # a sanitizer report must not pass for exit 1 (an invalid case): ASan's default exit code is 1
+    env["ASAN_OPTIONS"] = "exitcode=86:" + env.get("ASAN_OPTIONS", "")
+    env["UBSAN_OPTIONS"] = "halt_on_error=1:exitcode=86:" + env.get("UBSAN_OPTIONS", "")
     work = tempfile.mkdtemp(prefix="sendoc-gen-")
     tpl_text = {}
     failures = []  # (class, detail)
@@ -198,6 +213,7 @@ def main():
             have_bare = bare(txt)
             words = set(txt.split())
             for path, value in expect.values(tpl_text[t], row["case"], lang):
+                res.append(("#values checked", None))
                 if norm(value) in have:
                     continue
                 if gapped(value).search(have):
