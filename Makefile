@@ -103,6 +103,7 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/lint/cli.sh $(B)
 	@sh tests/text/roundtrip.sh $(B)
 	@sh tests/integration/matrix.sh $(B)
+	@python3 tests/gen/test_gen.py
 	@python3 tests/gen/run.py $(B) --cases $${GEN_CASES:-400}
 
 # The command line as other systems use it: exit codes, batch, hostile input, install
