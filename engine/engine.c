@@ -297,10 +297,12 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
   if (st == SD_OK && !has_content(&r->tree.root)) {
     /* the last safety net: never a page with only its running header and footer */
     const char *what = r->tree.fm.doc_type ? r->tree.fm.doc_type : opt && opt->template_ref ? opt->template_ref : "template";
-    sd_diag_error(d, "render.empty", c ? c->file : NULL, c && c->root ? c->root->line : 0,
-                  c && c->root ? c->root->col : 0, NULL,
-                  "the %s has nothing to show for this case: none of the parts it is made from are in the case data",
-                  what);
+    if (c)
+      sd_diag_error(d, "render.empty", c->file, c->root ? c->root->line : 0, c->root ? c->root->col : 0, NULL,
+                    "the %s has nothing to show for this case: none of the parts it is made from are in the case data",
+                    what);
+    else
+      sd_diag_error(d, "render.empty", NULL, 0, 0, NULL, "the note is empty: there is nothing to print");
     st = SD_E_INPUT;
   }
   const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
