@@ -324,6 +324,12 @@ START_TEST(test_document_with_nothing_to_show_is_an_error)
   ck_assert_str_eq(g.code, "render.empty");
   ck_assert_str_eq(g.file, "samples/class-4b/leo-clarke.xml");
   ck_assert_int_eq(g.line, 3);
+  /* and a note with nothing in it */
+  sd_diags *dn = sd_diags_new();
+  ck_assert_int_eq(sd_render_markdown(engine, "\n\n", 2, "empty.md", NULL, &pdf, &len, dn), SD_E_INPUT);
+  ck_assert_ptr_null(pdf);
+  ck_assert(diags_have(dn, "render.empty"));
+  sd_diags_free(dn);
   unlink(path);
   rmdir(dir);
   sd_case_free(c);
