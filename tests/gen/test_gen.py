@@ -73,6 +73,9 @@ class Checks(unittest.TestCase):
 
     def test_text_matching(self):
         self.assertEqual(run.norm(" a\u202bb\u202c c\n"), "abc")
+        page_break = run.norm("a long paragraph\nSchool name\nPage 1 of 2\n\f ends here")
+        self.assertTrue(run.gapped("long paragraph ends here").search(page_break))
+        self.assertFalse(run.gapped("long paragraph ends there").search(page_break))
         self.assertTrue(run.gapped("Gęślą źrebię").search(run.norm("Gęślą\n\nখ\n\nźrebię")))
         self.assertFalse(run.gapped("Gęślą źrebię").search(run.norm("Gęślą and a long line between źrebię")))
         self.assertEqual(run.core("_x_"), "x")
