@@ -126,6 +126,8 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/lint/cli.sh $(B)
 	@sh tests/text/roundtrip.sh $(B)
 	@sh tests/integration/matrix.sh $(B)
+	@python3 tests/gen/test_gen.py
+	@python3 tests/gen/run.py $(B) --cases $${GEN_CASES:-400}
 
 # Issue 13: every stage near-linear (tests/scaling/run.py doubles hostile
 # inputs), and each hostile input kept as a regression test
@@ -142,6 +144,10 @@ check-cli: all
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-unit
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" all
+	@sh tests/cli/multicase.sh build-asan
+	@python3 tests/gen/run.py build-asan --cases $${GEN_ASAN_CASES:-100}
 
 # Batches on two threads built with ThreadSanitizer (tests/tsan/suppressions
 # says which library-internal reports are hidden, and why)

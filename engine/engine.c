@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "pdf.h"
 #include <dirent.h>
+#include "schema_fields.h"
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -34,6 +35,7 @@ enum { TEMPLATE_CACHE_MAX = 16 };
 struct sd_engine {
   char *data_dir;
   sd_schema *schema;
+  sd_schema_fields *fields; /* the schema's field names, for templates */
   sd_fonts *fonts;
   pthread_mutex_t templates_mu;
   cached_template templates[TEMPLATE_CACHE_MAX];
@@ -84,6 +86,7 @@ SD_API sd_status sd_engine_new(const char *data_dir, sd_engine **out, sd_diags *
   char *map = sd_strdup_printf("%s/fonts/fontmap.txt", data_dir);
   sd_status st = (!e->data_dir || !xsd || !map) ? SD_E_NOMEM : SD_OK;
   if (st == SD_OK) st = sd_schema_load(xsd, &e->schema, d);
+  if (st == SD_OK) st = sd_schema_fields_load(xsd, &e->fields, d);
   if (st == SD_OK) st = sd_fonts_new(map, &e->fonts, d);
   free(xsd);
   free(map);
@@ -102,6 +105,7 @@ SD_API void sd_engine_free(sd_engine *e)
 {
   if (!e) return;
   sd_schema_free(e->schema);
+  sd_schema_fields_free(e->fields);
   sd_fonts_free(e->fonts);
   for (size_t i = 0; i < e->n_templates; i++) {
     free(e->templates[i].ref);
@@ -110,6 +114,11 @@ SD_API void sd_engine_free(sd_engine *e)
   pthread_mutex_destroy(&e->templates_mu);
   free(e->data_dir);
   free(e);
+}
+
+const sd_schema_fields *sd_engine_schema_fields(const sd_engine *e)
+{
+  return e ? e->fields : NULL;
 }
 
 SD_API const char *sd_engine_data_dir(const sd_engine *e)
@@ -311,6 +320,19 @@ static sd_status resolve_tree(sd_engine *e, const sd_template *tp, const sd_case
   return st;
 }
 
+/* True when the block holds something a reader sees: text, a message, a
+ * date or an image (headers, footers and watermarks are artifacts, not here). */
+static bool has_content(const sd_block *b)
+{
+  if (b->kind == SD_BLK_IMAGE) return true;
+  for (size_t i = 0; i < b->n_inl; i++)
+    if (b->inl[i].kind != SD_INL_BREAK && b->inl[i].text && b->inl[i].text[strspn(b->inl[i].text, " \t\n")])
+      return true;
+  for (size_t i = 0; i < b->n_children; i++)
+    if (has_content(&b->children[i])) return true;
+  return false;
+}
+
 /* The render's cancel callback and time limit, its clock started now. */
 static void render_stop(const sd_render_options *opt, sd_stop *stop, sd_diags *d)
 {
@@ -382,6 +404,17 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const char *t
 {
   size_t from = d ? d->n : 0;
   sd_status st = resolve_tree(e, tp, c, opt, epoch, r, d);
+  if (st == SD_OK && !has_content(&r->tree.root)) {
+    /* the last safety net: never a page with only its running header and footer */
+    const char *what = r->tree.fm.doc_type ? r->tree.fm.doc_type : opt && opt->template_ref ? opt->template_ref : "template";
+    if (c)
+      sd_diag_error(d, "render.empty", c->file, c->root ? c->root->line : 0, c->root ? c->root->col : 0, NULL,
+                    "the %s has nothing to show for this case: none of the parts it is made from are in the case data",
+                    what);
+    else
+      sd_diag_error(d, "render.empty", NULL, 0, 0, NULL, "the note is empty: there is nothing to print");
+    st = SD_E_INPUT;
+  }
   const char *style_name = opt && opt->style ? opt->style : r->tree.fm.style ? r->tree.fm.style : "standard";
   const sd_style_spec *style = sd_style_find(style_name);
   if (st == SD_OK && !style) {
@@ -498,17 +531,26 @@ SD_API sd_status sd_render_cases(sd_engine *e, const sd_case *const *cases, size
   char *title = NULL;
   if (st == SD_OK) st = merge_layouts(parts, n, &all);
   if (st == SD_OK) {
-    /* the title names every child's document, in order */
+    /* the title names every child's document, in order, joined by " · "
+     * (4 bytes: the middle dot is 2 in UTF-8) */
+    static const char sep[] = " \xC2\xB7 ";
+    const size_t sep_len = sizeof sep - 1;
     size_t len = 1;
-    for (size_t i = 0; i < n; i++) len += strlen(parts[i].lay.title) + 3;
+    for (size_t i = 0; i < n; i++) len += (parts[i].lay.title ? strlen(parts[i].lay.title) : 0) + (i ? sep_len : 0);
     title = malloc(len);
     if (!title) st = SD_E_NOMEM;
     else {
-      title[0] = 0;
+      size_t at = 0;
       for (size_t i = 0; i < n; i++) {
-        if (i) strcat(title, " \xC2\xB7 ");
-        strcat(title, parts[i].lay.title);
+        if (i) {
+          memcpy(title + at, sep, sep_len);
+          at += sep_len;
+        }
+        size_t tl = parts[i].lay.title ? strlen(parts[i].lay.title) : 0;
+        memcpy(title + at, parts[i].lay.title ? parts[i].lay.title : "", tl);
+        at += tl;
       }
+      title[at] = 0;
       sd_pdf_meta meta = { .title = title, .lang = parts[0].lay.lang, .epoch = epoch, .stop = &stop };
       st = sd_pdf_write(&all, &meta, out_pdf, out_len, d);
     }
@@ -565,6 +607,7 @@ static sd_status parse_template_file(sd_engine *e, const char *ref, sd_template 
   } else {
     /* messages name the template by what the user typed, not a data-dir path */
     st = sd_template_parse(text, len, is_path(ref) ? path : ref, out, d);
+    if (st == SD_OK) sd_template_use_schema(*out, e->fields);
   }
   free(text);
   free(path);

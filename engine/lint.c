@@ -2,6 +2,7 @@
  * those of the SEND Code of Practice: 0 to 25 years (January 2015). */
 #include "lint.h"
 #include "fileio.h"
+#include "engine_int.h"
 #include "locale.h"
 #include <errno.h>
 #include <stdio.h>
@@ -756,6 +757,7 @@ SD_API sd_status sd_lint(sd_engine *e, const sd_case *c, const char *template_re
     }
     /* messages name the template by what the user typed, not a data-dir path */
     st = sd_template_parse(text, len, path ? tpath : template_ref, &tp, scratch);
+    if (st == SD_OK) sd_template_use_schema(tp, sd_engine_schema_fields(e));
     if (st == SD_OK) {
       opt.doc_type = sd_template_front_matter(tp)->doc_type;
       /* the fields the template shows, in the language the family reads */

@@ -22,6 +22,15 @@
  *              after the render date, or the latest held on or before it (else the
  *              next); sd_expand_options.meeting_id names another. The meeting is the
  *              outermost {{#each}} item: {{date}}, {{attendees}} are its fields.
+ *   requires   what the document cannot be made without, one line each (the
+ *              only key that may repeat): `requires: PATH: REASON` or
+ *              `requires: PATH if COND: REASON`. PATH is a dotted path from
+ *              <case> (plan.review-date); COND is an {{#if}} condition
+ *              (plan.status == "final"); REASON says in plain words why and
+ *              what to add. When COND holds and PATH names nothing, the render
+ *              stops with one case.required error per missing piece, at the
+ *              case element that should hold it, instead of a document with a
+ *              part left out.
  * Any other key, a repeated key, a bad value or a missing closing `---` is a
  * template.frontmatter error. Without a title, the first level-1 heading is
  * the title.
@@ -84,7 +93,8 @@
  * Sections:
  *   {{#each path}} … {{else}} … {{/each}}   repeat per item; else: no items
  *   {{#if path}} … {{else}} … {{/if}}       include when the field exists
- *                        and its text is non-empty and not "false" (an element
+ *                        and its text is non-empty and not "false" or "0"
+ *                        (xs:boolean's two spellings of false) (an element
  *                        without text: when it has child elements)
  *   {{#if path == "v"}}, {{#if path != 'v'}} compare the field's own text (not
  *                        a translation) with a literal; a missing field is ""
@@ -931,6 +941,73 @@ static bool fm_set(pctx *p, char **slot, const char *v, size_t n, int line, int 
   return true;
 }
 
+static bool path_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.';
+}
+
+/* `requires: PATH [if COND]: REASON` → t->reqs */
+static void fm_requires(pctx *p, const char *v, size_t n, int line, int col, sd_template *t)
+{
+  size_t i = 0;
+  while (i < n && path_char(v[i])) i++;
+  size_t pe = i;
+  treq r;
+  memset(&r, 0, sizeof r);
+  r.line = line;
+  r.col = col;
+  while (i < n && v[i] == ' ') i++;
+  if (pe && n - i > 3 && memcmp(v + i, "if ", 3) == 0) {
+    i += 3;
+    while (i < n && v[i] == ' ') i++;
+    size_t cs = i;
+    while (i < n && path_char(v[i])) i++;
+    size_t ce = i;
+    while (i < n && v[i] == ' ') i++;
+    if (ce == cs) goto bad;
+    r.cond = sd_strndup(v + cs, ce - cs);
+    if (!r.cond) goto nomem;
+    if (i + 1 < n && (v[i] == '=' || v[i] == '!') && v[i + 1] == '=') {
+      r.cmp = v[i] == '=' ? CMP_EQ : CMP_NE;
+      i += 2;
+      while (i < n && v[i] == ' ') i++;
+      if (i >= n || (v[i] != '"' && v[i] != '\'')) goto bad;
+      char q = v[i++];
+      size_t qs = i;
+      while (i < n && v[i] != q) i++;
+      if (i >= n) goto bad;
+      r.cmp_value = sd_strndup(v + qs, i - qs);
+      if (!r.cmp_value) goto nomem;
+      i++;
+      while (i < n && v[i] == ' ') i++;
+    }
+  }
+  if (!pe || i >= n || v[i] != ':') goto bad;
+  i++;
+  while (i < n && v[i] == ' ') i++;
+  if (i >= n) goto bad;
+  r.path = sd_strndup(v, pe);
+  r.reason = sd_strndup(v + i, n - i);
+  if (!r.path || !r.reason) goto nomem;
+  treq *nv = realloc(t->reqs, (t->n_reqs + 1) * sizeof *nv);
+  if (!nv) goto nomem;
+  t->reqs = nv;
+  t->reqs[t->n_reqs++] = r;
+  return;
+bad:
+  PERR(p, "template.frontmatter", line, col, "requires",
+       "expected \"requires: PATH: why the document needs it\" or \"requires: PATH if CONDITION: why\"");
+  goto out;
+nomem:
+  set_nomem(p);
+out:
+  free(r.path);
+  free(r.cond);
+  free(r.cmp_value);
+  free(r.reason);
+}
+
 /* Reads the front matter if the text starts with a "---" line; returns the
  * offset of the body and sets p->line0 to the lines it used. */
 static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
@@ -947,7 +1024,7 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
   i = e < n ? e + 1 : n;
   unsigned seen = 0;
   static const char *const keys[] = {"type", "page", "style", "max-pages", "title", "footer", "header", "watermark",
-                                     "h1-new-page", "meeting"};
+                                     "h1-new-page", "meeting", "requires"};
   enum { N_KEYS = sizeof keys / sizeof keys[0] };
   for (;;) {
     line++;
@@ -992,8 +1069,13 @@ static size_t front_matter(pctx *p, const char *s, size_t n, sd_template *t)
     snprintf(kname, sizeof kname, "%.*s", (int)(ke - ks < 31 ? ke - ks : 31), l + ks);
     if (key < 0) {
       PERR(p, "template.frontmatter", line, (int)ks + 1, kname,
-           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer, header, watermark, h1-new-page, meeting)",
+           "unknown front matter key \"%s\" (known: type, page, style, max-pages, title, footer, header, watermark, "
+           "h1-new-page, meeting, requires)",
            kname);
+      continue;
+    }
+    if (key == 10) { /* requires: the one key that may repeat */
+      fm_requires(p, v, vn, line, vcol, t);
       continue;
     }
     if (seen & (1u << key)) {
@@ -1859,7 +1941,19 @@ void sd_template_free(sd_template *t)
   tpl_tinls_free(&t->header);
   tpl_tinls_free(&t->watermark);
   tpl_tblock_free(t->root);
+  for (size_t i = 0; i < t->n_reqs; i++) {
+    free(t->reqs[i].path);
+    free(t->reqs[i].cond);
+    free(t->reqs[i].cmp_value);
+    free(t->reqs[i].reason);
+  }
+  free(t->reqs);
   free(t);
+}
+
+void sd_template_use_schema(sd_template *t, const sd_schema_fields *known)
+{
+  if (t) t->known = known;
 }
 
 const sd_front_matter *sd_template_front_matter(const sd_template *t)

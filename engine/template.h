@@ -4,6 +4,7 @@
 #ifndef SD_TEMPLATE_H
 #define SD_TEMPLATE_H
 #include "case.h"
+#include "schema_fields.h"
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -94,6 +95,11 @@ typedef struct sd_template sd_template;
 sd_status sd_template_parse(const char *text, size_t len, const char *file,
                             sd_template **out, sd_diags *d);
 void sd_template_free(sd_template *t);
+/* Lets expansion tell an optional element the case leaves out (known to the
+ * schema: it expands to nothing, an {{#each}} to no items) from a path no case
+ * can have (template.field, naming the template). known is borrowed and must
+ * outlive t; NULL (the default): every missing field is template.field. */
+void sd_template_use_schema(sd_template *t, const sd_schema_fields *known);
 const sd_front_matter *sd_template_front_matter(const sd_template *t);
 
 /* Expands the template against a case (c may be NULL for a plain Markdown

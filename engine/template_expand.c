@@ -43,6 +43,7 @@ typedef struct ectx {
   const sd_case_node *meeting;  /* front matter `meeting:`: the one meeting; "meeting.x" is its x only */
   const sd_case_node *glossary; /* <glossary>: translations of attribute values (roles, timeframes) */
   size_t n_untranslated;
+  const sd_schema_fields *known; /* the schema's fields: a known one the case lacks is empty */
 } ectx;
 
 typedef struct id_ref {
@@ -386,7 +387,8 @@ static bool truthy(ectx *e, const char *path)
   if (x->text) {
     const char *used;
     const char *t = text_in(x, e->lang, &used);
-    return t && *t && strcmp(t, "false") != 0;
+    /* "false" and "0" are both xs:boolean's false */
+    return t && *t && strcmp(t, "false") != 0 && strcmp(t, "0") != 0;
   }
   return has_elements(x);
 }
@@ -612,7 +614,15 @@ static bool set_str(ectx *e, char **slot, const char *s)
   return *slot != NULL;
 }
 
-/* A field's text in the requested language, or NULL with a diagnostic. */
+/* A path the case lacks but the schema allows (an optional element left
+ * out): it expands to nothing rather than being a template error. */
+static bool optional_absent(const ectx *e, const char *path)
+{
+  return e->c && e->known && sd_schema_fields_knows(e->known, path);
+}
+
+/* A field's text in the requested language; "" (with *node NULL) for an
+ * optional element the case leaves out; NULL with a diagnostic. */
 static const char *field_text(ectx *e, const tinl *x, const char *path, const sd_case_node **node,
                               const char **used)
 {
@@ -626,7 +636,10 @@ static const char *field_text(ectx *e, const tinl *x, const char *path, const sd
   if (!n) {
     if (strcmp(path, ".") == 0)
       field_error(e, x->line, x->col, path, "{{.}} is only meaningful inside {{#each}}");
-    else
+    else if (optional_absent(e, path)) {
+      *used = NULL;
+      return "";
+    } else
       field_error(e, x->line, x->col, path, "unknown field \"%s\": the case has no such element", path);
     return NULL;
   }
@@ -810,7 +823,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     const char *t = x->text;
     if (!x->date_literal) {
       t = field_text(e, x, x->text, &n, &used);
-      if (!t) return;
+      if (!t || (!n && !*t)) return;
       size_t tl = strlen(t);
       bool iso = x->is_time ? (tl == 5 || tl == 8) && t[2] == ':' && (tl == 5 || t[5] == ':')
                             : tl == 10 && t[4] == '-' && t[7] == '-';
@@ -861,7 +874,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
         bool found = false;
         size_t cnt = e->c ? each_items(e, a->value, &items, &found) : 0;
         free(items);
-        if (!found) {
+        if (!found && !optional_absent(e, a->value)) {
           field_error(e, x->line, x->col, a->value, "unknown field \"%s\": the case has no such element",
                       a->value);
           ok = false;
@@ -902,7 +915,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     const sd_case_node **items = NULL;
     bool found = false;
     size_t cnt = e->c ? each_items(e, x->text, &items, &found) : 0;
-    if (!found) {
+    if (!found && !optional_absent(e, x->text)) {
       field_error(e, x->line, x->col, x->text,
                   e->c ? "unknown field \"%s\": the case has no such element"
                        : "{{#each %s}}: a Markdown note has no case data", x->text);
@@ -1111,7 +1124,7 @@ static void expand_block(ectx *e, const tblock *t, bvec *out)
     const sd_case_node **items = NULL;
     bool found = false;
     size_t cnt = e->c ? each_items(e, t->path, &items, &found) : 0;
-    if (!found) {
+    if (!found && !optional_absent(e, t->path)) {
       field_error(e, t->line, t->col, t->path,
                   e->c ? "unknown field \"%s\": the case has no such element"
                        : "{{#each %s}}: a Markdown note has no case data", t->path);
@@ -1205,6 +1218,49 @@ static bool copy_inlines(const sd_inline *src, size_t n, sd_inline **out)
   return true;
 }
 
+/* The front matter's `requires:` lines: one case.required error per piece
+ * the case lacks, at the element that should hold it. False when any is
+ * missing (or a requirement names no field of the schema: a template error). */
+static bool check_requirements(ectx *e, const sd_template *t)
+{
+  bool ok = true;
+  for (size_t i = 0; i < t->n_reqs && !stopped(e); i++) {
+    const treq *r = &t->reqs[i];
+    if (e->known && (!sd_schema_fields_knows(e->known, r->path) ||
+                     (r->cond && !sd_schema_fields_knows(e->known, r->cond)))) {
+      if (e->st == SD_OK) e->st = SD_E_INPUT;
+      sd_diag_error(e->d, "template.frontmatter", t->file, r->line, r->col, "requires",
+                    "requires: \"%s\" is not an element or attribute a case can have (engine/schema/case.xsd)",
+                    sd_schema_fields_knows(e->known, r->path) ? r->cond : r->path);
+      ok = false;
+      continue;
+    }
+    if (r->cond && !condition(e, r->cond, r->cmp, r->cmp_value)) continue;
+    /* the deepest element of the path the case has */
+    const sd_case_node *at = e->c->root, *k = at;
+    const char *p = r->path, *missing = NULL;
+    size_t mlen = 0;
+    while (*p) {
+      size_t n = strcspn(p, ".");
+      k = child_named(at, p, n);
+      if (!k) {
+        missing = p;
+        mlen = n;
+        break;
+      }
+      at = k;
+      p += n + (p[n] == '.');
+    }
+    if (!missing) continue;
+    ok = false;
+    if (e->st == SD_OK) e->st = SD_E_INPUT;
+    char field[128];
+    snprintf(field, sizeof field, "%.*s", (int)(mlen < 127 ? mlen : 127), missing);
+    sd_diag_error(e->d, "case.required", e->c->file, at->line, at->col, field, "%s", r->reason);
+  }
+  return ok;
+}
+
 sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
                              sd_doc_tree *out, sd_diags *d)
 {
@@ -1223,6 +1279,11 @@ sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const 
   e.doc_lang = lang;
   e.file = t->file;
   e.d = d;
+  e.known = t->known;
+  if (e.c && !check_requirements(&e, t)) {
+    memset(out, 0, sizeof *out);
+    return e.st;
+  }
   index_ids(&e);
   if (e.c) e.glossary = child_named(e.c->root, "glossary", 8);
   bvec top = {0};

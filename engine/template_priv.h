@@ -89,12 +89,25 @@ struct tblock {
   tinl *marker;       /* TB_MARKER: the lone {{#each}}/{{else}}/… token */
 };
 
+/* front matter `requires: PATH [if COND]: REASON` (see template.c) */
+typedef struct treq {
+  char *path;        /* dotted path from <case> */
+  char *cond;        /* NULL: always; else an {{#if}} condition's path */
+  tcmp cmp;
+  char *cmp_value;
+  char *reason;      /* plain words: why the document needs it and what to add */
+  int line, col;
+} treq;
+
 struct sd_template {
   char *file;
   sd_front_matter fm;
   bool has_title, has_footer, has_header, has_watermark;
   tinls title, footer, header, watermark;
   tblock *root;
+  treq *reqs;
+  size_t n_reqs;
+  const sd_schema_fields *known; /* borrowed (sd_template_use_schema); NULL: every missing field is an error */
 };
 
 void tpl_tinl_free(tinl *x);

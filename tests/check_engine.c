@@ -182,6 +182,212 @@ START_TEST(test_edited_template_file_is_read_again)
 }
 END_TEST
 
+
+/* Several cases in one PDF: the combined title joins the parts' titles with
+ * " · " (4 bytes). Counts 1..200, every sample's script, and names long
+ * enough that the title runs to tens of kilobytes: under ASan any overrun
+ * of the title buffer aborts (it once allowed 3 bytes per separator). */
+static const char *const multi_files[] = {
+  "samples/ava-thompson.xml", "samples/bilal-hussain.xml", "samples/rumi-begum.xml",
+  "samples/yousef-haddad.xml", "samples/kacper-nowak.xml", "samples/class-4b/leo-clarke.xml",
+  "samples/class-4b/maya-osei.xml", "samples/class-4b/zara-ahmed.xml",
+};
+enum { N_MULTI_FILES = sizeof multi_files / sizeof multi_files[0] };
+
+/* How many times needle occurs in the PDF's Title (pdfinfo). */
+static int title_count(const unsigned char *pdf, size_t len, const char *needle)
+{
+  char path[] = "/tmp/check_engine_title_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, pdf, len), (ssize_t)len);
+  close(fd);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "pdfinfo -enc UTF-8 %s | grep '^Title:'", path);
+  FILE *p = popen(cmd, "r");
+  static char line[1 << 20];
+  size_t n = p ? fread(line, 1, sizeof line - 1, p) : 0;
+  line[n] = 0;
+  if (p) pclose(p);
+  unlink(path);
+  int k = 0;
+  for (const char *q = strstr(line, needle); q; q = strstr(q + 1, needle)) k++;
+  return k;
+}
+
+START_TEST(test_many_cases_in_one_pdf)
+{
+  static const size_t counts[] = { 1, 2, 5, 50, 200 };
+  sd_case *loaded[N_MULTI_FILES];
+  sd_diags *d = sd_diags_new();
+  for (size_t i = 0; i < N_MULTI_FILES; i++)
+    ck_assert_int_eq(sd_case_load(engine, multi_files[i], NULL, &loaded[i], d), SD_OK);
+  for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+    size_t n = counts[k];
+    const sd_case **cases = malloc(n * sizeof *cases);
+    ck_assert_ptr_nonnull(cases);
+    for (size_t i = 0; i < n; i++) cases[i] = loaded[i % N_MULTI_FILES];
+    sd_render_options opt;
+    sd_render_options_init(&opt);
+    opt.template_ref = "one-page-profile";
+    opt.date_epoch = 1764547200;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    sd_status st = sd_render_cases(engine, cases, n, &opt, &pdf, &len, d);
+    if (st != SD_OK) diags_print(d);
+    ck_assert_int_eq(st, SD_OK);
+    ck_assert_int_eq(pages_of(pdf, len), (int)n);
+    /* the title names every part: n - 1 separators, Ava's profile once per round */
+    ck_assert_int_eq(title_count(pdf, len, " · "), (int)n - 1);
+    ck_assert_int_eq(title_count(pdf, len, "Ava"), (int)((n + N_MULTI_FILES - 1) / N_MULTI_FILES));
+    sd_free(pdf);
+    free(cases);
+  }
+  for (size_t i = 0; i < N_MULTI_FILES; i++) sd_case_free(loaded[i]);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* A case whose preferred name is long, in several scripts. */
+static sd_case *long_name_case(int variant)
+{
+  static const char *const parts[] = { "Zofia Łukasiewicz-Żółtowska ", "محمد عبد الرحمن ", "আয়েশা বেগম ",
+                                       "李小龙 ", "அருள்மொழி ", "Ана-Мария " };
+  char name[8192] = "";
+  for (int i = 0; strlen(name) < 300; i++) strcat(name, parts[(i + variant) % 6]);
+  name[strlen(name) - 1] = 0;
+  char *xml = malloc(16384);
+  ck_assert_ptr_nonnull(xml);
+  snprintf(xml, 16384,
+           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<case version=\"1\" xml:lang=\"en-GB\">"
+           "<child><legal-name>X</legal-name><preferred-name>%s</preferred-name>"
+           "<date-of-birth>2016-01-01</date-of-birth></child>"
+           "<family><home-language>en</home-language><interpreter-needed>false</interpreter-needed>"
+           "<contact id=\"c1\"><name>P</name><relationship>mother</relationship><address-as>P</address-as></contact></family>"
+           "<school><name>S</name><senco><name>T</name></senco></school><sen-status>K</sen-status>"
+           "<needs><need id=\"n1\" type=\"MLD\">A need.</need></needs>"
+           "<strengths><item>Kind.</item></strengths><important-to-me><item>Friends.</item></important-to-me>"
+           "<how-to-support><item>Time.</item></how-to-support>"
+           "<child-views><quote>I like school.</quote></child-views></case>\n",
+           name);
+  sd_case *c = NULL;
+  sd_diags *d = sd_diags_new();
+  sd_status st = sd_case_load_mem(engine, xml, strlen(xml), "long.xml", NULL, NULL, &c, d);
+  if (st != SD_OK) diags_print(d);
+  ck_assert_int_eq(st, SD_OK);
+  sd_diags_free(d);
+  free(xml);
+  return c;
+}
+
+START_TEST(test_many_cases_with_long_names_in_one_pdf)
+{
+  enum { N = 12 };
+  sd_case *c[N];
+  for (int i = 0; i < N; i++) c[i] = long_name_case(i);
+  sd_diags *d = sd_diags_new();
+  sd_render_options opt;
+  sd_render_options_init(&opt);
+  opt.template_ref = "one-page-profile";
+  opt.date_epoch = 1764547200;
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_status st = sd_render_cases(engine, (const sd_case *const *)c, N, &opt, &pdf, &len, d);
+  if (st != SD_OK) diags_print(d);
+  ck_assert_int_eq(st, SD_OK);
+  ck_assert_int_ge(pages_of(pdf, len), N);
+  sd_free(pdf);
+  for (int i = 0; i < N; i++) sd_case_free(c[i]);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* A template whose every part is missing from the case makes no document:
+ * render.empty at the case, not a page with only its footer. */
+START_TEST(test_document_with_nothing_to_show_is_an_error)
+{
+  char dir[] = "/tmp/check_engine_empty_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/t.md", dir);
+  write_text(path, "---\nfooter: {{school.name}}\n---\n\n{{#each meetings}}\n\n# {{date:date}}\n\n{{/each}}\n");
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = path, .date_epoch = 1764547200 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_E_INPUT);
+  ck_assert_ptr_null(pdf);
+  sd_diag_info g;
+  ck_assert_int_eq(sd_diags_get(d, sd_diags_count(d) - 1, &g), SD_OK);
+  ck_assert_str_eq(g.code, "render.empty");
+  ck_assert_str_eq(g.file, "samples/class-4b/leo-clarke.xml");
+  ck_assert_int_eq(g.line, 3);
+  /* and a note with nothing in it */
+  sd_diags *dn = sd_diags_new();
+  ck_assert_int_eq(sd_render_markdown(engine, "\n\n", 2, "empty.md", NULL, &pdf, &len, dn), SD_E_INPUT);
+  ck_assert_ptr_null(pdf);
+  /* caught when the note is parsed (template.empty) or, failing that, when it is laid out */
+  ck_assert(diags_have(dn, "template.empty") || diags_have(dn, "render.empty"));
+  sd_diags_free(dn);
+  unlink(path);
+  rmdir(dir);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* The shipped EHCP template requires a plan: a SEN-support case without one
+ * gets one case.required per missing piece, in the case file. An optional
+ * <group-size> left out of a provision is an empty cell, not a template error. */
+START_TEST(test_ehcp_requires_and_optional_fields)
+{
+  sd_case *c;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_case_load(engine, "samples/class-4b/leo-clarke.xml", NULL, &c, d), SD_OK);
+  sd_render_options opt = { .template_ref = "ehcp", .date_epoch = 1764547200 };
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(sd_render(engine, c, &opt, &pdf, &len, d), SD_E_INPUT);
+  size_t req = 0;
+  for (size_t i = 0; i < sd_diags_count(d); i++) {
+    sd_diag_info g;
+    sd_diags_get(d, i, &g);
+    ck_assert_str_eq(g.code, "case.required");
+    ck_assert_str_eq(g.file, "samples/class-4b/leo-clarke.xml");
+    ck_assert_int_gt(g.line, 0);
+    req++;
+  }
+  ck_assert_uint_eq(req, 4); /* plan, local-authority, outcomes, provision */
+  sd_case_free(c);
+  sd_diags_free(d);
+  /* ava without one <group-size> */
+  FILE *f = fopen("samples/ava-thompson.xml", "rb");
+  ck_assert_ptr_nonnull(f);
+  static char xml[1 << 20];
+  size_t n = fread(xml, 1, sizeof xml - 1, f);
+  fclose(f);
+  xml[n] = 0;
+  char *g0 = strstr(xml, "<group-size>"), *g1 = g0 ? strstr(g0, "</group-size>") : NULL;
+  ck_assert_ptr_nonnull(g1);
+  g1 += strlen("</group-size>");
+  memmove(g0, g1, strlen(g1) + 1);
+  d = sd_diags_new();
+  sd_status st = sd_case_load_mem(engine, xml, strlen(xml), "ava.xml", "samples", NULL, &c, d);
+  ck_assert_int_eq(st, SD_OK);
+  st = sd_render(engine, c, &opt, &pdf, &len, d);
+  if (st != SD_OK) diags_print(d);
+  ck_assert_int_eq(st, SD_OK);
+  sd_free(pdf);
+  /* lint reads the template the same way */
+  ck_assert_int_eq(sd_lint(engine, c, "ehcp", NULL, d), SD_OK);
+  ck_assert_int_eq(sd_diags_errors(d), 0);
+  sd_case_free(c);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
   Suite *s = suite_create("engine");
@@ -194,6 +400,10 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_unreviewed_catalogue_warns_but_renders);
   tcase_add_test(tc, test_png_photo_is_passed_through_and_decodes);
   tcase_add_test(tc, test_edited_template_file_is_read_again);
+  tcase_add_test(tc, test_many_cases_in_one_pdf);
+  tcase_add_test(tc, test_many_cases_with_long_names_in_one_pdf);
+  tcase_add_test(tc, test_document_with_nothing_to_show_is_an_error);
+  tcase_add_test(tc, test_ehcp_requires_and_optional_fields);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1254,6 +1254,165 @@ START_TEST(test_meeting_prefix_never_falls_back_to_the_case)
 }
 END_TEST
 
+/* ---- the schema's fields: optional elements left out, requires: ---------- */
+
+static sd_schema_fields *load_fields(void)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/schema/case.xsd", test_data_dir());
+  sd_schema_fields *f = NULL;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_schema_fields_load(path, &f, d), SD_OK);
+  sd_diags_free(d);
+  return f;
+}
+
+static sd_status expand_known(const char *tpl, const sd_case *c, sd_doc_tree *out, sd_diags *d)
+{
+  sd_schema_fields *f = load_fields();
+  sd_template *t = NULL;
+  memset(out, 0, sizeof *out);
+  sd_status st = sd_template_parse(tpl, strlen(tpl), "t.md", &t, d);
+  if (st == SD_OK) {
+    sd_template_use_schema(t, f);
+    st = sd_template_expand(t, c, "en-GB", out, d);
+  }
+  sd_template_free(t);
+  sd_schema_fields_free(f);
+  return st;
+}
+
+START_TEST(test_schema_fields_know_paths_from_the_xsd)
+{
+  sd_schema_fields *f = load_fields();
+  ck_assert_uint_gt(sd_schema_fields_count(f), 50);
+  ck_assert(sd_schema_fields_knows(f, "child.preferred-name"));
+  ck_assert(sd_schema_fields_knows(f, "provision.item.group-size"));
+  ck_assert(sd_schema_fields_knows(f, "group-size"));
+  ck_assert(sd_schema_fields_knows(f, "meetings.meeting.agenda.item"));
+  ck_assert(sd_schema_fields_knows(f, "ways-to-take-part"));
+  ck_assert(sd_schema_fields_knows(f, "need>type"));
+  ck_assert(sd_schema_fields_knows(f, "outcome>."));
+  ck_assert(sd_schema_fields_knows(f, "child-views.quote.recorded-by")); /* from the named type quote-list */
+  ck_assert(!sd_schema_fields_knows(f, "group-sise"));
+  ck_assert(!sd_schema_fields_knows(f, "child.group-size"));
+  ck_assert(!sd_schema_fields_knows(f, "plan.status.x"));
+  ck_assert(!sd_schema_fields_knows(f, ""));
+  ck_assert(!sd_schema_fields_knows(NULL, "child"));
+  sd_schema_fields_free(f);
+}
+END_TEST
+
+/* An optional element the case leaves out is empty, an {{#each}} over it
+ * visits nothing; a name no case can have stays a template error. */
+START_TEST(test_optional_field_left_out_is_empty)
+{
+  cb *b = sample_case();
+  sd_case_node *prov = el(b, b->c.root, "provision", NULL);
+  sd_case_node *it = el(b, prov, "item", NULL);
+  el(b, it, "what", "Speech therapy");
+  sd_doc_tree doc;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(expand_known("{{#each provision}}[{{what}}|{{group-size}}]{{/each}}\n\n"
+                                "{{#each meetings.meeting}}{{#each agenda}}A{{else}}no agenda{{/each}}; {{/each}}\n\n"
+                                "{{date:plan.review-date}}x {{t:k n=local-authority c=#outcomes}}\n",
+                                &b->c, &doc, d),
+                   SD_OK);
+  char *s = dump(&doc);
+  ck_assert_ptr_nonnull(strstr(s, "text \"Speech therapy\" lang=en-GB field=what\n    text \"|]\""));
+  ck_assert_ptr_nonnull(strstr(s, "no agenda; no agenda"));
+  ck_assert_ptr_nonnull(strstr(s, "text \"x \"\n    msg \"k\" n=\"\" c=\"0\""));
+  free(s);
+  sd_doc_tree_free(&doc);
+  ck_assert_int_eq(expand_known("{{#each provision}}{{group-sise}}{{/each}}\n", &b->c, &doc, d), SD_E_INPUT);
+  const sd_diag *g = first_error(d);
+  ck_assert_str_eq(g->code, "template.field");
+  ck_assert_str_eq(g->file, "t.md");
+  ck_assert_int_eq(g->line, 1);
+  /* without the schema every missing field is an error, as before */
+  sd_diags_free(d);
+  d = sd_diags_new();
+  ck_assert_int_eq(expand("{{#each provision}}{{group-size}}{{/each}}\n", &b->c, "en-GB", &doc, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "template.field"));
+  sd_diags_free(d);
+  cb_free(b);
+}
+END_TEST
+
+START_TEST(test_requires_names_the_case_element_that_should_hold_it)
+{
+  cb *b = sample_case();
+  sd_case_node *plan = el(b, b->c.root, "plan", NULL);
+  at(b, plan, "status", "final");
+  el(b, plan, "plan-date", "2025-01-01");
+  sd_doc_tree doc;
+  sd_diags *d = sd_diags_new();
+  const char *tpl = "---\n"
+                    "requires: plan: a plan needs dates\n"
+                    "requires: plan.issue-date if plan.status == \"final\": a final plan shows its issue date\n"
+                    "requires: placement if plan.status == \"draft\": never asked here\n"
+                    "requires: home-school.strategy: a card needs a strategy: add <home-school>\n"
+                    "---\n\n# {{child.preferred-name}}\n";
+  ck_assert_int_eq(expand_known(tpl, &b->c, &doc, d), SD_E_INPUT);
+  ck_assert_uint_eq(d->n, 2);
+  ck_assert_str_eq(d->items[0].code, "case.required");
+  ck_assert_str_eq(d->items[0].file, "sam.xml");
+  ck_assert_int_eq(d->items[0].line, plan->line); /* inside <plan> */
+  ck_assert_str_eq(d->items[0].field, "issue-date");
+  ck_assert_str_eq(d->items[0].message, "a final plan shows its issue date");
+  ck_assert_int_eq(d->items[1].line, b->c.root->line); /* inside <case> */
+  ck_assert_str_eq(d->items[1].field, "home-school");
+  ck_assert_ptr_null(doc.root.children);
+  sd_diags_free(d);
+  /* a requirement on a name the schema does not know is the template's fault */
+  d = sd_diags_new();
+  ck_assert_int_eq(expand_known("---\nrequires: plann: x\n---\n\nHi\n", &b->c, &doc, d), SD_E_INPUT);
+  ck_assert_str_eq(d->items[0].code, "template.frontmatter");
+  ck_assert_str_eq(d->items[0].file, "t.md");
+  ck_assert_int_eq(d->items[0].line, 2);
+  sd_diags_free(d);
+  /* malformed lines are parse errors */
+  static const char *const bad[] = { "requires: plan\n", "requires: plan:\n", "requires: : why\n",
+                                     "requires: plan if : why\n", "requires: plan if a == \"x: why\n" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char t[256];
+    snprintf(t, sizeof t, "---\n%s---\n\nHi\n", bad[i]);
+    sd_template *tp = NULL;
+    d = sd_diags_new();
+    ck_assert_int_eq(sd_template_parse(t, strlen(t), "t.md", &tp, d), SD_E_INPUT);
+    ck_assert(diags_have(d, "template.frontmatter"));
+    sd_diags_free(d);
+  }
+  cb_free(b);
+}
+END_TEST
+
+
+/* xs:boolean's false is "false" or "0": both are false to {{#if}}. */
+START_TEST(test_if_boolean_zero_is_false)
+{
+  cb *b = sample_case();
+  sd_doc_tree doc;
+  sd_diags *d = sd_diags_new();
+  sd_case_node *fam = b->c.root->children[2];
+  ck_assert_str_eq(fam->name, "family");
+  fam->children[0]->text = "0";
+  ck_assert_int_eq(expand("{{#if family.interpreter-needed}}yes{{else}}no{{/if}}\n", &b->c, "en-GB", &doc, d), SD_OK);
+  char *s = dump(&doc);
+  ck_assert_ptr_nonnull(strstr(s, "text \"no\""));
+  free(s);
+  sd_doc_tree_free(&doc);
+  fam->children[0]->text = "1";
+  ck_assert_int_eq(expand("{{#if family.interpreter-needed}}yes{{else}}no{{/if}}\n", &b->c, "en-GB", &doc, d), SD_OK);
+  s = dump(&doc);
+  ck_assert_ptr_nonnull(strstr(s, "text \"yes\""));
+  free(s);
+  sd_doc_tree_free(&doc);
+  sd_diags_free(d);
+  cb_free(b);
+}
+END_TEST
+
 static Suite *template_suite(void)
 {
   Suite *s = suite_create("template");
@@ -1308,6 +1467,10 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_each_where_keeps_matching_items);
   tcase_add_test(tc, test_glossary_translates_roles_and_counts_the_rest);
   tcase_add_test(tc, test_meeting_prefix_never_falls_back_to_the_case);
+  tcase_add_test(tc, test_schema_fields_know_paths_from_the_xsd);
+  tcase_add_test(tc, test_optional_field_left_out_is_empty);
+  tcase_add_test(tc, test_requires_names_the_case_element_that_should_hold_it);
+  tcase_add_test(tc, test_if_boolean_zero_is_false);
   tcase_set_timeout(tc, 30);
   suite_add_tcase(s, tc);
   return s;
