@@ -116,7 +116,7 @@ typedef struct sd_expand_options {
 } sd_expand_options;
 
 /* sd_template_expand with options (NULL: as sd_template_expand). A template
- * about one meeting that finds none is SD_E_INPUT with a case.needs error at
+ * about one meeting that finds none is SD_E_INPUT with a case.required error at
  * the case's <meetings> (or <case>) element. */
 sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const char *lang,
                                   const sd_expand_options *o, sd_doc_tree *out, sd_diags *d);

@@ -508,7 +508,7 @@ static void doc_name(const sd_template *t, char *buf, size_t n)
 
 /* Front matter `meeting: next T` / `latest T`: one meeting of type T, by id
  * when the caller names one; past meetings are never reprinted. NULL with one
- * case.needs error naming the case's element when there is none. */
+ * case.required error naming the case's element when there is none. */
 static const sd_case_node *pick_meeting(ectx *e, const sd_template *t, const sd_expand_options *o)
 {
   const sd_case_node *root = e->c->root, *ms = child_named(root, "meetings", 8);
@@ -530,14 +530,14 @@ static const sd_case_node *pick_meeting(ectx *e, const sd_template *t, const sd_
         if (id && strlen(ids) + strlen(id) + 3 < sizeof ids)
           snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", ids[0] ? ", " : "", id);
       }
-      sd_diag_error(e->d, "case.needs", file, at->line, at->col, ms ? "meetings" : "case",
+      sd_diag_error(e->d, "case.required", file, at->line, at->col, ms ? "meetings" : "case",
                     "there is no meeting with id \"%s\" in this case (%s%s)", o->meeting_id,
                     ids[0] ? "its meetings: " : "it has no meetings", ids);
       return NULL;
     }
     const char *bt = attr_of(best, "type");
     if (!bt || strcmp(bt, type) != 0) {
-      sd_diag_error(e->d, "case.needs", file, best->line, best->col, "meeting",
+      sd_diag_error(e->d, "case.required", file, best->line, best->col, "meeting",
                     "meeting \"%s\" is a%s %s meeting, and %s is for an %s meeting: choose one with "
                     "type=\"%s\"", o->meeting_id, bt && strchr("aeiou", bt[0]) ? "n" : "", bt ? bt : "untyped",
                     what, type, type);
@@ -576,13 +576,13 @@ static const sd_case_node *pick_meeting(ectx *e, const sd_template *t, const sd_
     return best;
   }
   if (last_past)
-    sd_diag_error(e->d, "case.needs", file, last_past->line, last_past->col, "meeting",
+    sd_diag_error(e->d, "case.required", file, last_past->line, last_past->col, "meeting",
                   "%s needs an %s meeting on or after %s (the date it is printed); the latest, \"%s\" on %s, "
                   "has passed and is not printed again: add the next <meeting type=\"%s\">, or name a meeting "
                   "with --meeting ID", what, type, today, attr_of(last_past, "id") ? attr_of(last_past, "id") : "?",
                   best_date, type);
   else
-    sd_diag_error(e->d, "case.needs", file, at->line, at->col, ms ? "meetings" : "case",
+    sd_diag_error(e->d, "case.required", file, at->line, at->col, ms ? "meetings" : "case",
                   "%s needs an %s meeting: add <meeting type=\"%s\"> to %s", what, type, type,
                   ms ? "<meetings>" : "the case, inside <meetings> after <plan>");
   return NULL;

@@ -1143,7 +1143,7 @@ START_TEST(test_meeting_named_by_id)
   o.meeting_id = "plan2025";
   ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
   ck_assert_uint_eq(sd_diags_errors(D), 1);
-  ck_assert_str_eq(first_error(D)->code, "case.needs");
+  ck_assert_str_eq(first_error(D)->code, "case.required");
   ck_assert_ptr_nonnull(strstr(first_error(D)->message, "planning"));
   o.meeting_id = "ar1999";
   ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
@@ -1161,7 +1161,7 @@ START_TEST(test_regression_issue11_no_annual_review_is_one_plain_error)
   ck_assert_int_eq(expand_opts(NEXT_AR, &b->c, "en-GB", &o, &T, D), SD_E_INPUT);
   ck_assert_uint_eq(D->n, 1);
   const sd_diag *e = first_error(D);
-  ck_assert_str_eq(e->code, "case.needs");
+  ck_assert_str_eq(e->code, "case.required");
   ck_assert_str_eq(e->file, "sam.xml");
   ck_assert_int_eq(e->line, 1);
   ck_assert_ptr_nonnull(strstr(e->message, "needs an annual-review meeting: add <meeting type=\"annual-review\">"));
