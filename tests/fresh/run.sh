@@ -19,7 +19,8 @@
 #    the installed sendoc, shows `man sendoc`, and builds and runs examples/
 #    against the installed libsendoc-dev.
 # Prints each stage's time and "fresh: N passed, M failed"; exit 1 on a failure.
-# SENDOC_FRESH_KEEP=DIR keeps the logs and .debs there.
+# SENDOC_FRESH_KEEP=DIR keeps the logs and .debs there. SENDOC_FRESH_PACKAGES_ONLY=1
+# runs only `make test-deps` in stage 3 (for work on the packaging).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -110,7 +111,10 @@ echo "fresh: the README's commands:"; sed 's/^/  /' "$W/commands"
 # 3. readme, as root, then as a user with sudo
 new_root readme; R=$W/readme/root
 in_root "$R" root "useradd -m -s /bin/bash -G sudo tester && echo 'tester ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/tester && chmod 440 /etc/sudoers.d/tester"
-for u in root tester; do
+# SENDOC_FRESH_PACKAGES_ONLY=1 (for work on debian/): the user's clone gets
+# `make test-deps` only, and the README's two commands are not run
+USERS="root tester"; [ "${SENDOC_FRESH_PACKAGES_ONLY:-}" = 1 ] && USERS=tester && echo "make test-deps" >"$W/commands"
+for u in $USERS; do
   in_root "$R" "$u" "git -c advice.detachedHead=false clone -q /tmp/sendoc.bundle sendoc" >"$W/clone-$u.log" 2>&1 || bad "$u: git clone: $(tail -2 "$W/clone-$u.log")"
   [ ! -e "$R/$( [ $u = root ] && echo root || echo home/$u )/shared" ] && ok "$u: no ../shared beside the clone" || bad "$u: ../shared exists"
   n=0
@@ -133,7 +137,8 @@ sed -n '/^\*\*Debian packages\.\*\*/,$p' "$ROOT/README.md" | sed -n '/^```sh$/,/
 n=0
 while IFS= read -r cmd; do
   n=$((n+1)); t=$(now)
-  if in_root "$R" tester "cd sendoc && $cmd" >"$W/pkg-$n.log" 2>&1; then
+  # the user answers apt-get's "Do you want to continue? [Y/n]" with y
+  if yes | in_root "$R" tester "cd sendoc && $cmd" >"$W/pkg-$n.log" 2>&1; then
     ok "tester: $cmd ($(( $(now) - t )) s)"
   else
     bad "tester: $cmd ($(( $(now) - t )) s): $(tail -5 "$W/pkg-$n.log")"
