@@ -894,7 +894,7 @@ int cmd_batch(int argc, char **argv)
   };
   batch b;
   memset(&b, 0, sizeof b);
-  b.ro.date_epoch = -1;
+  sd_render_options_init(&b.ro); /* size set: later fields are read too */
   b.shard_k = b.shard_n = 1;
   unsigned jobs = 0;
   int c;

@@ -25,7 +25,10 @@ int cmd_render(int argc, char **argv)
     { "output", required_argument, NULL, 'o' },   CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
   };
   cli_common com = { 0 };
-  sd_render_options ro = { .date_epoch = -1 };
+  /* init sets size: without it the library reads only 0.1's fields, and an
+   * option added later (meeting_id, time_limit_ms) would be ignored */
+  sd_render_options ro;
+  sd_render_options_init(&ro);
   const char *markdown = NULL, *out = NULL;
   int c;
   optind = 1;
