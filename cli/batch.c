@@ -117,7 +117,7 @@ int cmd_batch(int argc, char **argv)
   unsigned jobs = 0;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:t:l:s:j:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":o:t:l:s:j:", opts, NULL)) != -1) {
     switch (c) {
     case 'o': bo.output_dir = optarg; break;
     case 't': ro.template_ref = optarg; break;
@@ -138,7 +138,8 @@ int cmd_batch(int argc, char **argv)
       break;
     case OPT_HELP: cli_print_help("batch", stdout); return EXIT_OK;
     default:
-      if (cli_common_option(&s.com, c, optarg) != 1) return cli_usage_error("batch", "bad option");
+      if (c == '?' || c == ':') return cli_bad_option("batch", c, argv, opts);
+      if (cli_common_option(&s.com, c, optarg) != 1) return EXIT_USAGE;
     }
   }
   bo.jobs = jobs;
@@ -155,7 +156,18 @@ int cmd_batch(int argc, char **argv)
   int code = EXIT_OK;
   sd_engine *e = cli_engine(&s.com, &code);
   if (!e) return code;
-  s.tty = isatty(2);
+  if (ro.lang) {
+    /* a language that is not a tag stops the batch before any case */
+    sd_diags *ld = sd_diags_new();
+    sd_status lst = sd_check_lang(e, ro.lang, ld);
+    cli_print_diags(ld, &s.com);
+    sd_diags_free(ld);
+    if (lst != SD_OK) {
+      sd_engine_free(e);
+      return cli_exit_code(lst);
+    }
+  }
+  s.tty = isatty(2) && !cli_json_mode();
   bo.progress = progress;
   bo.progress_user = &s;
   sd_diags *d = sd_diags_new();
@@ -164,7 +176,7 @@ int cmd_batch(int argc, char **argv)
                    : SD_E_NOMEM;
   cli_print_diags(d, &s.com);
   if (st != SD_OK) {
-    if (st == SD_E_USAGE) fputs("Try 'sendoc help batch'.\n", stderr);
+    if (st == SD_E_USAGE && !cli_json_mode()) fputs("Try 'sendoc help batch'.\n", stderr);
     code = cli_exit_code(st);
   } else {
     sd_diags_free(d);
@@ -177,16 +189,21 @@ int cmd_batch(int argc, char **argv)
     sd_batch_totals t = { .size = sizeof t };
     sd_batch_totals_get(b, &t);
     if (t.not_run)
-      fprintf(stderr, "sendoc batch: stopped after the error above; %zu case%s not rendered\n", t.not_run,
-              t.not_run == 1 ? "" : "s");
+      cli_msg("batch", SD_SEV_ERROR, "batch.stopped", "stopped after the error above; %zu case%s not rendered",
+              t.not_run, t.not_run == 1 ? "" : "s");
     if (t.entries == 0)
-      fprintf(stderr, "sendoc batch: no case files (*.xml) found%s\n", bo.shard_n > 1 ? " in this shard" : "");
-    fprintf(stderr, "%zu rendered, %zu failed", t.rendered, t.failed);
-    if (t.timed_out) fprintf(stderr, " (%zu timed out)", t.timed_out);
-    fprintf(stderr, ", %zu skipped", t.skipped);
-    if (t.ignored) fprintf(stderr, ", %zu ignored", t.ignored);
-    if (t.problems) fprintf(stderr, " (%zu could not be read)", t.problems);
-    fputc('\n', stderr);
+      cli_msg("batch", SD_SEV_WARNING, "batch.empty", "no case files (*.xml) found%s",
+              bo.shard_n > 1 ? " in this shard" : "");
+    char sum[256];
+    int at = snprintf(sum, sizeof sum, "%zu rendered, %zu failed", t.rendered, t.failed);
+    if (t.timed_out) at += snprintf(sum + at, sizeof sum - (size_t)at, " (%zu timed out)", t.timed_out);
+    at += snprintf(sum + at, sizeof sum - (size_t)at, ", %zu skipped", t.skipped);
+    if (t.ignored) at += snprintf(sum + at, sizeof sum - (size_t)at, ", %zu ignored", t.ignored);
+    if (t.problems) snprintf(sum + at, sizeof sum - (size_t)at, " (%zu could not be read)", t.problems);
+    if (cli_json_mode())
+      cli_msg("batch", SD_SEV_NOTE, "batch.summary", "%s", sum);
+    else
+      fprintf(stderr, "%s\n", sum);
     code = cli_exit_code(st);
   }
   sd_diags_free(d);

@@ -26,7 +26,10 @@ int cmd_render(int argc, char **argv)
     CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
   };
   cli_common com = { 0 };
-  sd_render_options ro = { .size = sizeof(sd_render_options), .date_epoch = -1 };
+  /* init sets size: without it the library reads only 0.1's fields, and an
+   * option added later (meeting_id, time_limit_ms) would be ignored */
+  sd_render_options ro;
+  sd_render_options_init(&ro);
   const char *markdown = NULL, *out = NULL;
   int c;
   optind = 1;

@@ -201,6 +201,24 @@ START_TEST(test_size_bounds_what_is_read)
 }
 END_TEST
 
+/* size 0 means 0.1's fields only: a field after them is not read, so a
+ * caller must use sd_render_options_init (or set size) to use one. */
+START_TEST(test_size_zero_ignores_later_fields)
+{
+  sd_render_options o;
+  memset(&o, 0, sizeof o);
+  o.template_ref = "one-page-profile";
+  o.date_epoch = 1764547200;
+  o.time_limit_ms = 1; /* would time the render out, if it were read */
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_render(engine, leo, &o, &pdf, &len, d), SD_OK);
+  sd_free(pdf);
+  sd_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_missing_data_dir_is_a_resource_error_that_names_it)
 {
   sd_engine *e = (sd_engine *)1;
@@ -469,6 +487,7 @@ static Suite *api_suite(void)
   tcase_add_test(tc, test_zeroed_options_without_template_is_a_usage_error);
   tcase_add_test(tc, test_a_0_1_caller_is_read_within_its_struct);
   tcase_add_test(tc, test_size_bounds_what_is_read);
+  tcase_add_test(tc, test_size_zero_ignores_later_fields);
   tcase_add_test(tc, test_missing_data_dir_is_a_resource_error_that_names_it);
   tcase_add_test(tc, test_empty_data_dir_is_a_resource_error_with_a_diagnostic);
   tcase_add_test(tc, test_null_data_dir_is_the_installed_one);
