@@ -11,6 +11,10 @@ CHECK_FLAGS := $(shell pkg-config --cflags --libs check 2>/dev/null)
 # the CLI alone uses OpenSSL's libcrypto (manifest sha256)
 CLI_CFLAGS := $(shell pkg-config --cflags libcrypto 2>/dev/null)
 CLI_LIBS   := $(shell pkg-config --libs libcrypto 2>/dev/null)
+# sendoc serve: libmicrohttpd (HTTP), jansson (JSON), libcsv (class lists)
+SERVE_PKGS  = libmicrohttpd jansson
+CLI_CFLAGS += $(shell pkg-config --cflags $(SERVE_PKGS) 2>/dev/null)
+CLI_LIBS   += $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -lcsv
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2 -g
@@ -28,7 +32,8 @@ LOCALE_SRC = $(sort $(wildcard locales/*.txt))
 LOCALE_RES = $(LOCALE_SRC:locales/%.txt=$(B)/share/sendoc/locales/%.res)
 DATA       = $(B)/share/sendoc
 DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
-             $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
+             $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES) \
+             $(patsubst web/%,$(DATA)/web/%,$(wildcard web/*.css web/*.js))
 
 .PHONY: all demo check check-unit check-integration check-cli check-asan check-locale bench fuzz deps install clean data
 all: $(B)/bin/sendoc $(B)/lib/libsendoc.so data
@@ -76,6 +81,8 @@ $(DATA)/schema/%: engine/schema/%
 $(DATA)/fonts/%: fonts/%
 	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/templates/%: templates/%
+	@mkdir -p $(dir $@) && cp $< $@
+$(DATA)/web/%: web/%
 	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/locales/%.res: locales/%.txt
 	@mkdir -p $(dir $@)
@@ -129,7 +136,8 @@ DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libic
   icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
   fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
   qpdf poppler-utils python3 locales clang libclang-rt-14-dev libtsan2 valgrind \
-  libssl-dev time strace
+  libssl-dev time strace \
+  libmicrohttpd-dev libjansson-dev libcsv-dev chromium
 deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	$$SUDO apt-get update -qq && \
