@@ -35,7 +35,7 @@ DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
              $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES) \
              $(patsubst web/%,$(DATA)/web/%,$(wildcard web/*.css web/*.js))
 
-.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale bench fuzz deps install clean data
+.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale bench fuzz deps install clean data check-web bench-web
 all: $(B)/bin/sendoc $(B)/lib/libsendoc.so data
 
 data: $(DATA_FILES)
@@ -96,7 +96,7 @@ demo: all
 # Every test: unit suites, integration on rendered PDFs, the suites again
 # under another locale and under ASan+UBSan, batches under ThreadSanitizer. The ../shared/a11y checks run
 # when ../shared is beside the clone (as in CI) and are reported skipped otherwise.
-check: check-unit check-locale check-integration check-cli check-asan check-tsan
+check: check-unit check-locale check-integration check-cli check-asan check-tsan check-web
 	@echo "make check: all test stages passed"
 
 check-unit: all $(CHECK_BIN)
@@ -118,6 +118,11 @@ check-cli: all
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-unit
+
+# sendoc serve: attacks on every protection, and a SENCo's session in Debian's
+# chromium with axe-core (tests/web/run.sh starts and stops the server itself)
+check-web: all
+	@sh tests/web/run.sh $(B)
 
 # Batches on two threads built with ThreadSanitizer (tests/tsan/suppressions
 # says which library-internal reports are hidden, and why)

@@ -39,7 +39,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, const sv_server *s, s
   MHD_add_response_header(r, "Content-Security-Policy", CSP);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(r, "X-Frame-Options", "DENY");
-  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "Referrer-Policy", "same-origin");
   MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
   MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
   MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -118,7 +118,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
       MHD_add_response_header(r, "Set-Cookie", cookie);
       MHD_add_response_header(r, "Location", "/");
       MHD_add_response_header(r, "Content-Security-Policy", CSP);
-      MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+      MHD_add_response_header(r, "Referrer-Policy", "same-origin");
       MHD_add_response_header(r, "Cache-Control", "no-store");
       enum MHD_Result ret = MHD_queue_response(c, 303, r);
       MHD_destroy_response(r);
