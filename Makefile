@@ -11,8 +11,8 @@ CHECK_FLAGS := $(shell pkg-config --cflags --libs check 2>/dev/null)
 # the CLI alone uses OpenSSL's libcrypto (manifest sha256)
 CLI_CFLAGS := $(shell pkg-config --cflags libcrypto 2>/dev/null)
 CLI_LIBS   := $(shell pkg-config --libs libcrypto 2>/dev/null)
-# sendoc serve: libmicrohttpd (HTTP), jansson (JSON), libcsv (class lists)
-SERVE_PKGS  = libmicrohttpd jansson
+# sendoc serve: libmicrohttpd (HTTP), jansson (JSON), poppler-glib + cairo (page previews), libcsv (class lists)
+SERVE_PKGS  = libmicrohttpd jansson poppler-glib cairo
 CLI_CFLAGS += $(shell pkg-config --cflags $(SERVE_PKGS) 2>/dev/null)
 CLI_LIBS   += $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -lcsv
 
@@ -131,6 +131,7 @@ check-tsan: all
 
 bench: all $(BENCH_BIN)
 	@sh tools/bench.sh $(B)
+	@python3 tests/web/bench.py $(B)
 
 fuzz:
 	@sh tools/fuzz.sh
@@ -142,7 +143,7 @@ DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libic
   fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
   qpdf poppler-utils python3 locales clang libclang-rt-14-dev libtsan2 valgrind \
   libssl-dev time strace \
-  libmicrohttpd-dev libjansson-dev libcsv-dev chromium
+  libmicrohttpd-dev libjansson-dev libcsv-dev libpoppler-glib-dev chromium
 deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	$$SUDO apt-get update -qq && \

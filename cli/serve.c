@@ -59,7 +59,7 @@ int cmd_serve(int argc, char **argv)
   long port = 8470;
   unsigned threads = 4;
   const char *listen_addr = NULL;
-  sv_server s = { .ws_fd = -1, .max_body = 1u << 20, .max_upload = 2u << 20, .preview_dpi = 60,
+  sv_server s = { .ws_fd = -1, .max_body = 1u << 20, .max_upload = 2u << 20, .preview_dpi = 75,
                   .preview_timeout_ms = 20000 };
   int c;
   optind = 1;

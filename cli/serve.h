@@ -99,6 +99,7 @@ typedef struct sv_resp {
   char location[1024];   /* for 303 */
   char disposition[160]; /* Content-Disposition */
   char etag[80];
+  char timing[96];       /* Server-Timing: render and rasterise durations */
 } sv_resp;
 
 typedef struct sv_req {

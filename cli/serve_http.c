@@ -46,6 +46,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, const sv_server *s, s
   if (o->location[0]) MHD_add_response_header(r, "Location", o->location);
   if (o->disposition[0]) MHD_add_response_header(r, "Content-Disposition", o->disposition);
   if (o->etag[0]) MHD_add_response_header(r, "ETag", o->etag);
+  if (o->timing[0]) MHD_add_response_header(r, "Server-Timing", o->timing);
   enum MHD_Result ret = MHD_queue_response(c, o->status ? o->status : 200, r);
   MHD_destroy_response(r);
   if (s->log) {
