@@ -162,6 +162,26 @@ try:
     st, _, _ = s.request("POST", "/case/bilal-hussain/edit/child", body={"csrf": csrf, "version": ver, "t/99.99": "x"})
     check("a field naming no element: refused", st in (400, 409), st)
 
+    # --- a class list with control characters still makes well-formed case files (fuzz_serve_csv found it)
+    import xml.dom.minidom
+    bnd = "XyZ"
+    csvb = b"First name,Last name,DOB,Home language,Parent\r\nCon\x03trol,Char\x01,01/02/2018,ur,P\x1bQ\r\n"
+    body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf.encode() +
+            b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+            csvb + b"\r\n--XyZ--\r\n")
+    st, h, _ = s.request("POST", "/import", body=body, headers={"Content-Type": "multipart/form-data; boundary=" + bnd})
+    loc = h.get("location", "")
+    st2, _, _ = s.request("POST", loc, body={"csrf": csrf, "do": "create", "school": "S", "senco": "T",
+                                              "map-first-name": "0", "map-last-name": "1", "map-date-of-birth": "2",
+                                              "map-home-language": "3", "map-contact": "4"})
+    made = os.path.join(s.ws, "con-trol-char.xml")
+    try:
+        xml.dom.minidom.parse(made)
+        ok = True
+    except Exception as e:  # noqa: BLE001
+        ok = e
+    check("CSV with control characters: upload 303, case created and well-formed", st == 303 and st2 == 200 and ok is True, (st, st2, ok))
+
     # --- logs hold no case data
     log = s.stderr()
     check("log has lines", "sendoc serve: GET /case" in log, log[:200])
