@@ -131,6 +131,41 @@ char *sv_xml_text(xmlNodePtr n)
   return out;
 }
 
+/* XML 1.0 text: valid UTF-8 without C0 controls (other than tab and
+ * newline); anything else becomes a space or U+FFFD, so that no value from
+ * any form or file can make a case file that does not parse */
+static char *xml_safe(const char *s)
+{
+  size_t n = strlen(s);
+  char *out = malloc(3 * n + 1);
+  if (!out) return NULL;
+  size_t k = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    if (*p < 0x80) {
+      out[k++] = (*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7F ? ' ' : (char)*p;
+      p++;
+      continue;
+    }
+    size_t len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC2 ? 2 : 0;
+    bool ok = len && *p <= 0xF4;
+    for (size_t i = 1; ok && i < len; i++) ok = (p[i] & 0xC0) == 0x80;
+    if (ok && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) || (p[0] == 0xF0 && p[1] < 0x90) ||
+               (p[0] == 0xF4 && p[1] >= 0x90) || (p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)))
+      ok = false;
+    if (ok) {
+      memcpy(out + k, p, len);
+      k += len;
+      p += len;
+    } else {
+      memcpy(out + k, "\xEF\xBF\xBD", 3);
+      k += 3;
+      p++;
+    }
+  }
+  out[k] = 0;
+  return out;
+}
+
 void sv_xml_set_text(xmlNodePtr n, const char *text)
 {
   xmlNodePtr k = n->children, next;
@@ -141,7 +176,9 @@ void sv_xml_set_text(xmlNodePtr n, const char *text)
       xmlFreeNode(k);
     }
   }
-  xmlNodePtr t = xmlNewDocText(n->doc, (const xmlChar *)text);
+  char *safe = xml_safe(text ? text : "");
+  xmlNodePtr t = safe ? xmlNewDocText(n->doc, (const xmlChar *)safe) : NULL;
+  free(safe);
   if (!t) return;
   if (n->children) xmlAddPrevSibling(n->children, t);
   else xmlAddChild(n, t);

@@ -182,6 +182,16 @@ try:
         ok = e
     check("CSV with control characters: upload 303, case created and well-formed", st == 303 and st2 == 200 and ok is True, (st, st2, ok))
 
+    # --- a new case from a form with control characters and broken UTF-8 is still well-formed
+    st, h, _ = s.request("POST", "/new", body=b"csrf=" + csrf.encode() + b"&legal-name=Ctl%01Char&preferred-name=%FF%FEx&school=S%1B&senco=T",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        xml.dom.minidom.parse(os.path.join(s.ws, "ctl-char.xml"))
+        ok = True
+    except Exception as e:  # noqa: BLE001
+        ok = e
+    check("new case from hostile form values: well-formed file", st == 303 and ok is True, (st, ok))
+
     # --- logs hold no case data
     log = s.stderr()
     check("log has lines", "sendoc serve: GET /case" in log, log[:200])
