@@ -220,5 +220,36 @@ try:
 finally:
     s.stop()
 
+# --- the commands the README, help and man page show, as written
+def documented(args):
+    import subprocess
+    env = dict(os.environ, SENDOC_DATA=os.path.join(BUILD, "share", "sendoc"))
+    p = subprocess.Popen([os.path.join(BUILD, "bin", "sendoc"), *args], cwd=ROOT_DIR,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    line = p.stdout.readline()
+    m = re.search(r"open (http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{64}))", line)
+    ok = False
+    if m:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", int(m.group(2)), timeout=30)
+        c.request("GET", "/", headers={"Host": "127.0.0.1:" + m.group(2), "Cookie": "sendoc=" + m.group(3)})
+        r = c.getresponse()
+        ok = r.status == 200 and b"Bilal" in r.read()
+        c.close()
+    p.terminate()
+    p.wait(10)
+    check("documented command runs: sendoc " + " ".join(args), ok, line)
+
+
+ROOT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+documented(["serve", "samples"])
+documented(["serve", "samples", "--port", "0", "--log"])
+import subprocess  # noqa: E402
+h = subprocess.run([os.path.join(BUILD, "bin", "sendoc"), "help", "serve"], capture_output=True, text=True)
+check("sendoc help serve documents --listen and the token", h.returncode == 0 and "--listen" in h.stdout and "token" in h.stdout)
+h = subprocess.run([os.path.join(BUILD, "bin", "sendoc"), "serve", "--help"], capture_output=True, text=True)
+check("sendoc serve --help", h.returncode == 0 and "usage: sendoc serve" in h.stdout)
+h = subprocess.run([os.path.join(BUILD, "bin", "sendoc"), "serve", "/nonexistent-folder-xyz"], capture_output=True, text=True)
+check("a missing workspace: exit 3 with a message", h.returncode == 3 and "workspace" in h.stderr, (h.returncode, h.stderr))
 print("attack: %d failed" % fails)
 sys.exit(1 if fails else 0)
