@@ -3,9 +3,13 @@
  * run on every page view of the saved file; each message is placed next to
  * the field it is about by the line and element name the engine reports. */
 #include "serve.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- messages placed on fields ---- */
 
@@ -490,6 +494,18 @@ void sv_page_edit(sv_req *r, sv_resp *o, const char *id, const char *slug)
     }
   }
   sv_put(b, "<button type=\"submit\" class=\"primary\">Save</button></form>");
+  if (!strcmp(slug, "child")) {
+    /* a photo is a file: its own form, sent as multipart */
+    sv_printf(b, "<h2 id=\"photo-h\">Photo</h2><form method=\"post\" action=\"/case/%s/photo\" enctype=\"multipart/form-data\" "
+                 "aria-labelledby=\"photo-h\">", id);
+    sv_csrf_field(b, r->s);
+    sv_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%s\">", l.version);
+    sv_put(b, "<div class=\"field\"><label for=\"photo-file\">Photo file (PNG or JPEG, up to 2 MB)</label>"
+              "<input id=\"photo-file\" type=\"file\" name=\"photo\" accept=\"image/png,image/jpeg\" required></div>"
+              "<div class=\"field\"><label for=\"photo-alt\">Describe the photo for someone who cannot see it</label>"
+              "<textarea id=\"photo-alt\" name=\"alt\" rows=\"2\" required></textarea></div>"
+              "<button type=\"submit\">Upload the photo</button></form>");
+  }
   sv_page_end(b);
   msgs_free(&m);
   unload(&l);
@@ -704,11 +720,101 @@ out:
   unload(&l);
 }
 
+/* ---- the child's photo: uploaded into WORKSPACE/photos/, named for the case ---- */
+
+static int write_photo(sv_server *s, const char *name, const char *data, size_t len)
+{
+  if (mkdirat(s->ws_fd, "photos", 0700) != 0 && errno != EEXIST) return -1;
+  int dfd = openat(s->ws_fd, "photos", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0) return -1;
+  char tmp[120];
+  snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+  int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int rc = -1;
+  if (fd >= 0) {
+    size_t off = 0;
+    while (off < len) {
+      ssize_t k = write(fd, data + off, len - off);
+      if (k <= 0) break;
+      off += (size_t)k;
+    }
+    if (close(fd) == 0 && off == len && renameat(dfd, tmp, dfd, name) == 0) rc = 0;
+    else unlinkat(dfd, tmp, 0);
+  }
+  close(dfd);
+  return rc;
+}
+
+void sv_page_photo(sv_req *r, sv_resp *o, const char *id);
+void sv_page_photo(sv_req *r, sv_resp *o, const char *id)
+{
+  if (!r->post) {
+    sv_redirect(o, "/case/%s/edit/child", id);
+    return;
+  }
+  loaded l;
+  if (!load(r->s, id, &l, o)) return;
+  const char *ver = sv_form_get(&r->form, "version"), *alt = sv_form_get(&r->form, "alt");
+  const char *data = NULL;
+  size_t len = 0;
+  for (size_t i = 0; i < r->form.n; i++)
+    if (!strcmp(r->form.f[i].key, "photo")) {
+      data = r->form.f[i].val;
+      len = r->form.f[i].len;
+    }
+  bool png = len > 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8), jpeg = len > 3 && !memcmp(data, "\xff\xd8\xff", 3);
+  if (!ver || strcmp(ver, l.version) != 0) {
+    sv_error_page(o, r->s, 409, "Not saved: someone else changed this case",
+                  "This case was saved from another tab or window after you opened this page. Open it again.");
+    goto out;
+  }
+  if (!png && !jpeg) {
+    sv_error_page(o, r->s, 400, "Not a photo", "Choose a PNG or JPEG file.");
+    goto out;
+  }
+  if (!alt || !*alt) {
+    sv_error_page(o, r->s, 400, "The photo needs a description",
+                  "Describe the photo for someone who cannot see it: the documents read it out in its place.");
+    goto out;
+  }
+  char file[100], src[120];
+  snprintf(file, sizeof file, "%s.%s", id, png ? "png" : "jpg");
+  snprintf(src, sizeof src, "photos/%s", file);
+  if (write_photo(r->s, file, data, len) != 0) {
+    sv_error_page(o, r->s, 500, "Not saved", "The photo could not be written into the workspace.");
+    goto out;
+  }
+  xmlNodePtr child = sv_xml_at(l.doc, "0"), photo = NULL;
+  for (xmlNodePtr k = child ? child->children : NULL; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, (const xmlChar *)"photo")) photo = k;
+  const sv_spec *csp = sv_spec_kid(&SV_CASE, "child");
+  if (!photo && child) photo = sv_edit_add(l.doc, child, csp, "photo");
+  if (!photo) {
+    sv_error_page(o, r->s, 422, "Not saved", "This case file has no child section to add a photo to.");
+    goto out;
+  }
+  xmlSetProp(photo, (const xmlChar *)"src", (const xmlChar *)src);
+  for (xmlNodePtr k = photo->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, (const xmlChar *)"alt") && !sv_xml_is_translation(k)) {
+      sv_xml_set_text(k, alt);
+      break;
+    }
+  size_t xl = 0;
+  char *xml = sv_xml_dump(l.doc, &xl);
+  int rc = xml ? sv_ws_save(r->s, id, l.version, xml, xl, NULL) : 500;
+  xmlFree(xml);
+  if (rc) sv_error_page(o, r->s, rc == 409 ? 409 : 500, "Not saved", "The case could not be saved.");
+  else sv_redirect(o, "/case/%s/edit/child?saved=1#e-0", id);
+out:
+  unload(&l);
+}
+
 void sv_page_case(sv_req *r, sv_resp *o, const char *id, const char *rest)
 {
   if (!strncmp(rest, "/edit/", 6)) return sv_page_edit(r, o, id, rest + 6);
   if (!strcmp(rest, "/translate")) return sv_page_translate(r, o, id);
   if (!strcmp(rest, "/strategy")) return sv_page_strategy(r, o, id);
+  if (!strcmp(rest, "/photo")) return sv_page_photo(r, o, id);
   if (*rest && strcmp(rest, "/")) {
     sv_error_page(o, r->s, 404, "Not found", "There is no such page.");
     return;

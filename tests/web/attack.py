@@ -192,6 +192,18 @@ try:
         ok = e
     check("new case from hostile form values: well-formed file", st == 303 and ok is True, (st, ok))
 
+    # --- a photo upload that is not an image is refused, nothing written
+    st, h, page = s.request("GET", "/case/bilal-hussain/edit/child")
+    ver = re.search(rb'name="version" value="([0-9a-f]+)"', page).group(1).decode()
+    body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf.encode() +
+            b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n" + ver.encode() +
+            b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nx" +
+            b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"../../x.png\"\r\nContent-Type: image/png\r\n\r\n"
+            b"<?php echo 1; ?>\r\n--XyZ--\r\n")
+    st, _, _ = s.request("POST", "/case/bilal-hussain/photo", body=body, headers={"Content-Type": "multipart/form-data; boundary=XyZ"})
+    check("photo upload that is not a PNG or JPEG: 400, nothing written", st == 400 and not os.path.exists(os.path.join(s.ws, "photos", "bilal-hussain.png"))
+          and not os.path.exists(os.path.join(s.tmp, "x.png")), st)
+
     # --- logs hold no case data
     log = s.stderr()
     check("log has lines", "sendoc serve: GET /case" in log, log[:200])

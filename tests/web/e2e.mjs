@@ -133,6 +133,15 @@ try {
   check('new case opens its first section', true);
   check('an unfinished case lists its problems', await page.locator('.summary').count() === 1);
   await axe(page, 'editor: child, with problems');
+  // the photo, with its description, through its own form
+  await page.setInputFiles('#photo-file', path.join(ROOT, 'samples', 'photos', 'bilal.png'));
+  await page.fill('#photo-alt', 'Drawing of Amina: a smiling girl with a purple headscarf');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/photo"] button')]);
+  const withPhoto = fs.readFileSync(path.join(ws, 'amina-rahman-khan.xml'), 'utf8');
+  check('photo uploaded into the workspace and named in the case with its description',
+    fs.existsSync(path.join(ws, 'photos', 'amina-rahman-khan.png')) && withPhoto.includes('src="photos/amina-rahman-khan.png"') &&
+    withPhoto.includes('<alt>Drawing of Amina: a smiling girl with a purple headscarf</alt>'));
+  check('photo file is 0600', (fs.statSync(path.join(ws, 'photos', 'amina-rahman-khan.png')).mode & 0o777) === 0o600);
 
   const save = async () => { await Promise.all([page.waitForNavigation(), page.locator('form.editor button.primary').first().click()]); };
   const section = async (slug) => page.goto(base + '/case/amina-rahman-khan/edit/' + slug);
