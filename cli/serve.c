@@ -6,17 +6,36 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libxml/parser.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-void *sv_http_start(sv_server *s, const struct sockaddr *addr, unsigned threads);
+void *sv_http_start(sv_server *s, int listen_fd, unsigned threads);
 void sv_http_stop(void *daemon);
-unsigned sv_http_port(void *daemon);
+
+/* A listening TCP socket on sa, or -1; *port receives the port bound. */
+static int listen_on(struct sockaddr_in *sa, unsigned *port)
+{
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in got;
+  socklen_t gl = sizeof got;
+  if (bind(fd, (struct sockaddr *)sa, sizeof *sa) != 0 || listen(fd, 64) != 0 ||
+      getsockname(fd, (struct sockaddr *)&got, &gl) != 0) {
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(got.sin_port);
+  return fd;
+}
 
 static const char *const WEB_FILES[4] = { "app.css", "app.js", NULL, NULL };
 
@@ -123,6 +142,7 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "sendoc serve: no randomness for the access token\n");
     return EXIT_ENV;
   }
+  xmlInitParser(); /* once, before the request threads parse case files */
   pthread_mutex_init(&s.save_lock, NULL);
   pthread_mutex_init(&s.cache_lock, NULL);
 
@@ -133,19 +153,22 @@ int cmd_serve(int argc, char **argv)
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
-  void *d = sv_http_start(&s, (const struct sockaddr *)&sa, threads);
-  if (!d && port == 8470) { /* the default port is taken: any free one */
+  int lfd = listen_on(&sa, &s.port);
+  if (lfd < 0 && port == 8470) { /* the default port is taken: any free one */
     sa.sin_port = 0;
-    d = sv_http_start(&s, (const struct sockaddr *)&sa, threads);
+    lfd = listen_on(&sa, &s.port);
+  }
+  void *d = NULL;
+  if (lfd >= 0) {
+    snprintf(s.host_ok[0], sizeof s.host_ok[0], "127.0.0.1:%u", s.port);
+    snprintf(s.host_ok[1], sizeof s.host_ok[1], "localhost:%u", s.port);
+    if (listen_addr) snprintf(s.host_ok[2], sizeof s.host_ok[2], "%s:%u", host, s.port);
+    d = sv_http_start(&s, lfd, threads);
   }
   if (!d) {
     fprintf(stderr, "sendoc serve: cannot listen on %s:%ld\n", host, port);
     code = EXIT_ENV;
   } else {
-    s.port = sv_http_port(d);
-    snprintf(s.host_ok[0], sizeof s.host_ok[0], "127.0.0.1:%u", s.port);
-    snprintf(s.host_ok[1], sizeof s.host_ok[1], "localhost:%u", s.port);
-    if (listen_addr) snprintf(s.host_ok[2], sizeof s.host_ok[2], "%s:%u", host, s.port);
     printf("sendoc serve: open http://%s:%u/?token=%s\n", host, s.port, s.token);
     printf("sendoc serve: workspace %s; press Ctrl+C to stop\n", real);
     fflush(stdout);
@@ -154,6 +177,7 @@ int cmd_serve(int argc, char **argv)
     sv_http_stop(d);
     fprintf(stderr, "sendoc serve: stopped\n");
   }
+  if (!d && lfd >= 0) close(lfd); /* a running daemon closes its listening socket itself */
   sv_renders_free(&s);
   sv_imports_free(&s);
   for (int i = 0; i < 4; i++) free(s.web[i]);

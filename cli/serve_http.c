@@ -216,13 +216,15 @@ const char *sv_arg(const sv_req *r, const char *key)
   return v ? v : sv_query(r, key);
 }
 
-void *sv_http_start(sv_server *s, const struct sockaddr *addr, unsigned threads);
+void *sv_http_start(sv_server *s, int listen_fd, unsigned threads);
 void sv_http_stop(void *daemon);
 
-void *sv_http_start(sv_server *s, const struct sockaddr *addr, unsigned threads)
+/* listen_fd is bound and listening already, so that the port (and so the
+ * accepted Host values) is known before the first request thread runs */
+void *sv_http_start(sv_server *s, int listen_fd, unsigned threads)
 {
   return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                          handler, s, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                          handler, s, MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
                           MHD_OPTION_CONNECTION_LIMIT, 128u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
                           MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
                           MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
@@ -231,11 +233,4 @@ void *sv_http_start(sv_server *s, const struct sockaddr *addr, unsigned threads)
 void sv_http_stop(void *daemon)
 {
   MHD_stop_daemon(daemon);
-}
-
-unsigned sv_http_port(void *daemon);
-unsigned sv_http_port(void *daemon)
-{
-  const union MHD_DaemonInfo *i = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-  return i ? i->port : 0;
 }
