@@ -187,8 +187,13 @@ int sv_form_add(sv_form *f, const char *key, const char *filename, const char *d
     if (!x->key || !x->val) return -1;
     f->bytes += strlen(key);
   }
-  char *v = realloc(x->val, x->len + n + 1);
-  if (!v) return -1;
+  /* the capacity is the power of two at or above len + 1, so a field sent
+   * in many small pieces is copied O(log n) times, not once per piece */
+  size_t have = 1, need = 1;
+  while (have < x->len + 1) have *= 2;
+  while (need < x->len + n + 1) need *= 2;
+  char *v = x->val;
+  if (need != have && !(v = realloc(x->val, need))) return -1;
   memcpy(v + x->len, data, n);
   x->val = v;
   x->len += n;
