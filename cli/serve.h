@@ -1,11 +1,13 @@
 /* sendoc serve: a local web application over the library (see serve.c).
- * Split by concern: serve_http.c (connections, security, routing),
+ * Split by concern: serve_http.c (connections, security),
  * serve_util.c (buffers, HTML escaping, hashing), serve_ws.c (the workspace
  * folder: safe names, reads, atomic saves with history), serve_spec.c (the
  * case schema as forms), serve_edit.c (applying a form to the XML tree),
- * serve_pages.c (caseload, case and translation pages), serve_docs.c
- * (renders, previews through pdftoppm, class sets, postcards),
- * serve_csv.c (class-list import). */
+ * serve_pages.c (routing, caseload, new case), serve_case.c (overview and
+ * section editor), serve_translate.c (translation view, new strategy,
+ * photo), serve_docs.c (renders, previews drawn by poppler, class sets,
+ * postcards), serve_csv.c (the class-list reader and mapping) and
+ * serve_import.c (its pages). */
 #ifndef SD_SERVE_H
 #define SD_SERVE_H
 #include "cli.h"
