@@ -21,6 +21,10 @@ DATADIR  ?= $(PREFIX)/share/sendoc
 # `make deps demo -j2`: nothing is compiled before deps has installed what it needs
 DEPS_FIRST = $(filter deps test-deps,$(MAKECMDGOALS))
 SO_MAJOR = 0
+# sendoc serve: libmicrohttpd (HTTP), jansson (JSON), poppler-glib + cairo (page previews), libcsv (class lists)
+SERVE_PKGS  = libmicrohttpd jansson poppler-glib cairo
+SERVE_CFLAGS = $(call lazy,SERVE_CFLAGS,pkg-config --cflags $(SERVE_PKGS) 2>/dev/null)
+SERVE_LIBS   = $(call lazy,SERVE_LIBS,pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -lcsv
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2 -g
@@ -38,9 +42,10 @@ LOCALE_SRC = $(sort $(wildcard locales/*.txt))
 LOCALE_RES = $(LOCALE_SRC:locales/%.txt=$(B)/share/sendoc/locales/%.res)
 DATA       = $(B)/share/sendoc
 DATA_FILES = $(DATA)/schema/case.xsd $(DATA)/fonts/fontmap.txt \
-             $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES)
+             $(patsubst templates/%,$(DATA)/templates/%,$(wildcard templates/*.md)) $(LOCALE_RES) \
+             $(patsubst web/%,$(DATA)/web/%,$(wildcard web/*.css web/*.js))
 
-.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale check-tsan check-scaling bench fuzz deps test-deps install clean data
+.PHONY: all demo check check-unit check-integration check-cli check-asan check-locale check-tsan check-scaling bench fuzz deps test-deps install clean data check-web bench-web
 # every entry point waits for `deps`/`test-deps` when they are asked for on the same line
 all demo check check-unit check-locale check-integration check-cli check-asan check-tsan check-scaling bench fuzz install: | $(DEPS_FIRST)
 all: $(B)/bin/sendoc $(B)/lib/libsendoc.so $(B)/lib/libsendoc.a data
@@ -51,7 +56,7 @@ $(B)/obj/%.o: %.c $(wildcard engine/*.h engine/include/*.h cli/*.h) | $(DEPS_FIR
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(CLI_OBJ): CFLAGS_ALL += $(CLI_CFLAGS)
+$(CLI_OBJ): CFLAGS_ALL += $(CLI_CFLAGS) $(SERVE_CFLAGS)
 
 $(B)/lib/libsendoc.a: $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
@@ -68,7 +73,7 @@ $(B)/lib/libsendoc.so: $(B)/lib/libsendoc.so.$(SO_MAJOR)
 
 $(B)/bin/sendoc: $(CLI_OBJ) $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(CLI_LIBS) $(SAN) $(LDFLAGS)
+	$(CC) -o $@ $(CLI_OBJ) $(B)/lib/libsendoc.a $(LIBS_ALL) $(CLI_LIBS) $(SERVE_LIBS) $(SAN) $(LDFLAGS)
 
 $(B)/tests/check_%: tests/check_%.c tests/testutil.h $(B)/lib/libsendoc.a
 	@mkdir -p $(dir $@)
@@ -94,6 +99,8 @@ $(DATA)/fonts/%: fonts/%
 	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/templates/%: templates/%
 	@mkdir -p $(dir $@) && cp $< $@
+$(DATA)/web/%: web/%
+	@mkdir -p $(dir $@) && cp $< $@
 $(DATA)/locales/%.res: locales/%.txt | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	genrb -q -e UTF-8 -d $(dir $@) $<
@@ -110,7 +117,7 @@ demo: all
 # What a stage could not run (no node/npm for pdf.js) it records in
 # $(B)/skipped/, and the last line names it.
 export SD_SKIPPED_DIR := $(abspath $(B))/skipped
-check: check-unit check-locale check-integration check-cli check-scaling check-asan check-tsan
+check: check-unit check-locale check-integration check-cli check-scaling check-asan check-tsan check-web
 	@if [ -n "$$(ls $(SD_SKIPPED_DIR) 2>/dev/null)" ]; then \
 	  echo "make check: all test stages passed; not run: $$(cat $(SD_SKIPPED_DIR)/* | sort -u | paste -sd';'), in $$(ls $(SD_SKIPPED_DIR) | paste -sd' ')"; \
 	else echo "make check: all test stages passed"; fi
@@ -149,6 +156,11 @@ check-asan:
 	@sh tests/cli/multicase.sh build-asan
 	@python3 tests/gen/run.py build-asan --cases $${GEN_ASAN_CASES:-100}
 
+# sendoc serve: attacks on every protection, and a SENCo's session in Debian's
+# chromium with axe-core (tests/web/run.sh starts and stops the server itself)
+check-web: all
+	@sh tests/web/run.sh $(B)
+
 # Batches on two threads built with ThreadSanitizer (tests/tsan/suppressions
 # says which library-internal reports are hidden, and why)
 check-tsan: all
@@ -156,6 +168,7 @@ check-tsan: all
 
 bench: all $(BENCH_BIN)
 	@sh tools/bench.sh $(B)
+	@python3 tests/web/bench.py $(B)
 
 fuzz:
 	@sh tools/fuzz.sh
@@ -168,10 +181,11 @@ fuzz:
 # when no node is installed.
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
   icu-devtools libharfbuzz-dev libfontconfig-dev libpng-dev zlib1g-dev libssl-dev \
-  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei fonts-symbola
+  fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei fonts-symbola \
+  libmicrohttpd-dev libjansson-dev libcsv-dev libpoppler-glib-dev
 TEST_DEB_PKGS = check libharfbuzz-bin qpdf poppler-utils mupdf-tools python3 python3-pdfminer \
   locales clang libclang-rt-14-dev libtsan2 valgrind time strace man-db \
-  debootstrap debhelper dpkg-dev fakeroot lintian git sudo
+  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium
 APT_GET = $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 SUDO_IF_USER = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo )
 deps:

@@ -66,5 +66,6 @@ int cmd_templates(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_locales(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 void cli_print_help(const char *cmd, FILE *out);
 #endif

@@ -13,6 +13,7 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "  batch      render many cases into a folder, on several threads\n"
     "  templates  list the templates\n"
     "  locales    list the languages (message catalogues) and their review status\n"
+    "  serve      a local web application: caseload, case forms, translation, documents\n"
     "  help       show help for a command\n"
     "\n"
     "  sendoc --version      print the version\n"
@@ -90,6 +91,19 @@ static const struct { const char *cmd, *text; } HELP[] = {
     "Exit status: 0 no findings (notes do not count), 1 findings or a file that does not load,\n"
     "2 usage (bad option, unknown template), 3 environment.\n" },
   { "templates", "usage: sendoc templates\n\nLists the templates --template accepts by name.\n" },
+  { "serve",
+    "usage: sendoc serve [WORKSPACE] [--port N] [--listen ADDR] [--threads N] [--log]\n"
+    "\n"
+    "Serves the case files in WORKSPACE (default: the current folder) to a browser on\n"
+    "this computer and prints the address to open, with this start's access token.\n"
+    "  -p, --port N          port (default 8470, or any free one if taken; 0: any free one)\n"
+    "      --listen ADDR     listen on this IPv4 address of the machine instead of 127.0.0.1;\n"
+    "                        every request still needs the printed token\n"
+    "  -j, --threads N       request threads (default 4)\n"
+    "      --today DATE      the date the caseload counts from (YYYY-MM-DD; for tests)\n"
+    "      --log             log method, route and status (never a case name) on stderr\n"
+    "      --data-dir DIR    templates, locales, schema, font map and web files\n"
+    "Stop it with Ctrl+C. Saves keep the previous version in WORKSPACE/.history/.\n" },
   { "locales",
     "usage: sendoc locales\n"
     "\n"

@@ -12,6 +12,7 @@ static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] =
   { "batch", cmd_batch },
   { "locales", cmd_locales },
   { "help", cmd_help },
+  { "serve", cmd_serve },
 };
 
 int main(int argc, char **argv)

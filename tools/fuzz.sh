@@ -30,7 +30,9 @@ done
 targets=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\.c$//')}
 fail=0
 for t in $targets; do
-  clang $CFLAGS $SAN -fsanitize=fuzzer "tests/fuzz/$t.c" $objs $(pkg-config --libs $PKGS) -lhpdf -lz -lm -lpthread -o "$B/$t"
+  # a target may name more sources and libraries on a line "// fuzz-extra: ..." (the web server's parsers)
+  extra=$(sed -n 's|^// fuzz-extra: ||p' "tests/fuzz/$t.c")
+  clang $CFLAGS $SAN -fsanitize=fuzzer "tests/fuzz/$t.c" $extra $objs $(pkg-config --libs $PKGS) -lhpdf -lz -lm -lpthread -o "$B/$t"
   corpus="tests/fuzz/corpus/$t"; work="$B/corpus-$t"; seeds="$B/seeds-$t"
   mkdir -p "$work"
   rm -rf "$seeds" && python3 tests/fuzz/hostile_seeds.py "$t" "$seeds"

@@ -311,6 +311,42 @@ SD_API const char *sd_batch_manifest_path(const sd_batch *b);
 /* Releases the output folder and frees everything. NULL does nothing. */
 SD_API void sd_batch_free(sd_batch *b);
 
+/* ---- caseload (since 0.2): what a list of cases shows about one case ---- */
+
+/* The text at a dotted path ("child.preferred-name", "family.home-language",
+ * "child.photo.@src"), or NULL. Borrowed from the case. */
+SD_API const char *sd_case_get(const sd_case *c, const char *path);
+/* The entries named item in the list at list_path ("needs", "need"): each
+ * one's field ("@type", a child element name, or NULL for its own text) into
+ * out[0..cap) (NULL where absent). Returns how many entries there are (may be
+ * more than cap). Borrowed from the case. */
+SD_API size_t sd_case_get_all(const sd_case *c, const char *list_path, const char *item,
+                              const char *field, const char **out, size_t cap);
+/* A census type-of-need code ("SLCN") in words, or NULL if unknown. Static. */
+SD_API const char *sd_need_type_words(const char *code);
+
+#define SD_DUE_REVIEW_DAYS 56         /* annual reviews in the next eight weeks */
+#define SD_DUE_NOTICE_DAYS 14         /* two weeks' notice of a review (CoP 9.176) */
+#define SD_DUE_INVITE_MARGIN_DAYS 7   /* "send now": a week before notice runs out */
+typedef enum sd_due_kind {
+  SD_DUE_REVIEW = 0,         /* an annual review within SD_DUE_REVIEW_DAYS */
+  SD_DUE_REVIEW_OVERDUE = 1, /* the plan's review date has passed, none booked */
+  SD_DUE_INVITE = 2,         /* invitation not sent, meeting within notice + margin */
+  SD_DUE_INVITE_LATE = 3,    /* invitation not sent, less than two weeks' notice left */
+  SD_DUE_ACTION_OVERDUE = 4  /* an agreed action's due date has passed */
+} sd_due_kind;
+typedef struct sd_due_item {
+  sd_due_kind kind;
+  const char *date;     /* YYYY-MM-DD (borrowed) */
+  long days;            /* date minus today: negative when past */
+  const char *what;     /* an action's text, else NULL (borrowed) */
+  const char *meeting;  /* the meeting's id, NULL for the plan's review date (borrowed) */
+} sd_due_item;
+/* What is due about case c on the day today (YYYY-MM-DD): up to cap items
+ * into out, their number (possibly more than cap) in *n. SD_E_USAGE on a bad date. */
+SD_API sd_status sd_case_due(const sd_case *c, const char *today, sd_due_item *out, size_t cap,
+                             size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
