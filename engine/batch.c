@@ -121,6 +121,16 @@ static sd_status issue16_options(struct sd_batch *b, const sd_batch_options *o, 
       }
     if (!(b->tpls[i] = sd_strdup(t))) return SD_E_NOMEM;
   }
+  /* a cover letter comes after the documents it lists */
+  for (size_t i = 0; i + 1 < n; i++)
+    if (sd_batch_is_cover(b->tpls[i])) {
+      char *cover = b->tpls[i];
+      memmove(&b->tpls[i], &b->tpls[i + 1], (n - i - 1) * sizeof *b->tpls);
+      b->tpls[n - 1] = cover;
+      break;
+    }
+  if (pthread_cond_init(&b->cv, NULL) != 0) return SD_E_NOMEM;
+  b->cv_ok = 1;
   b->ro.template_ref = b->tpls[0];
   b->family = b->ro.lang && !strcmp(b->ro.lang, "family");
   b->also_english = o->also_english;
@@ -366,7 +376,9 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
     ro.cancel = case_cancel;
     ro.cancel_user = &cc;
     ro.time_limit_ms = b->limit_ms == UINT32_MAX ? 0 : b->limit_ms;
+    void *cover = sd_batch_cover_begin(b, j, cs);
     st = sd_render(b->e, cs, &ro, &pdf, &len, j->d);
+    sd_batch_cover_end(cover);
     int batch_cancelled = atomic_load(&b->stop) || (b->cancel && b->cancel(b->cancel_user));
     /* past the limit: a timeout, even when the render did not notice in time */
     if (!batch_cancelled && cc.deadline > 0 && (st == SD_E_CANCELLED || st == SD_E_TIMEOUT || now_s() > cc.deadline)) {
@@ -480,6 +492,7 @@ static void *worker(void *arg)
     if (j->outcome != SD_BATCH_IGNORED) run_case(b, j, &last_dir);
     pthread_mutex_lock(&b->mu);
     j->done = 1;
+    if (b->cv_ok) pthread_cond_broadcast(&b->cv);
     while (b->committed < b->n && b->v[b->committed].done) commit(b, &b->v[b->committed]);
     pthread_mutex_unlock(&b->mu);
   }
@@ -574,5 +587,6 @@ SD_API void sd_batch_free(sd_batch *b)
   free(b->tpl_path);
   sd_batch_issue16_free(b);
   if (b->mu_ok) pthread_mutex_destroy(&b->mu);
+  if (b->cv_ok) pthread_cond_destroy(&b->cv);
   free(b);
 }

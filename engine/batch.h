@@ -89,6 +89,8 @@ struct sd_batch {
   char **combined;  /* the combined files written */
   size_t n_combined;
   char *report_csv;
+  pthread_cond_t cv; /* broadcast when a job is done (cover letters wait for their case's documents) */
+  int cv_ok;
 };
 
 /* A warning many documents repeat, said once with its count. */
@@ -118,6 +120,10 @@ void sd_batch_case_names(sd_batch_job *j, const sd_case *c);
 sd_status sd_batch_report_write(struct sd_batch *b, sd_diags *d);
 void sd_batch_tally_flush(struct sd_batch *b, sd_diags *d);
 void sd_batch_issue16_free(struct sd_batch *b);
+/* batch_cover.c: a cover letter lists the case's documents made before it. */
+int sd_batch_is_cover(const char *ref);
+void *sd_batch_cover_begin(struct sd_batch *b, sd_batch_job *j, sd_case *c);
+void sd_batch_cover_end(void *state);
 /* batch_combine.c: the combined print files. */
 sd_status sd_batch_combine(struct sd_batch *b, sd_diags *d);
 

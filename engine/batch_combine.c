@@ -150,6 +150,19 @@ sd_status sd_batch_combine(struct sd_batch *b, sd_diags *d)
       }
       free(other);
     }
+    /* a case's cover letters go on top of its documents: the order they are posted in */
+    for (size_t r = 0; r < n;) {
+      size_t e = r + 1;
+      while (e < n && !strcmp(b->v[idx[e]].path, b->v[idx[r]].path)) e++;
+      size_t k = r;
+      for (size_t i = r; i < e; i++)
+        if (sd_batch_is_cover(b->tpls[b->v[idx[i]].tpl])) {
+          size_t c = idx[i];
+          memmove(&idx[k + 1], &idx[k], (i - k) * sizeof *idx);
+          idx[k++] = c;
+        }
+      r = e;
+    }
     for (size_t at = 0, vol = 1; at < n && st == SD_OK; at += b->volume, vol++) {
       size_t m = n - at < b->volume ? n - at : b->volume;
       char *path = combined_name(b, &b->v[first], (unsigned)vol);

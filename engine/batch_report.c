@@ -79,7 +79,8 @@ void sd_batch_collapse(struct sd_batch *b, sd_batch_job *j, const sd_case *c)
   if (nplan && !plan) {
     const sd_case_node *sen = c && c->root ? sd_case_find(c->root, "sen-status") : NULL;
     sd_diag_error(d, "batch.no-plan", j->path, 0, 0, "plan",
-                  "not made: this child has no EHC plan in the case file (%s), and the %s template needs one",
+                  "not made: this child has no EHC plan in the case file (%s), and the %s template needs one; "
+                  "a SEN-support case takes a template such as one-page-profile",
                   sen && sen->text && !strcmp(sen->text, "K") ? "SEN support" : "no <plan>", tpl);
   } else {
     sd_diag_error(d, "template.field", j->path, 0, 0, NULL,
@@ -159,8 +160,7 @@ void sd_batch_digest(struct sd_batch *b, sd_batch_job *j)
     for (size_t i = 0; i < d->n; i++) {
       sd_diag *g = &d->items[i];
       if (g->severity == SD_SEV_NOTE || !g->message) continue;
-      int w = snprintf(p + n, cap + 1 - n, "%s%s%s%s", n ? "; " : "", g->field ? g->field : "", g->field ? ": " : "",
-                       g->message);
+      int w = snprintf(p + n, cap + 1 - n, "%s%s", n ? "; " : "", g->message);
       if (w < 0 || (size_t)w > cap - n) {
         n = cap;
         if (cap > 3) memcpy(p + cap - 3, "...", 4);
@@ -344,8 +344,7 @@ static void write_html(const struct sd_batch *b, FILE *f)
       fprintf(f, "<h3 id=\"r%zu\">", k + 1);
       html(f, rc[k].reason);
       fprintf(f, " (%zu)</h3>\n<table>\n<thead><tr><th scope=\"col\">Child</th><th scope=\"col\">School</th>"
-                 "<th scope=\"col\">Document</th><th scope=\"col\">Case file</th><th scope=\"col\">What to do "
-                 "about it</th></tr></thead>\n<tbody>\n",
+                 "<th scope=\"col\">Document</th><th scope=\"col\">Case file</th><th scope=\"col\">Problem</th></tr></thead>\n<tbody>\n",
               rc[k].count);
       for (size_t i = 0; i < b->n; i++) {
         const sd_batch_job *j = &b->v[i];
