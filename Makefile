@@ -130,7 +130,8 @@ DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libic
   icu-devtools check libharfbuzz-dev libharfbuzz-bin libfontconfig-dev libpng-dev zlib1g-dev \
   fonts-noto-core fonts-noto-cjk fonts-noto-ui-core fonts-dejavu-core fonts-wqy-microhei \
   qpdf poppler-utils python3 locales clang libclang-rt-14-dev libtsan2 valgrind \
-  libssl-dev time strace
+  libssl-dev time strace \
+  parallel
 deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	$$SUDO apt-get update -qq && \
