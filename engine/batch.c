@@ -171,7 +171,8 @@ SD_API sd_status sd_batch_new(sd_engine *e, const char *const *inputs, size_t n_
     sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "an output folder is required");
     return SD_E_USAGE;
   }
-  if (!o.render || !o.render->template_ref || !*o.render->template_ref) {
+  int several = o.size > offsetof(sd_batch_options, n_templates) && o.templates && o.n_templates;
+  if (!o.render || (!several && (!o.render->template_ref || !*o.render->template_ref))) {
     sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "a template is required");
     return SD_E_USAGE;
   }
