@@ -192,5 +192,21 @@ n=$(find out -name '*.pdf' | wc -l); [ "$n" = 40 ] && ok || bad "parallel shards
 n=$(cat out/manifest-*.jsonl | wc -l); [ "$n" = 40 ] && ok || bad "parallel manifests: $n lines, want 40"
 cd "$ROOT"
 
+# 9. the commands the man page and README show for a batch day, as written
+mkdir -p "$T/doc" && cd "$T/doc" && mkdir cases && cp -r "$C/." cases/
+ex=$(sed -n "/^A local authority's caseload/,/^\.fi/p" "$ROOT/cli/sendoc.1" | sed -e '1,/^\.RS/d' -e '/^\.RE/,$d' -e 's/\\e$/\\/')
+sh -c "$ex" >/dev/null 2>"$T/doc.err"; rc=$?
+[ "$rc" = 1 ] && ok || { bad "the man page's batch day: exit $rc, want 1 (SEN-support EHCPs)"; tail -3 "$T/doc.err"; }
+[ -f out/report.html ] && [ -f out/report.csv ] && [ -f out/print-Riverside-Academy.pdf ] && \
+  [ -f out/Riverside-Academy/Rumi-cover-letter-bn.pdf ] && ok || bad "the man page's batch day made $(ls out | tr '\n' ' ')"
+ex=$(grep '^sendoc batch cases/ -o out/ -t ehcp,one-page-profile --lang family' "$ROOT/cli/sendoc.1")
+rm -rf out && sh -c "$ex" >/dev/null 2>"$T/doc.err"; rc=$?
+[ "$rc" = 1 ] && [ -f out/report.csv ] && ok || bad "the man page's example: exit $rc"
+mkdir -p "$T/readme" && cd "$T/readme" && ln -s "$ROOT/samples" samples && ln -s "$(cd "$ROOT/$B" 2>/dev/null || cd "$(dirname "$BIN")/.."; pwd)" build
+ex=$(grep '^build/bin/sendoc batch samples -o out/day ' "$ROOT/README.md")
+[ -n "$ex" ] && sh -c "$ex" >/dev/null 2>"$T/readme.err" && ok || { bad "the README's batch day"; tail -3 "$T/readme.err"; }
+[ -f out/day.csv ] && [ -f out/day-print.pdf ] && ok || bad "the README's batch day: no report or print file"
+cd "$ROOT"
+
 echo "batchday: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
