@@ -243,13 +243,15 @@ SD_API sd_status sd_batch_new(sd_engine *e, const char *const *inputs, size_t n_
   if (st == SD_OK) st = sd_batch_common_fingerprint(b, d);
   if (st == SD_OK) st = sd_batch_find(b, inputs, n_inputs, d);
   if (st == SD_OK) st = sd_batch_expand(b, d);
+  /* before the claim, which removes a killed batch's manifest temporary:
+   * its whole lines still vouch for the PDFs written before the kill */
+  if (st == SD_OK && b->resume) sd_batch_load_prev(b);
   if (st == SD_OK) st = sd_batch_claim(b, d);
   if (st == SD_OK && b->group_readable) (void)chmod(b->outdir, 0750); /* asked for: a team's shared drive */
   if (st != SD_OK) {
     sd_batch_free(b);
     return st;
   }
-  if (b->resume) sd_batch_load_prev(b);
   if ((size_t)b->jobs > b->n) b->jobs = b->n ? (int)b->n : 1;
   *out = b;
   return SD_OK;
@@ -380,7 +382,7 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
     void *cover = sd_batch_cover_begin(b, j, cs);
     st = sd_render(b->e, cs, &ro, &pdf, &len, j->d);
     sd_batch_cover_end(cover);
-    int batch_cancelled = atomic_load(&b->stop) || (b->cancel && b->cancel(b->cancel_user));
+    int stopped = atomic_load(&b->stop), batch_cancelled = stopped || (b->cancel && b->cancel(b->cancel_user));
     /* past the limit: a timeout, even when the render did not notice in time */
     if (!batch_cancelled && cc.deadline > 0 && (st == SD_E_CANCELLED || st == SD_E_TIMEOUT || now_s() > cc.deadline)) {
       sd_free(pdf);
@@ -388,6 +390,9 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
       st = SD_E_TIMEOUT;
       sd_diag_error(j->d, "render.timeout", j->path, 0, 0, NULL,
                     "not rendered: the case took longer than the limit of %.3g s a case", b->limit_ms / 1000.0);
+    } else if (st == SD_E_CANCELLED && stopped && b->stop_status != SD_E_CANCELLED) {
+      st = b->stop_status; /* stopped by another case's environment problem */
+      sd_diag_error(j->d, "batch.stopped", j->path, 0, 0, NULL, "not rendered: the batch stopped after an earlier error");
     } else if (st == SD_E_CANCELLED) {
       sd_diag_error(j->d, "batch.cancelled", j->path, 0, 0, NULL, "not rendered: the batch was cancelled");
     }
@@ -430,6 +435,7 @@ done:
 static void item_of(const struct sd_batch *b, const sd_batch_job *j, size_t i, sd_batch_item *it)
 {
   memset(it, 0, sizeof *it);
+  it->size = sizeof *it;
   it->index = i;
   it->case_path = j->path;
   it->outcome = j->outcome;
@@ -522,7 +528,6 @@ SD_API sd_status sd_batch_run(sd_batch *b, sd_diags *d)
     if (!j->done) {
       sd_status why = b->stop_status ? b->stop_status : SD_E_CANCELLED;
       if (!j->d) j->d = sd_diags_new();
-      set_outcome(j, why == SD_E_CANCELLED ? SD_E_CANCELLED : rank(why) == 3 ? why : SD_E_IO);
       j->status = why;
       j->outcome = SD_BATCH_ERROR;
       j->quiet = 1;
@@ -564,8 +569,12 @@ SD_API void sd_batch_totals_get(const sd_batch *b, sd_batch_totals *t)
 SD_API sd_status sd_batch_get(const sd_batch *b, size_t i, sd_batch_item *out)
 {
   if (!b || !out || i >= b->n) return SD_E_USAGE;
-  item_of(b, &b->v[i], i, out);
-  out->diags = NULL;
+  size_t n = out->size && out->size < sizeof *out ? out->size : sizeof *out;
+  sd_batch_item it;
+  item_of(b, &b->v[i], i, &it);
+  it.diags = NULL;
+  it.size = n;
+  memcpy(out, &it, n);
   return SD_OK;
 }
 

@@ -155,6 +155,9 @@ sd_status sd_batch_common_fingerprint(struct sd_batch *b, sd_diags *d);
 void sd_batch_case_fingerprint(const struct sd_batch *b, const sd_case *c, const unsigned char *xml, size_t len,
                                sd_batch_job *j);
 void sd_batch_load_prev(struct sd_batch *b);
+/* Adds the trustworthy rows of manifest text (NUL-terminated, modified in
+ * place) to b->prev; *cap is b->prev's capacity. Unsorted. */
+void sd_batch_prev_parse(struct sd_batch *b, char *text, size_t len, size_t *cap);
 const sd_batch_prev *sd_batch_find_prev(const struct sd_batch *b, const char *path, const char *fp);
 int sd_batch_manifest_open(struct sd_batch *b, sd_diags *d);
 void sd_batch_manifest_line(struct sd_batch *b, const sd_batch_job *j);

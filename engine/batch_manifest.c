@@ -394,13 +394,19 @@ static int by_prev(const void *a, const void *b)
   return strcmp(((const sd_batch_prev *)a)->path, ((const sd_batch_prev *)b)->path);
 }
 
-/* Rows of one manifest file whose output was whole: status ok, sha256 and
+/* Rows of one manifest whose output was whole: status ok, sha256 and
  * fingerprint present. A last line without its newline is incomplete. */
 static void load_file(struct sd_batch *b, const char *path, size_t *cap)
 {
   size_t len = 0;
   char *text = (char *)sd_batch_read_all(path, (size_t)1 << 30, &len);
   if (!text) return;
+  sd_batch_prev_parse(b, text, len, cap);
+  free(text);
+}
+
+void sd_batch_prev_parse(struct sd_batch *b, char *text, size_t len, size_t *cap)
+{
   for (char *line = text, *nl; line < text + len; line = nl + 1) {
     nl = strchr(line, '\n');
     if (!nl) break;
@@ -427,7 +433,6 @@ static void load_file(struct sd_batch *b, const char *path, size_t *cap)
     }
     b->prev[b->n_prev++] = row;
   }
-  free(text);
 }
 
 /* The manifest named for this batch, and the temporaries an interrupted

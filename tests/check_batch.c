@@ -102,7 +102,7 @@ START_TEST(test_batch_renders_in_input_order_with_fingerprints)
   sd_batch_totals_get(b, &t);
   ck_assert_uint_eq(t.rendered, 3);
   ck_assert_uint_eq(t.failed + t.skipped + t.ignored, 0);
-  sd_batch_item it;
+  sd_batch_item it = { .size = sizeof it };
   ck_assert_int_eq(sd_batch_get(b, 0, &it), SD_OK);
   ck_assert_str_eq(strrchr(it.case_path, '/'), "/leo-clarke.xml");
   ck_assert_int_eq(it.outcome, SD_BATCH_OK);
@@ -112,6 +112,13 @@ START_TEST(test_batch_renders_in_input_order_with_fingerprints)
   ck_assert_int_eq(it.pages, 1);
   ck_assert_int_eq(access(it.output, R_OK), 0);
   ck_assert_int_eq(sd_batch_get(b, 3, &it), SD_E_USAGE);
+  /* a caller that knew only the first fields gets only those */
+  struct { sd_batch_item head; char guard[8]; } small;
+  memset(&small, 0x5A, sizeof small);
+  small.head.size = offsetof(sd_batch_item, output);
+  ck_assert_int_eq(sd_batch_get(b, 0, &small.head), SD_OK);
+  ck_assert_uint_eq(small.head.index, 0);
+  ck_assert_int_eq(((unsigned char *)&small.head)[offsetof(sd_batch_item, output)], 0x5A);
   /* the default manifest, in the output folder */
   ck_assert_ptr_nonnull(strstr(sd_batch_manifest_path(b), "/out/.sendoc-batch.jsonl"));
   ck_assert_int_eq(access(sd_batch_manifest_path(b), R_OK), 0);
@@ -179,7 +186,7 @@ START_TEST(test_time_limit_marks_the_case_timed_out)
   sd_batch_totals_get(b, &t);
   ck_assert_uint_eq(t.timed_out, 3);
   ck_assert_uint_eq(t.failed, 3);
-  sd_batch_item it;
+  sd_batch_item it = { .size = sizeof it };
   ck_assert_int_eq(sd_batch_get(b, 1, &it), SD_OK);
   ck_assert_int_eq(it.outcome, SD_BATCH_TIMEOUT);
   ck_assert_int_eq(it.status, SD_E_TIMEOUT);

@@ -5,7 +5,7 @@
 set -eu
 SECS=${FUZZ_SECONDS:-60}
 B=build-fuzz
-PKGS="libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng"
+PKGS="libxml-2.0 libcmark harfbuzz harfbuzz-subset icu-uc icu-i18n fontconfig libpng libcrypto"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer -DSD_BUILDING -Iengine/include -Iengine $(pkg-config --cflags $PKGS)"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 mkdir -p "$B/obj" "$B/share"

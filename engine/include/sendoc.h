@@ -173,6 +173,8 @@ typedef enum sd_batch_outcome {
  * until sd_batch_free() from sd_batch_get() (diags NULL by then: they are
  * given to the callback and the manifest, not kept). */
 typedef struct sd_batch_item {
+  size_t size;              /* sizeof as compiled: set it before sd_batch_get(); fields are
+                               only ever appended (issue 16: template, language, report) */
   size_t index;             /* input order, 0-based */
   const char *case_path;    /* as found: INPUT/relative path */
   const char *output;       /* the PDF; NULL unless outcome is SD_BATCH_OK */
@@ -274,7 +276,8 @@ SD_API size_t sd_batch_count(const sd_batch *b);
  * SD_E_FONT). Batch-level problems (the manifest cannot be written) go to d. */
 SD_API sd_status sd_batch_run(sd_batch *b, sd_diags *d);
 SD_API void sd_batch_totals_get(const sd_batch *b, sd_batch_totals *t);
-/* Entry i after sd_batch_run() (diags NULL). SD_E_USAGE when out of range. */
+/* Entry i after sd_batch_run() (diags NULL), as far as out->size reaches
+ * (0: the whole struct). SD_E_USAGE when out of range. */
 SD_API sd_status sd_batch_get(const sd_batch *b, size_t i, sd_batch_item *out);
 /* The manifest path written (NULL for "-"), borrowed. */
 SD_API const char *sd_batch_manifest_path(const sd_batch *b);

@@ -133,6 +133,9 @@ head -c 500 "$T/j1/set-00/leo-clarke-0.pdf" >"$T/k/set-00/leo-clarke-0.pdf.tmp-A
 "$BIN" batch "$C" -o "$T/k" -t $TPL --jobs 2 --manifest "$T/k.jsonl" --resume 2>"$T/err.txt"; rc=$?
 [ "$rc" = 1 ] && ok || bad "resume after kill: exit $rc"
 grep -q 'removed [0-9]* unfinished output' "$T/err.txt" && ok || bad "resume did not report removed temporaries"
+# the killed batch's manifest temporary vouches for the PDFs it listed: they are kept
+skipped=$(tail -1 "$T/err.txt" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+if [ "$done_n" -ge 10 ] && [ "$done_n" -lt 200 ]; then [ "${skipped:-0}" -gt 0 ] && ok || bad "resume after kill rendered everything again: $(tail -1 "$T/err.txt")"; fi
 n=$(find "$T/k" -name '*.pdf' | wc -l); [ "$n" = 200 ] && ok || bad "after resume: $n PDFs, want 200"
 left=$(find "$T/k" -name '*.tmp-*'; find "$T" -maxdepth 1 -name 'k.jsonl.tmp-*')
 [ -z "$left" ] && ok || bad "temporaries remain: $left"

@@ -52,6 +52,11 @@ PY
 # the PDF is in the family's language (its /Lang)
 grep -aq '/Lang (ur)' "$T/fam/Oakwood-Infant-School/Bilal-one-page-profile-ur.pdf" && ok || bad "Bilal's PDF is not in Urdu"
 
+# resume knows each document of a case by its template and language
+"$BIN" batch "$C" -o "$T/fam" -t one-page-profile --lang family --also-english \
+  --name '{school}/{child}-{template}-{lang}.pdf' --jobs 2 --resume 2>"$T/fam2.err"
+tail -1 "$T/fam2.err" | grep -qx '0 rendered, 0 failed, 10 skipped' && ok || bad "resume: $(tail -1 "$T/fam2.err")"
+
 # 2. names: refused when they could leave the folder; collisions found before rendering
 for pat in '../x.pdf' '/abs/{child}.pdf' '{child}/../../x.pdf' '{nope}.pdf' '{child}' 'a//{child}.pdf' '.hidden/{child}.pdf'; do
   expect_exit "pattern $pat" 2 "$BIN" batch "$C" -o "$T/bad" -t one-page-profile --name "$pat"
