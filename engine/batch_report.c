@@ -128,6 +128,7 @@ static const char *reason_of(const sd_batch_job *j)
   if (!code) return j->outcome == SD_BATCH_IGNORED ? "found but not a case file that can be read" : "other problem";
 #define IS(p) (!strncmp(code, p, strlen(p)))
   if (IS("batch.no-plan")) return "no EHC plan (SEN support) for a plan document";
+  if (IS("render.empty")) return "nothing to print for this child (e.g. no annual review meeting)";
   if (IS("template.field")) return "the case lacks details the template needs";
   if (IS("review.") || IS("template.requires")) return "no meeting or details for this paperwork";
   if (IS("batch.stopped") || IS("batch.cancelled")) return "not started: the batch stopped";

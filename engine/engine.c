@@ -291,6 +291,14 @@ static sd_status build_layout(sd_engine *e, const sd_template *tp, const sd_case
     st = SD_E_USAGE;
   }
   if (st == SD_OK) st = sd_layout_run(&r->tree, r->loc, e->fonts, style, &r->lay, d);
+  /* a blank page is not a document (issue 16: review invitations for cases
+   * whose only meeting was a planning meeting were "made") */
+  if (st == SD_OK && r->lay.n_elems <= 1) {
+    sd_diag_error(d, "render.empty", NULL, 0, 0, NULL,
+                  "nothing to print: the template wrote no content from this case (review paperwork needs an "
+                  "annual-review meeting)");
+    st = SD_E_INPUT;
+  }
   name_source(d, from, c);
   return st;
 }

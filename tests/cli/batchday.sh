@@ -87,6 +87,13 @@ for l in open(sys.argv[1], encoding="utf-8"):
 assert n >= 1
 PY
 
+# a review invitation for a case whose only meeting is a planning meeting is
+# not a blank page counted as made
+expect_exit "blank review invitation" 1 "$BIN" render "$C/a/rumi-begum.xml" -t review-invitation -o "$T/blank.pdf"
+grep -q 'render.empty' "$T/err.txt" && [ ! -e "$T/blank.pdf" ] && ok || bad "a blank review invitation was made"
+"$BIN" batch "$C/a" -o "$T/inv" -t review-invitation --report "$T/inv/r.html" 2>"$T/inv.err"
+grep -q '^1 not made: nothing to print for this child' "$T/inv.err" && ok || bad "the blank invitation's reason: $(grep 'not made' "$T/inv.err")"
+
 # 4. the report: HTML (lang, headings, th scope, escaped) and RFC 4180 CSV beside it; the summary
 "$BIN" batch "$C" -o "$T/rep" -t ehcp,one-page-profile --lang family --report "$T/rep/report.html" --jobs 2 2>"$T/rep.err"
 [ -f "$T/rep/report.html" ] && [ -f "$T/rep/report.csv" ] && ok || bad "no report"
@@ -127,6 +134,13 @@ nomade = [r for r in rows[1:] if r[5] == "not made"]
 assert len(nomade) == 3 and all(r[3] == "ehcp" and "no EHC plan" in r[9] for r in nomade), nomade
 assert any(r[1] == "Bilal" and r[4] == "ur" for r in rows)
 PY
+
+# the report passes axe-core (WCAG 2.1 AA and best practice) when the kit is installed
+if [ -n "${SENDOC_AXE_DIR:-}" ]; then
+  node "$ROOT/tests/cli/axe-report.mjs" "$T/rep/report.html" >"$T/axe.txt" 2>&1 && ok || { bad "axe-core: $(tail -3 "$T/axe.txt")"; }
+else
+  echo "note: SENDOC_AXE_DIR unset: the report is not run through axe-core"
+fi
 
 # 5. one print file: a bookmark per document, pages per document, PDF/UA checks;
 #    volumes; one file a school
