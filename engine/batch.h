@@ -104,6 +104,9 @@ struct sd_batch_tally {
 sd_status sd_batch_expand(struct sd_batch *b, sd_diags *d);
 /* Checks a name pattern: SD_E_USAGE with d when it could leave the folder. */
 sd_status sd_batch_check_pattern(const char *pat, sd_diags *d);
+/* The name a checked pattern gives (heap; NULL: no memory); fuzz_names. */
+char *sd_batch_name_for(const char *pat, const char *rel, const char *child, const char *school, const char *tpl,
+                        const char *lang);
 /* The modes outputs and folders get. */
 #define SD_BATCH_FILE_MODE(b) ((b)->group_readable ? 0640 : 0600)
 #define SD_BATCH_DIR_MODE(b) ((b)->group_readable ? 0750 : 0700)

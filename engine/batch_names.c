@@ -64,7 +64,7 @@ sd_status sd_batch_check_pattern(const char *pat, sd_diags *d)
   else if (pat[0] == '/') why = "it must be relative to the output folder";
   else if (l > 512) why = "it is longer than 512 characters";
   for (const char *p = pat; !why && *p; p++) {
-    if ((unsigned char)*p < 0x20 || *p == '\\') why = "it holds a control character or a backslash";
+    if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\') why = "it holds a control character or a backslash";
     else if (*p == '}') why = "a '}' without its '{'";
     else if (*p == '{') {
       const char *e = strchr(p, '}');
@@ -147,34 +147,46 @@ static char *expand_pattern(const char *pat, const char *rel, const char *child,
   safe_part(school, vschool, sizeof vschool);
   tpl_name(tpl, vtpl, sizeof vtpl);
   safe_part(lang, vlang, sizeof vlang);
-  size_t cap = strlen(pat) + strlen(cp) * 4 + 4 * SAFE_MAX * 4 + 8, n = 0;
-  char *o = malloc(cap);
-  if (!o) {
-    free(cp);
-    return NULL;
-  }
-  for (const char *p = pat; *p;) {
-    if (*p == '{') {
-      const char *e = strchr(p, '}');
-      size_t fl = (size_t)(e - p - 1);
-      const char *v = !strncmp(p + 1, "case", fl) && fl == 4        ? cp
-                      : !strncmp(p + 1, "child", fl) && fl == 5     ? vchild
-                      : !strncmp(p + 1, "school", fl) && fl == 6    ? vschool
-                      : !strncmp(p + 1, "template", fl) && fl == 8  ? vtpl
+  /* the exact length first: a field may come many times */
+  size_t len = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    char *o = pass ? malloc(len + 1) : NULL;
+    if (pass && !o) break;
+    size_t n = 0;
+    for (const char *p = pat; *p;) {
+      if (*p == '{') {
+        const char *e = strchr(p, '}');
+        size_t fl = (size_t)(e - p - 1);
+        const char *v = fl == 4 && !strncmp(p + 1, "case", 4)       ? cp
+                        : fl == 5 && !strncmp(p + 1, "child", 5)    ? vchild
+                        : fl == 6 && !strncmp(p + 1, "school", 6)   ? vschool
+                        : fl == 8 && !strncmp(p + 1, "template", 8) ? vtpl
                                                                      : vlang;
-      size_t vl = strlen(v);
-      if (n + vl + 1 > cap) break;
-      memcpy(o + n, v, vl);
-      n += vl;
-      p = e + 1;
-    } else {
-      if (n + 2 > cap) break;
-      o[n++] = *p++;
+        size_t vl = strlen(v);
+        if (o) memcpy(o + n, v, vl);
+        n += vl;
+        p = e + 1;
+      } else {
+        if (o) o[n] = *p;
+        n++;
+        p++;
+      }
     }
+    if (o) {
+      o[n] = 0;
+      free(cp);
+      return o;
+    }
+    len = n;
   }
-  o[n] = 0;
   free(cp);
-  return o;
+  return NULL;
+}
+
+char *sd_batch_name_for(const char *pat, const char *rel, const char *child, const char *school, const char *tpl,
+                        const char *lang)
+{
+  return expand_pattern(pat, rel, child, school, tpl, lang);
 }
 
 /* ---- the family's language ---- */
