@@ -25,7 +25,8 @@ case_for() { # TEMPLATE LANG STYLE -> case file
     ur) case "$1-$3" in one-page-profile-large-print|postcard-*-large-print) echo tests/integration/cases/bilal-short.xml ;;
         *) echo samples/bilal-hussain.xml ;; esac ;;
     ar) echo samples/yousef-haddad.xml ;;
-    bn) case "$1" in ehcp) echo samples/bilal-hussain.xml ;; *) echo samples/rumi-begum.xml ;; esac ;;
+    bn) case "$1" in ehcp|review-*) echo samples/bilal-hussain.xml ;; *) echo samples/rumi-begum.xml ;; esac ;;
+    # (review paperwork: Rumi's only meeting is a planning meeting, nothing to print: render.empty)
     pl) case "$1" in review-*) echo samples/ava-thompson.xml ;; *) echo samples/kacper-nowak.xml ;; esac ;;
     *) case "$1" in one-page-profile) echo samples/bilal-hussain.xml ;; *) echo samples/ava-thompson.xml ;; esac ;;
   esac
