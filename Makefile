@@ -185,7 +185,7 @@ DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libic
   libmicrohttpd-dev libjansson-dev libcsv-dev libpoppler-glib-dev
 TEST_DEB_PKGS = check libharfbuzz-bin qpdf poppler-utils mupdf-tools python3 python3-pdfminer \
   locales clang libclang-rt-14-dev libtsan2 valgrind time strace man-db \
-  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium
+  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium parallel
 APT_GET = $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 SUDO_IF_USER = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo )
 deps:

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,13 +58,12 @@ static int default_jobs(void)
 
 /* The template must be there before any case: a typo is one usage error,
  * not ten thousand failed cases. */
-static sd_status check_template(struct sd_batch *b, sd_diags *d)
+static sd_status check_template(struct sd_batch *b, const char *ref, char **path, sd_diags *d)
 {
-  const char *ref = b->ro.template_ref;
-  b->tpl_path = is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", sd_engine_data_dir(b->e), ref);
-  if (!b->tpl_path) return SD_E_NOMEM;
+  *path = is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", sd_engine_data_dir(b->e), ref);
+  if (!*path) return SD_E_NOMEM;
   const char *why = NULL;
-  int fd = sd_open_regular(b->tpl_path, &why);
+  int fd = sd_open_regular(*path, &why);
   if (fd >= 0) {
     /* what every case would fail on is said once, before any case */
     struct stat sb;
@@ -95,6 +95,68 @@ static int copy_str(char **dst, const char *s)
   return *dst ? 0 : -1;
 }
 
+/* Issue 16's options: the templates, lang "family", the name pattern and
+ * the report and combined files, copied and checked. */
+static sd_status issue16_options(struct sd_batch *b, const sd_batch_options *o, sd_diags *d)
+{
+  size_t n = o->templates && o->n_templates ? o->n_templates : 1;
+  if (n > 64) {
+    sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "at most 64 templates");
+    return SD_E_USAGE;
+  }
+  b->tpls = calloc(n, sizeof *b->tpls);
+  b->tpl_paths = calloc(n, sizeof *b->tpl_paths);
+  if (!b->tpls || !b->tpl_paths) return SD_E_NOMEM;
+  b->n_tpls = n;
+  for (size_t i = 0; i < n; i++) {
+    const char *t = o->templates && o->n_templates ? o->templates[i] : b->ro.template_ref;
+    if (!t || !*t) {
+      sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "a template name is empty");
+      return SD_E_USAGE;
+    }
+    for (size_t k = 0; k < i; k++)
+      if (!strcmp(b->tpls[k], t)) {
+        sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "the template \"%s\" is given twice", t);
+        return SD_E_USAGE;
+      }
+    if (!(b->tpls[i] = sd_strdup(t))) return SD_E_NOMEM;
+  }
+  /* a cover letter comes after the documents it lists */
+  for (size_t i = 0; i + 1 < n; i++)
+    if (sd_batch_is_cover(b->tpls[i])) {
+      char *cover = b->tpls[i];
+      memmove(&b->tpls[i], &b->tpls[i + 1], (n - i - 1) * sizeof *b->tpls);
+      b->tpls[n - 1] = cover;
+      break;
+    }
+  if (pthread_cond_init(&b->cv, NULL) != 0) return SD_E_NOMEM;
+  b->cv_ok = 1;
+  b->ro.template_ref = b->tpls[0];
+  b->family = b->ro.lang && !strcmp(b->ro.lang, "family");
+  b->also_english = o->also_english;
+  b->group_readable = o->group_readable;
+  b->volume = o->combine_volume ? o->combine_volume : 200;
+  if (o->name_pattern && sd_batch_check_pattern(o->name_pattern, d) != SD_OK) return SD_E_USAGE;
+  if (o->combine) {
+    size_t l = strlen(o->combine);
+    if (l < 5 || strcasecmp(o->combine + l - 4, ".pdf")) {
+      sd_diag_error(d, "usage.batch", NULL, 0, 0, "combine", "the combined file must end in .pdf");
+      return SD_E_USAGE;
+    }
+  }
+  if (o->report) {
+    size_t l = strlen(o->report);
+    if (l < 6 || strcasecmp(o->report + l - 5, ".html")) {
+      sd_diag_error(d, "usage.batch", NULL, 0, 0, "report", "the report must end in .html (a .csv is written beside it)");
+      return SD_E_USAGE;
+    }
+  }
+  if (copy_str(&b->name_pattern, o->name_pattern) || copy_str(&b->combine, o->combine) ||
+      copy_str(&b->report, o->report))
+    return SD_E_NOMEM;
+  return SD_OK;
+}
+
 SD_API sd_status sd_batch_new(sd_engine *e, const char *const *inputs, size_t n_inputs, const sd_batch_options *opt_in,
                               sd_batch **out, sd_diags *d)
 {
@@ -109,7 +171,8 @@ SD_API sd_status sd_batch_new(sd_engine *e, const char *const *inputs, size_t n_
     sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "an output folder is required");
     return SD_E_USAGE;
   }
-  if (!o.render || !o.render->template_ref || !*o.render->template_ref) {
+  int several = o.size > offsetof(sd_batch_options, n_templates) && o.templates && o.n_templates;
+  if (!o.render || (!several && (!o.render->template_ref || !*o.render->template_ref))) {
     sd_diag_error(d, "usage.batch", NULL, 0, 0, NULL, "a template is required");
     return SD_E_USAGE;
   }
@@ -174,13 +237,17 @@ SD_API sd_status sd_batch_new(sd_engine *e, const char *const *inputs, size_t n_
     return SD_E_NOMEM;
   }
   b->mu_ok = 1;
-  sd_status st = check_template(b, d);
+  sd_status st = issue16_options(b, &o, d);
+  for (size_t i = 0; st == SD_OK && i < b->n_tpls; i++) st = check_template(b, b->tpls[i], &b->tpl_paths[i], d);
+  if (st == SD_OK && !(b->tpl_path = sd_strdup(b->tpl_paths[0]))) st = SD_E_NOMEM;
   if (st == SD_OK) st = sd_batch_common_fingerprint(b, d);
   if (st == SD_OK) st = sd_batch_find(b, inputs, n_inputs, d);
+  if (st == SD_OK) st = sd_batch_expand(b, d);
   /* before the claim, which removes a killed batch's manifest temporary:
    * its whole lines still vouch for the PDFs written before the kill */
   if (st == SD_OK && b->resume) sd_batch_load_prev(b);
   if (st == SD_OK) st = sd_batch_claim(b, d);
+  if (st == SD_OK && b->group_readable) (void)chmod(b->outdir, 0750); /* asked for: a team's shared drive */
   if (st != SD_OK) {
     sd_batch_free(b);
     return st;
@@ -288,6 +355,9 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
   size_t xlen = 0, len = 0;
   sd_case *cs = NULL;
   int env = 0;
+  if (j->fallback)
+    sd_diag_warn(j->d, "batch.lang-fallback", j->path, 0, 0, "family.home-language",
+                 "sendoc has no catalogue for the family's language (%s): documents in English", j->fallback);
   sd_status st = read_case(b, j, &xml, &xlen);
   if (st == SD_OK) {
     const char *slash = strrchr(j->path, '/');
@@ -295,6 +365,7 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
     st = dir ? sd_case_load_mem(b->e, xml, xlen, j->path, dir, &b->lim, &cs, j->d) : SD_E_NOMEM;
     free(dir);
   }
+  if (st == SD_OK) sd_batch_case_names(j, cs);
   if (st == SD_OK) {
     sd_batch_case_fingerprint(b, cs, xml, xlen, j);
     if (b->resume && up_to_date(b, j)) {
@@ -303,10 +374,14 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
     }
     case_ctx cc = { b, b->limit_ms == UINT32_MAX ? 0 : t0 + b->limit_ms / 1000.0 };
     sd_render_options ro = b->ro;
+    ro.template_ref = b->tpls[j->tpl];
+    if (j->lang) ro.lang = j->lang;
     ro.cancel = case_cancel;
     ro.cancel_user = &cc;
     ro.time_limit_ms = b->limit_ms == UINT32_MAX ? 0 : b->limit_ms;
+    void *cover = sd_batch_cover_begin(b, j, cs);
     st = sd_render(b->e, cs, &ro, &pdf, &len, j->d);
+    sd_batch_cover_end(cover);
     int stopped = atomic_load(&b->stop), batch_cancelled = stopped || (b->cancel && b->cancel(b->cancel_user));
     /* past the limit: a timeout, even when the render did not notice in time */
     if (!batch_cancelled && cc.deadline > 0 && (st == SD_E_CANCELLED || st == SD_E_TIMEOUT || now_s() > cc.deadline)) {
@@ -323,6 +398,7 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
     }
     /* the template, style or data folder, not this case: every case would fail */
     env = st == SD_E_USAGE || st == SD_E_RESOURCE || st == SD_E_CANCELLED;
+    if (st == SD_E_INPUT) sd_batch_collapse(b, j, cs);
   }
   if (st == SD_OK) {
     char *dir = sd_strdup(j->out);
@@ -330,7 +406,7 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
     else {
       *strrchr(dir, '/') = 0;
       if (*last_dir && !strcmp(*last_dir, dir)) free(dir);
-      else if (sd_batch_mkdir_p(dir, 0700) != 0) {
+      else if (sd_batch_mkdir_p(dir, SD_BATCH_DIR_MODE(b)) != 0) {
         sd_diag_error(j->d, "io.write", j->out, 0, 0, NULL, "cannot create the folder %s", dir);
         free(dir);
         st = SD_E_IO;
@@ -340,6 +416,7 @@ static void run_case(struct sd_batch *b, sd_batch_job *j, char **last_dir)
       }
     }
     if (st == SD_OK) st = sd_batch_write_out(j, pdf, len);
+    if (st == SD_OK && b->group_readable) (void)chmod(j->out, 0640); /* renamed 0600: only ever widened */
     /* a full disk or a read-only folder fails every case alike: stop early */
     env = st != SD_OK;
     if (st == SD_OK) sd_batch_describe(j, pdf, len);
@@ -355,7 +432,7 @@ done:
 
 /* ---- reporting, in input order ---- */
 
-static void item_of(const sd_batch_job *j, size_t i, sd_batch_item *it)
+static void item_of(const struct sd_batch *b, const sd_batch_job *j, size_t i, sd_batch_item *it)
 {
   memset(it, 0, sizeof *it);
   it->size = sizeof *it;
@@ -371,10 +448,17 @@ static void item_of(const sd_batch_job *j, size_t i, sd_batch_item *it)
   it->fingerprint = j->fp_hex[0] ? j->fp_hex : NULL;
   it->seconds = j->seconds;
   it->diags = j->d;
+  it->template_ref = j->outcome == SD_BATCH_IGNORED ? NULL : b->tpls[j->tpl];
+  it->lang = j->outcome == SD_BATCH_IGNORED ? NULL : j->lang;
+  it->child = j->child;
+  it->school = j->school;
+  it->reason = j->reason;
+  it->problems = j->problems;
 }
 
 static void commit(struct sd_batch *b, sd_batch_job *j)
 {
+  sd_batch_digest(b, j);
   sd_batch_manifest_line(b, j);
   size_t i = (size_t)(j - b->v);
   b->committed++;
@@ -391,7 +475,7 @@ static void commit(struct sd_batch *b, sd_batch_job *j)
   if (rank(j->status) > rank(b->worst)) b->worst = j->status;
   if (b->progress) {
     sd_batch_item it;
-    item_of(j, i, &it);
+    item_of(b, j, i, &it);
     b->progress(b->progress_user, &it, b->committed, b->n);
   }
   sd_diags_free(j->d);
@@ -415,6 +499,7 @@ static void *worker(void *arg)
     if (j->outcome != SD_BATCH_IGNORED) run_case(b, j, &last_dir);
     pthread_mutex_lock(&b->mu);
     j->done = 1;
+    if (b->cv_ok) pthread_cond_broadcast(&b->cv);
     while (b->committed < b->n && b->v[b->committed].done) commit(b, &b->v[b->committed]);
     pthread_mutex_unlock(&b->mu);
   }
@@ -460,6 +545,13 @@ SD_API sd_status sd_batch_run(sd_batch *b, sd_diags *d)
     st = SD_E_IO;
   }
   if (sd_batch_manifest_close(b, d) != 0) st = SD_E_IO;
+  if (b->group_readable && b->manifest && strcmp(b->manifest, "-")) (void)chmod(b->manifest, 0640);
+  /* issue 16: warnings every document repeated, once; the print file; the report */
+  sd_batch_tally_flush(b, d);
+  sd_status cs = b->combine ? sd_batch_combine(b, d) : SD_OK;
+  if (cs != SD_OK && rank(cs) > rank(st)) st = cs;
+  sd_status rs = b->report ? sd_batch_report_write(b, d) : SD_OK;
+  if (rs != SD_OK && rank(rs) > rank(st)) st = rs;
   return st;
 }
 
@@ -479,7 +571,7 @@ SD_API sd_status sd_batch_get(const sd_batch *b, size_t i, sd_batch_item *out)
   if (!b || !out || i >= b->n) return SD_E_USAGE;
   size_t n = out->size && out->size < sizeof *out ? out->size : sizeof *out;
   sd_batch_item it;
-  item_of(&b->v[i], i, &it);
+  item_of(b, &b->v[i], i, &it);
   it.diags = NULL;
   it.size = n;
   memcpy(out, &it, n);
@@ -503,6 +595,8 @@ SD_API void sd_batch_free(sd_batch *b)
   free(b->outdir);
   free(b->manifest);
   free(b->tpl_path);
+  sd_batch_issue16_free(b);
   if (b->mu_ok) pthread_mutex_destroy(&b->mu);
+  if (b->cv_ok) pthread_cond_destroy(&b->cv);
   free(b);
 }

@@ -31,6 +31,13 @@ typedef struct sd_batch_job {
   long pages;
   size_t bytes;
   double seconds;
+  /* issue 16 (batch_names.c, batch_report.c) */
+  size_t tpl;        /* index into the batch's templates */
+  char *lang;        /* this document's language; NULL: the batch's */
+  char *fallback;    /* the family's language when it has no catalogue (rendered in English) */
+  char *child, *school;
+  char *problems;    /* its errors in plain words, kept for the report */
+  const char *reason;/* static plain words; NULL when rendered */
 } sd_batch_job;
 
 /* One line of an earlier manifest (resume): the case, its output's sha256 and fingerprint. */
@@ -71,7 +78,57 @@ struct sd_batch {
   int mf_err, ran, mu_ok;
   int lock_fd; /* held (shared) while the batch lives; -1 none */
   char token[17]; /* this batch in the register */
+  /* issue 16 */
+  char **tpls, **tpl_paths; /* every template (tpls[0] is ro.template_ref) and its file */
+  size_t n_tpls;
+  int family, also_english, group_readable;
+  char *name_pattern, *report, *combine;
+  unsigned volume;
+  struct sd_batch_tally *tally; /* warnings every document repeats, counted */
+  size_t n_tally;
+  char **combined;  /* the combined files written */
+  size_t n_combined;
+  char *report_csv;
+  pthread_cond_t cv; /* broadcast when a job is done (cover letters wait for their case's documents) */
+  int cv_ok;
 };
+
+/* A warning many documents repeat, said once with its count. */
+struct sd_batch_tally {
+  char *code, *message;
+  size_t count;
+};
+
+/* batch_names.c: one job per document (case x template x language), named
+ * by the pattern; collisions refused. SD_OK, SD_E_USAGE, SD_E_NOMEM. */
+sd_status sd_batch_expand(struct sd_batch *b, sd_diags *d);
+/* Checks a name pattern: SD_E_USAGE with d when it could leave the folder. */
+sd_status sd_batch_check_pattern(const char *pat, sd_diags *d);
+/* The name a checked pattern gives (heap; NULL: no memory); fuzz_names. */
+char *sd_batch_name_for(const char *pat, const char *rel, const char *child, const char *school, const char *tpl,
+                        const char *lang);
+/* The modes outputs and folders get. */
+#define SD_BATCH_FILE_MODE(b) ((b)->group_readable ? 0640 : 0600)
+#define SD_BATCH_DIR_MODE(b) ((b)->group_readable ? 0750 : 0700)
+/* batch_report.c: in the worker, after a render failed: a case's errors
+ * of one kind collapsed into one sentence (a case with no plan rendered
+ * with a template that needs one: one sentence, not one error a field). */
+void sd_batch_collapse(struct sd_batch *b, sd_batch_job *j, const sd_case *c);
+/* Under the batch lock, before a job's diagnostics are given away:
+ * repeated warnings moved to the tally, the reason and problems kept. */
+void sd_batch_digest(struct sd_batch *b, sd_batch_job *j);
+/* The child's name and school from a loaded case into j (when not set). */
+void sd_batch_case_names(sd_batch_job *j, const sd_case *c);
+/* After the run: the report (HTML + CSV) and the tally into d. */
+sd_status sd_batch_report_write(struct sd_batch *b, sd_diags *d);
+void sd_batch_tally_flush(struct sd_batch *b, sd_diags *d);
+void sd_batch_issue16_free(struct sd_batch *b);
+/* batch_cover.c: a cover letter lists the case's documents made before it. */
+int sd_batch_is_cover(const char *ref);
+void *sd_batch_cover_begin(struct sd_batch *b, sd_batch_job *j, sd_case *c);
+void sd_batch_cover_end(void *state);
+/* batch_combine.c: the combined print files. */
+sd_status sd_batch_combine(struct sd_batch *b, sd_diags *d);
 
 /* batch_find.c: the entries of inputs into b->v, sorted, duplicates refused,
  * sharded. SD_OK or SD_E_USAGE / SD_E_NOMEM with d. */

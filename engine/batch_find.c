@@ -56,6 +56,11 @@ void sd_batch_job_clear(sd_batch_job *j)
   free(j->rel);
   free(j->out);
   sd_diags_free(j->d);
+  free(j->lang);
+  free(j->fallback);
+  free(j->child);
+  free(j->school);
+  free(j->problems);
   memset(j, 0, sizeof *j);
 }
 

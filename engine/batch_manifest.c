@@ -71,6 +71,11 @@ sd_status sd_batch_common_fingerprint(struct sd_batch *b, sd_diags *d)
   put_str(m, "template-ref", b->ro.template_ref);
   sd_status st = SD_OK;
   if (put_file(m, "template", b->tpl_path) != 0) st = SD_E_IO;
+  /* several templates (issue 16): each one's bytes */
+  for (size_t i = 1; i < b->n_tpls; i++) {
+    put_str(m, "template-ref", b->tpls[i]);
+    if (put_file(m, "template", b->tpl_paths[i]) != 0) st = SD_E_IO;
+  }
   put_str(m, "lang", b->ro.lang);
   put_str(m, "style", b->ro.style);
   put_str(m, "meeting", b->ro.meeting_id);
@@ -129,6 +134,9 @@ void sd_batch_case_fingerprint(const struct sd_batch *b, const sd_case *c, const
   EVP_DigestUpdate(m, b->common_fp, sizeof b->common_fp);
   EVP_DigestUpdate(m, "case", 5);
   EVP_DigestUpdate(m, xml, len);
+  /* this document of the case: its template and language (issue 16) */
+  if (b->n_tpls) put_str(m, "job-template", b->tpls[j->tpl]);
+  put_str(m, "job-lang", j->lang);
   const sd_case_node *photo = c ? sd_case_find(c->root, "child.photo") : NULL;
   const sd_case_node *src = photo ? sd_case_find(photo, "src") : NULL;
   if (src && src->text && c->base_dir) {
@@ -241,7 +249,13 @@ void sd_batch_manifest_line(struct sd_batch *b, const sd_batch_job *j)
   }
   fputs("],\"fingerprint\":", f);
   json_str(f, j->fp_hex[0] ? j->fp_hex : NULL);
-  fprintf(f, ",\"seconds\":%.3f}\n", j->seconds);
+  fprintf(f, ",\"seconds\":%.3f", j->seconds);
+  /* appended (issue 16): which document of the case */
+  fputs(",\"template\":", f);
+  json_str(f, j->outcome == SD_BATCH_IGNORED || !b->n_tpls ? NULL : b->tpls[j->tpl]);
+  fputs(",\"lang\":", f);
+  json_str(f, j->outcome == SD_BATCH_IGNORED ? NULL : j->lang ? j->lang : b->ro.lang ? b->ro.lang : "en-GB");
+  fputs("}\n", f);
   /* line by line: an interrupted batch's temporary is read by resume */
   if (fflush(f) != 0 || ferror(f)) b->mf_err = 1;
 }
@@ -257,6 +271,7 @@ int sd_batch_manifest_open(struct sd_batch *b, sd_diags *d)
   if (!b->mf_tmp) return -1;
   snprintf(b->mf_tmp, l + 12, "%s.tmp-XXXXXX", b->manifest);
   int fd = mkstemp(b->mf_tmp); /* mode 0600: it names cases and quotes their problems */
+  if (fd >= 0 && b->group_readable) (void)fchmod(fd, 0640); /* a team's shared drive, when asked */
   if (fd < 0 || !(b->mf = fdopen(fd, "w"))) {
     sd_diag_error(d, "io.write", b->manifest, 0, 0, NULL, "cannot write the manifest: %s", strerror(errno));
     if (fd >= 0) {

@@ -588,6 +588,60 @@ static void unknown_template(const sd_engine *e, const char *ref, sd_diags *d)
   for (size_t i = 0; i < n; i++) free(names[i]);
 }
 
+/* Issue 16's print file: sd_render_cases with a template and language per part. */
+sd_status sd_engine_render_parts(sd_engine *e, const sd_engine_part *ps, size_t n, const sd_render_options *caller_opt,
+                                 const char *title, unsigned char **out_pdf, size_t *out_len, sd_diags *d)
+{
+  sd_render_options opt;
+  options_from_caller(caller_opt, &opt);
+  *out_pdf = NULL;
+  *out_len = 0;
+  if (!e || !ps || !n) return SD_E_USAGE;
+  rendered *parts = calloc(n, sizeof *parts);
+  sd_template **owned = calloc(n, sizeof *owned);
+  sd_status st = parts && owned ? SD_OK : SD_E_NOMEM;
+  int64_t epoch = pick_epoch(&opt);
+  sd_stop stop;
+  render_stop(&opt, &stop, d);
+  size_t failed = 0;
+  for (size_t i = 0; st == SD_OK && i < n; i++) {
+    sd_template *tp = NULL;
+    int own = 0;
+    sd_render_options po = opt;
+    po.template_ref = ps[i].template_ref;
+    po.lang = ps[i].lang;
+    st = load_template(e, po.template_ref, &tp, &own, d);
+    if (st != SD_OK) break;
+    if (own) owned[i] = tp;
+    sd_status one = build_layout(e, tp, po.template_ref, ps[i].c, &po, epoch, &stop, &parts[i], d);
+    if (one == SD_E_INPUT || one == SD_E_LIMIT) failed++;
+    else if (one != SD_OK) st = one;
+  }
+  if (st == SD_OK && failed) st = SD_E_INPUT;
+  sd_layout all;
+  memset(&all, 0, sizeof all);
+  if (st == SD_OK) st = merge_layouts(parts, n, &all);
+  if (st == SD_OK) {
+    size_t eoff = 1;
+    for (size_t i = 0; i < n; i++) {
+      sd_elem *part = &all.elems[eoff];
+      part->bookmark = ps[i].bookmark ? ps[i].bookmark : parts[i].lay.title;
+      if (!part->lang) part->lang = parts[i].lay.lang;
+      eoff += parts[i].lay.n_elems;
+    }
+    sd_pdf_meta meta = { .title = title ? title : parts[0].lay.title, .lang = opt.lang ? opt.lang : "en-GB",
+                         .epoch = epoch, .stop = &stop };
+    st = sd_pdf_write(&all, &meta, out_pdf, out_len, d);
+  }
+  free(all.pages);
+  free(all.elems);
+  for (size_t i = 0; parts && i < n; i++) rendered_free(&parts[i]);
+  for (size_t i = 0; owned && i < n; i++) sd_template_free(owned[i]);
+  free(parts);
+  free(owned);
+  return st;
+}
+
 static sd_status parse_template_file(sd_engine *e, const char *ref, sd_template **out, sd_diags *d)
 {
   char *path = is_path(ref) ? sd_strdup(ref) : sd_strdup_printf("%s/templates/%s.md", e->data_dir, ref);

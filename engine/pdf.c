@@ -605,7 +605,10 @@ static sd_status add_outline(pdf_ctx *c, const sd_layout *l, HPDF_Page *pages)
   for (size_t i = 0; i < l->n_elems; i++) {
     const sd_elem *e = &l->elems[i];
     if (!e->bookmark) continue;
-    int level = e->role[0] == 'H' && e->role[1] >= '1' && e->role[1] <= '6' ? e->role[1] - '0' : 1;
+    /* a Part (one document of a combined file) holds its headings' bookmarks */
+    int level = e->role[0] == 'H' && e->role[1] >= '1' && e->role[1] <= '6' ? e->role[1] - '0'
+                : !strcmp(e->role, "Part")                                   ? 0
+                                                                             : 1;
     while (depth > 0 && levels[depth - 1] >= level) depth--;
     outline_node *o = &nodes[k];
     o->parent = depth ? stack[depth - 1] : -1;

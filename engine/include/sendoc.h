@@ -242,6 +242,13 @@ typedef struct sd_batch_item {
   const char *fingerprint;  /* of everything that made the output, hex; NULL if none */
   double seconds;           /* wall time spent on this entry */
   const sd_diags *diags;    /* this entry's diagnostics; NULL outside the callback */
+  /* since 0.2 (issue 16) */
+  const char *template_ref; /* the template of this document; NULL for an ignored entry */
+  const char *lang;         /* its language (BCP 47) */
+  const char *child;        /* the child's preferred (else legal) name; NULL when unknown */
+  const char *school;       /* the school's name; NULL when unknown */
+  const char *reason;       /* why it was not rendered, in plain words; NULL when rendered */
+  const char *problems;     /* its errors in plain words, one sentence each, "; "-separated; NULL: none */
 } sd_batch_item;
 
 /* Called once per entry, in input order, never on two threads at once (the
@@ -270,6 +277,27 @@ typedef struct sd_batch_options {
                                       the batch (entries not done: "error", batch.cancelled) */
   void *cancel_user;
   const sd_limits *limits;         /* NULL: SD_LIMITS_DEFAULT */
+  /* since 0.2 (issue 16: a local authority's batch day). render->lang may be
+   * "family": each case in its family's home language (family.home-language),
+   * English with one warning when there is no catalogue for it. */
+  const char *const *templates;    /* several templates for every case (n_templates of them);
+                                      NULL: render->template_ref only */
+  size_t n_templates;
+  int also_english;                /* also an en-GB copy of every document in another language */
+  const char *name_pattern;        /* output path under output_dir, ending .pdf, with {case} (the
+                                      case's relative path without .xml), {child}, {school},
+                                      {template}, {lang}; values are reduced to safe characters
+                                      and cannot leave output_dir. NULL: {case}.pdf, plus
+                                      -{template} with several templates, -{lang} with also_english */
+  int group_readable;              /* outputs 0640 in 0750 folders (a team's shared drive);
+                                      0: 0600 in 0700 */
+  const char *report;              /* the officer's report, HTML; a CSV beside it (same name,
+                                      .csv); NULL: none */
+  const char *combine;             /* one print file: every document rendered, in input order, one
+                                      bookmark per document; may hold {school} (one file a school);
+                                      NULL: none */
+  unsigned combine_volume;         /* most documents in one combined file (memory is bounded by
+                                      this): more go to FILE-2.pdf, FILE-3.pdf...; 0: 200 */
 } sd_batch_options;
 
 /* Counts after sd_batch_run(). */
@@ -308,6 +336,12 @@ SD_API void sd_batch_totals_get(const sd_batch *b, sd_batch_totals *t);
 SD_API sd_status sd_batch_get(const sd_batch *b, size_t i, sd_batch_item *out);
 /* The manifest path written (NULL for "-"), borrowed. */
 SD_API const char *sd_batch_manifest_path(const sd_batch *b);
+/* After sd_batch_run(): what an officer needs at the end of the run, as
+ * plain text lines: the counts, the commonest reasons for failures, and
+ * where the manifest, report and combined files are; the last line is the
+ * counts ("N rendered, N failed, N skipped"). *out is freed with
+ * sd_free(). SD_E_USAGE before the batch ran, SD_E_NOMEM. */
+SD_API sd_status sd_batch_summary(const sd_batch *b, char **out);
 /* Releases the output folder and frees everything. NULL does nothing. */
 SD_API void sd_batch_free(sd_batch *b);
 

@@ -27,7 +27,7 @@ import hashlib, json, os, subprocess, sys
 man, cases, out = sys.argv[1:]
 rows = [json.loads(l) for l in open(man, encoding="utf-8")]
 keys = ["case", "status", "output", "sha256", "pages", "bytes", "skipped", "diagnostics", "fingerprint", "seconds"]
-assert all(list(r) == keys for r in rows), rows[0]
+assert all(list(r)[:len(keys)] == keys for r in rows), rows[0]  # later keys are appended
 rels = [os.path.relpath(r["case"], cases) for r in rows]
 assert rels == sorted(rels, key=lambda s: s.encode()), "not in byte order"
 assert len(rows) == 202, len(rows)

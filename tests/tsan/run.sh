@@ -21,7 +21,8 @@ export SOURCE_DATE_EPOCH=1764547200 SENDOC_DATA="$(cd "$B" && pwd)/share/sendoc"
 export TSAN_OPTIONS="suppressions=$ROOT/tests/tsan/suppressions halt_on_error=1 exitcode=66"
 pass=0; fail=0
 for args in "-t one-page-profile" "-t one-page-profile --lang ur" "-t one-page-profile --lang bn" \
-            "-t postcard-try" "-t ehcp --lang ar" "-t review-invitation --lang pl"; do
+            "-t postcard-try" "-t ehcp --lang ar" "-t review-invitation --lang pl" \
+            "-t cover-letter,one-page-profile --lang family --also-english --report $T/r.html --combine $T/p.pdf"; do
   rm -rf "$T/out"
   build-tsan/bin/sendoc batch "$T/in" -o "$T/out" $args --jobs 2 >/dev/null 2>"$T/err"
   rc=$?
