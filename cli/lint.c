@@ -11,12 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int is_template(const cli_common *com, const char *arg)
 {
   size_t n = strlen(arg);
   if (n > 3 && !strcasecmp(arg + n - 3, ".md")) return 1;
+  /* only a regular file is opened to look: a FIFO would block here; the
+   * case loader then refuses it with a clear message */
+  struct stat sb;
+  if (stat(arg, &sb) == 0 && !S_ISREG(sb.st_mode)) return 0;
   FILE *fp = fopen(arg, "rb");
   if (fp) {
     char head[8] = { 0 };
