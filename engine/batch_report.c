@@ -45,13 +45,23 @@ static const char *tpl_short(const char *ref)
   return s ? s + 1 : ref;
 }
 
+static int collapsible(const sd_diag *g, int has_plan)
+{
+  if (g->severity != SD_SEV_ERROR || !g->code) return 0;
+  return !strcmp(g->code, "template.field") || (!has_plan && !strcmp(g->code, "case.required"));
+}
+
 void sd_batch_collapse(struct sd_batch *b, sd_batch_job *j, const sd_case *c)
 {
   sd_diags *d = j->d;
   if (!d || !d->n) return;
   size_t nf = 0, nplan = 0;
+  /* a case with no plan at all: the template's requires: lines (case.required)
+   * each say what a plan document lacks; one sentence says it better. A case
+   * with a plan keeps each plain case.required message as it is. */
+  const sd_case_node *plan = c && c->root ? sd_case_find(c->root, "plan") : NULL;
   for (size_t i = 0; i < d->n; i++)
-    if (d->items[i].severity == SD_SEV_ERROR && d->items[i].code && !strcmp(d->items[i].code, "template.field")) {
+    if (collapsible(&d->items[i], plan != NULL)) {
       nf++;
       const char *f = d->items[i].field;
       if (f && !strncmp(f, "plan", 4) && (f[4] == 0 || f[4] == '.')) nplan++;
@@ -65,7 +75,7 @@ void sd_batch_collapse(struct sd_batch *b, sd_batch_job *j, const sd_case *c)
   list[0] = 0;
   for (size_t i = 0; i < d->n; i++) {
     sd_diag *g = &d->items[i];
-    if (g->severity != SD_SEV_ERROR || !g->code || strcmp(g->code, "template.field")) continue;
+    if (!collapsible(g, plan != NULL)) continue;
     drop[i] = 1;
     if (g->field && shown < 4 && ll + strlen(g->field) + 3 < sizeof list) {
       ll += (size_t)snprintf(list + ll, sizeof list - ll, "%s%s", shown ? ", " : "", g->field);
@@ -75,7 +85,6 @@ void sd_batch_collapse(struct sd_batch *b, sd_batch_job *j, const sd_case *c)
   diag_drop(d, drop);
   free(drop);
   const char *tpl = tpl_short(b->tpls[j->tpl]);
-  const sd_case_node *plan = c && c->root ? sd_case_find(c->root, "plan") : NULL;
   if (nplan && !plan) {
     const sd_case_node *sen = c && c->root ? sd_case_find(c->root, "sen-status") : NULL;
     sd_diag_error(d, "batch.no-plan", j->path, 0, 0, "plan",
