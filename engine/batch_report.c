@@ -142,6 +142,7 @@ static const char *reason_of(const sd_batch_job *j)
   if (IS("review.") || IS("template.requires")) return "no meeting or details for this paperwork";
   if (IS("batch.stopped") || IS("batch.cancelled")) return "not started: the batch stopped";
   if (IS("batch.unreadable")) return "found but not a case file that can be read";
+  if (IS("case.required")) return "the case lacks a part this document needs";
   if (IS("case.limit") || IS("io.limit")) return "the case file is too large";
   if (IS("case.io")) return "the case file cannot be read";
   if (IS("case.")) return "the case file is not valid";

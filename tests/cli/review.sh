@@ -30,7 +30,7 @@ txt "$T/inv.pdf" "$T/inv.txt"
 for want in "Date of this letter: 29 October 2026" "Dear Claire," "10 December 2026, 15:30–16:30" \
             "Elmfield Primary School, the family room" "By video call:" "Who is invited" "Ruth Adeyemi" \
             "Welcome and introductions" "bring an advocate, a friend or a relative" "If you would like an interpreter" \
-            "by: 19 November 2026" "0113 496 0000" "senco@elmfield.example.sch.uk" \
+            "19 November 2026" "0113 496 0000" "senco@elmfield.example.sch.uk" \
             "At least two weeks before the meeting" "Within four weeks after the meeting, the local authority"; do
   has "$T/inv.txt" "$want" "invitation"
 done
