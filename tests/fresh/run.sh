@@ -12,6 +12,9 @@
 #    ../shared beside it, and the README's two commands, read from README.md,
 #    run exactly as written: as root, then in a second clone as a user who has
 #    sudo (after root's run, so the user's `make deps` finds them installed).
+#    The user runs the first command whole and the test command's install half
+#    (`make test-deps`, through sudo): one full `make check` fits CI's time,
+#    two do not. SENDOC_FRESH_FULL_USER=1 runs the user's `make check` too.
 # 4. packages: README's packaging commands as the user (dpkg-buildpackage
 #    -us -uc -b, apt-get install ../*.deb, a render), lintian (no errors).
 # 5. install: a second throwaway root gets the .debs with apt-get install
@@ -120,6 +123,12 @@ for u in $USERS; do
   n=0
   while IFS= read -r cmd; do
     n=$((n+1)); t=$(now)
+    # CI's 90 minutes hold one full `make check` in the root, not two: the user
+    # runs the install half of the test command (through sudo) unless
+    # SENDOC_FRESH_FULL_USER=1; root has run the whole command by then
+    if [ "$u" != root ] && [ "${SENDOC_FRESH_FULL_USER:-0}" != 1 ] && [ "$cmd" != "${cmd% check}" ]; then
+      cmd=${cmd% check}; echo "fresh: $u runs \"$cmd\" (root ran the whole test command; SENDOC_FRESH_FULL_USER=1 runs it again)"
+    fi
     if in_root "$R" "$u" "cd sendoc && $cmd" >"$W/readme-$u-$n.log" 2>&1; then
       ok "$u: $cmd ($(( $(now) - t )) s): $(tail -1 "$W/readme-$u-$n.log")"
     else
