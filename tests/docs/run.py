@@ -45,6 +45,12 @@ SKIP = [
     (r"^make (fuzz|bench)\b", "long-running stages of their own (make fuzz, make bench)"),
     (r"^make data\b", "rebuilds the data folder inside the source tree this test reads"),
     (r"^sendoc serve\b|^build/bin/sendoc serve\b", "a server that runs until it is stopped; its own tests start and stop it"),
+    (r"^make test-deps\b", "installs Debian packages with apt as root; the fresh-root stage runs it on a bare Debian"),
+    (r"^make install\b", "writes into the system prefix; tests/cli/install.sh and library.sh install into a staging "
+                          "folder, and the fresh-root stage installs the packages"),
+    (r"^man sendoc$", "needs the installed page: the fresh-root stage runs it after installing the packages; "
+                      "`man -l cli/sendoc.1` is checked here"),
+    (r"^make -C examples\b", "tests/cli/library.sh builds and runs the example against a staged install"),
 ]
 
 # Commands the docs show that fail today for a reason outside the docs: each
