@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "case.h"
 #include "fileio.h"
+#include "jsonout.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -157,58 +158,19 @@ void sd_batch_case_fingerprint(const struct sd_batch *b, const sd_case *c, const
 /* JSON needs valid UTF-8: a byte that does not start a well-formed sequence
  * (RFC 3629) becomes U+FFFD, so every line parses even when a file name or a
  * quoted case value is not UTF-8. */
-static size_t utf8_len(const unsigned char *p)
-{
-  if (p[0] < 0x80) return 1;
-  size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-  if (!n || p[0] > 0xF4) return 0;
-  for (size_t i = 1; i < n; i++)
-    if ((p[i] & 0xC0) != 0x80) return 0;
-  if (p[0] == 0xE0 && p[1] < 0xA0) return 0;
-  if (p[0] == 0xED && p[1] >= 0xA0) return 0;
-  if (p[0] == 0xF0 && p[1] < 0x90) return 0;
-  if (p[0] == 0xF4 && p[1] >= 0x90) return 0;
-  return n;
-}
-
-static void json_str(FILE *out, const char *s)
-{
-  if (!s) {
-    fputs("null", out);
-    return;
-  }
-  fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    size_t n = utf8_len(p);
-    if (n == 0) {
-      fputs("\\ufffd", out);
-      p++;
-    } else if (n > 1) {
-      fwrite(p, 1, n, out);
-      p += n;
-    } else {
-      if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
-      else if (*p < 0x20 || *p == 0x7F) fprintf(out, "\\u%04x", *p);
-      else fputc(*p, out);
-      p++;
-    }
-  }
-  fputc('"', out);
-}
-
 static void json_diag(FILE *out, const sd_diag *g)
 {
   static const char *const sev[] = { "note", "warning", "error" };
   fputs("{\"severity\":", out);
-  json_str(out, sev[g->severity]);
+  sd_json_str(out, sev[g->severity]);
   fputs(",\"code\":", out);
-  json_str(out, g->code);
+  sd_json_str(out, g->code);
   fputs(",\"file\":", out);
-  json_str(out, g->file);
+  sd_json_str(out, g->file);
   fprintf(out, ",\"line\":%d,\"column\":%d,\"field\":", g->line, g->col);
-  json_str(out, g->field);
+  sd_json_str(out, g->field);
   fputs(",\"message\":", out);
-  json_str(out, g->message);
+  sd_json_str(out, g->message);
   fputc('}', out);
 }
 
@@ -230,11 +192,11 @@ void sd_batch_manifest_line(struct sd_batch *b, const sd_batch_job *j)
   if (!f) return;
   int ok = j->outcome == SD_BATCH_OK;
   fputs("{\"case\":", f);
-  json_str(f, j->path);
+  sd_json_str(f, j->path);
   fputs(",\"status\":", f);
-  json_str(f, status_name(j->outcome));
+  sd_json_str(f, status_name(j->outcome));
   fputs(",\"output\":", f);
-  json_str(f, ok ? j->out : NULL);
+  sd_json_str(f, ok ? j->out : NULL);
   fputs(",\"sha256\":", f);
   if (ok) fprintf(f, "\"%s\"", j->sha_hex);
   else fputs("null", f);
@@ -248,13 +210,13 @@ void sd_batch_manifest_line(struct sd_batch *b, const sd_batch_job *j)
     json_diag(f, &j->d->items[i]);
   }
   fputs("],\"fingerprint\":", f);
-  json_str(f, j->fp_hex[0] ? j->fp_hex : NULL);
+  sd_json_str(f, j->fp_hex[0] ? j->fp_hex : NULL);
   fprintf(f, ",\"seconds\":%.3f", j->seconds);
   /* appended (issue 16): which document of the case */
   fputs(",\"template\":", f);
-  json_str(f, j->outcome == SD_BATCH_IGNORED || !b->n_tpls ? NULL : b->tpls[j->tpl]);
+  sd_json_str(f, j->outcome == SD_BATCH_IGNORED || !b->n_tpls ? NULL : b->tpls[j->tpl]);
   fputs(",\"lang\":", f);
-  json_str(f, j->outcome == SD_BATCH_IGNORED ? NULL : j->lang ? j->lang : b->ro.lang ? b->ro.lang : "en-GB");
+  sd_json_str(f, j->outcome == SD_BATCH_IGNORED ? NULL : j->lang ? j->lang : b->ro.lang ? b->ro.lang : "en-GB");
   fputs("}\n", f);
   /* line by line: an interrupted batch's temporary is read by resume */
   if (fflush(f) != 0 || ferror(f)) b->mf_err = 1;
