@@ -124,6 +124,10 @@ check: check-unit check-locale check-integration check-cli check-scaling check-a
 
 check-unit: all $(CHECK_BIN)
 	@sh tools/run-suites.sh $(B)
+	@# every fuzz target has an answer in hostile_seeds.py, or `make fuzz` (run by CI after check) stops
+	@d=$$(mktemp -d) && for t in tests/fuzz/fuzz_*.c; do \
+	  python3 tests/fuzz/hostile_seeds.py $$(basename $$t .c) $$d/$$(basename $$t .c) || exit 1; done; \
+	  rm -rf $$d; echo "fuzz seeds: every target has its hostile seeds or says it needs none"
 
 check-locale: all $(CHECK_BIN)
 	@LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 sh tools/run-suites.sh $(B)

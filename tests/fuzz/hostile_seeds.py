@@ -27,6 +27,18 @@ TEXTS = {
 }
 
 
+TEMPLATE_BODIES = {
+    "emphasis": " ".join("**strong _em %d_ and** plain" % i for i in range(3000)),
+    "list": "".join("  " * (i % 12) + "- item %d\n" % i for i in range(3000)),
+    "table": "| a | b |\n| --- | --- |\n" + "".join("| %d | {{child.preferred-name}} |\n" % i for i in range(3000)),
+    "empty": "",
+}
+
+# Targets whose inputs are small structured records (a manifest line, a name
+# pattern, a CSV, a form post): the issue-13 inputs are case and template text
+NO_HOSTILE_SEEDS = ("fuzz_manifest", "fuzz_names", "fuzz_serve_csv", "fuzz_serve_form")
+
+
 def case_with(text, attrs=""):
     return LEO.replace(ITEM, "<item" + attrs + ">" + text + "</item>", 1)
 
@@ -51,17 +63,20 @@ def main():
         u16 = case_with("ไทย").replace('encoding="UTF-8"', 'encoding="UTF-16"')
         write(out, "utf16le", pre + b"\xff\xfe" + u16.encode("utf-16-le"))
         write(out, "utf16be", pre + b"\xfe\xff" + u16.encode("utf-16-be"))
-    elif target == "fuzz_template":
-        body = {
-            "emphasis": " ".join("**strong _em %d_ and** plain" % i for i in range(3000)),
-            "list": "".join("  " * (i % 12) + "- item %d\n" % i for i in range(3000)),
-            "table": "| a | b |\n| --- | --- |\n" + "".join("| %d | {{child.preferred-name}} |\n" % i for i in range(3000)),
-            "empty": "",
-        }
-        for name, b in body.items():
+    elif target in ("fuzz_template", "fuzz_lint_template"):
+        # both take a first byte then a template; for fuzz_lint_template an
+        # even first byte means "lint this template", an odd one "check this
+        # --lang value", so the long values go in as --lang too
+        for name, b in TEMPLATE_BODIES.items():
             write(out, name, b"\x00" + ("# T\n\n" + b if b else "").encode("utf-8"))
+        if target == "fuzz_lint_template":
+            write(out, "front-matter", b"\x00" + ("---\n" + "requires: child.legal-name: x\n" * 3000 + "---\n# T\n").encode("utf-8"))
+            for name in ("dots", "family", "long-word"):
+                write(out, "lang-" + name, b"\x01" + TEXTS[name].encode("utf-8"))
+    elif target in NO_HOSTILE_SEEDS:
+        pass  # their committed corpus is the whole of their seeds
     else:
-        sys.exit("hostile_seeds.py: unknown target " + target)
+        sys.exit("hostile_seeds.py: unknown target " + target + ": add its seeds, or add it to NO_HOSTILE_SEEDS")
 
 
 main()
