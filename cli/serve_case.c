@@ -402,6 +402,69 @@ static void summary(sv_buf *b, const char *id, xmlDocPtr doc, const msgs *m, con
   sv_put(b, "</ul></div>");
 }
 
+/* A save refused because the case changed since the form was opened: nothing
+ * is overwritten, and nothing the SENCo typed is lost either. Every text or
+ * attribute field whose submitted value differs from what the file now holds
+ * is listed with its label, what they typed (read-only, ready to copy) and
+ * what is saved now. The field paths are looked up in the case as it is now;
+ * where the other save moved entries, the label may name a neighbour, so the
+ * page says to check before copying. */
+static void conflict_page(sv_req *r, sv_resp *o, xmlDocPtr now, const char *id, const char *slug, const char *why)
+{
+  sv_buf *b = &o->body;
+  o->status = 409;
+  sv_page_begin(b, r->s, "Not saved: someone else changed this case", NULL);
+  sv_put(b, "<p class=\"problem\">");
+  sv_esc(b, why);
+  sv_put(b, "</p>");
+  size_t shown = 0;
+  for (size_t i = 0; i < r->form.n; i++) {
+    const char *key = r->form.f[i].key, *val = r->form.f[i].val;
+    if (!key || !val || !((key[0] == 't' || key[0] == 'a') && key[1] == '/')) continue;
+    char path[256] = "", attr[64] = "";
+    const char *p = key + 2, *slash = strchr(p, '/');
+    size_t pl = slash ? (size_t)(slash - p) : strlen(p);
+    if (pl >= sizeof path || (key[0] == 'a' && (!slash || strlen(slash + 1) >= sizeof attr))) continue;
+    memcpy(path, p, pl);
+    path[pl] = 0;
+    if (slash) snprintf(attr, sizeof attr, "%s", slash + 1);
+    xmlNodePtr n = sv_xml_at(now, path);
+    const sv_spec *sp = n ? sv_xml_spec(n) : NULL;
+    char *cur = NULL;
+    const char *label = sp ? sp->label : "A field that is no longer in the case";
+    if (n && key[0] == 't') cur = sv_xml_text(n);
+    else if (n && key[0] == 'a') {
+      xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+      cur = v ? strdup((const char *)v) : NULL;
+      xmlFree(v);
+      for (const sv_attr *a = sp ? sp->attrs : NULL; a && a->name; a++)
+        if (!strcmp(a->name, attr)) label = a->label;
+    }
+    if (!strcmp(cur ? cur : "", val)) {
+      free(cur);
+      continue;
+    }
+    if (!shown++)
+      sv_put(b, "<h2 id=\"typed\">What you typed (not saved)</h2><p>Copy what you need, open the section again, "
+                "and put it back. Check each field's place first: the other save may have added or moved entries."
+                "</p><div class=\"typed\">");
+    char fid[40];
+    snprintf(fid, sizeof fid, "typed-%zu", shown);
+    sv_printf(b, "<div class=\"field\"><label for=\"%s\">", fid);
+    sv_esc(b, label);
+    sv_printf(b, "</label><textarea id=\"%s\" readonly rows=\"2\">", fid);
+    sv_esc(b, val);
+    sv_put(b, "</textarea><p class=\"hint\">Saved now: ");
+    sv_esc(b, cur && *cur ? cur : "(empty)");
+    sv_put(b, "</p></div>");
+    free(cur);
+  }
+  if (shown) sv_put(b, "</div>");
+  sv_printf(b, "<p><a href=\"/case/%s/edit/%s\">Open this section again (the latest version)</a></p>", id, slug);
+  sv_put(b, "<p><a href=\"/\">Back to the caseload</a></p>");
+  sv_page_end(b);
+}
+
 void sv_page_edit(sv_req *r, sv_resp *o, const char *id, const char *slug)
 {
   const sv_section *sec = NULL;
@@ -417,10 +480,9 @@ void sv_page_edit(sv_req *r, sv_resp *o, const char *id, const char *slug)
     const char *ver = sv_form_get(&r->form, "version");
     char msg[200] = "", anchor[300] = "";
     if (!ver || strcmp(ver, l.version) != 0) {
-      sv_error_page(o, r->s, 409, "Not saved: someone else changed this case",
+      conflict_page(r, o, l.doc, id, slug,
                     "This case was saved from another tab or window after you opened this page, so your changes "
-                    "were not saved and nothing was overwritten. Open the section again to see the latest version, "
-                    "then make your changes again.");
+                    "were not saved and nothing was overwritten.");
       sv_case_close(&l);
       return;
     }
@@ -434,12 +496,17 @@ void sv_page_edit(sv_req *r, sv_resp *o, const char *id, const char *slug)
     char *out = sv_xml_dump(l.doc, &len);
     int src = out ? sv_ws_save(r->s, id, l.version, out, len, NULL) : 500;
     xmlFree(out);
-    sv_case_close(&l);
     if (src == 409) {
-      sv_error_page(o, r->s, 409, "Not saved: someone else changed this case",
-                    "This case was saved from another tab or window a moment ago. Open the section again to see it.");
+      /* l.doc holds this form's changes now, so show them against the file as it is */
+      sv_case_close(&l);
+      if (sv_case_open(r->s, id, &l, o)) {
+        conflict_page(r, o, l.doc, id, slug, "This case was saved from another tab or window a moment ago, so your "
+                                              "changes were not saved and nothing was overwritten.");
+        sv_case_close(&l);
+      }
       return;
     }
+    sv_case_close(&l);
     if (src) {
       sv_error_page(o, r->s, 500, "Not saved", "The workspace could not be written.");
       return;

@@ -275,6 +275,11 @@ try {
   check('two tabs: the second save gets 409', resp.status() === 409, resp.status());
   check('two tabs: it says why, in plain words', (await tab2.locator('main').innerText()).includes('someone else changed this case'));
   check('two tabs: the first save stands', fs.readFileSync(path.join(ws, 'bilal-hussain.xml'), 'utf8').includes('he/him (tab one)'));
+  // what tab two typed is not lost: it is on the page, labelled, read-only, beside what is saved now
+  const typed = tab2.locator('.typed textarea[readonly]');
+  check('two tabs: what you typed is kept on the page to copy', await typed.count() === 1 && await typed.first().inputValue() === 'he/him (tab two)',
+        await typed.count());
+  check('two tabs: beside what is saved now', (await tab2.locator('.typed').innerText()).includes('Saved now: he/him (tab one)'));
   await axe(tab2, '409 conflict page');
   await tab2.close();
 
