@@ -76,6 +76,13 @@ static const char *field_name(const char *field)
   return field && strcmp(field, ".") != 0 ? field : "the text";
 }
 
+/* The field a diagnostic names: none for "." (printed as "<.>", which tells a
+ * SENCo nothing; the line and column already point at the element) */
+static const char *diag_field(const char *field)
+{
+  return field && strcmp(field, ".") != 0 ? field : NULL;
+}
+
 /* " (character 12)" for a case field, else "". */
 static const char *nth_text(const text_where *w, char buf[40])
 {
@@ -148,7 +155,7 @@ static void free_ctx(text_ctx *c)
 static sd_status bad_utf8(text_ctx *c, size_t off)
 {
   text_where w = text_pos(c, off);
-  sd_diag_error(c->d, "text.utf8", c->p->file, w.line, w.col, w.field,
+  sd_diag_error(c->d, "text.utf8", c->p->file, w.line, w.col, diag_field(w.field),
                 "invalid UTF-8 in %s at byte %zu", field_name(w.field), off);
   return SD_E_INPUT;
 }
@@ -180,7 +187,7 @@ static sd_status check_clusters(text_ctx *c)
     while (e < c->n && extends_cluster(c->cps[e])) e++;
     char name[128], nth[40];
     text_where w = text_pos(c, c->boff[base]);
-    sd_diag_error(c->d, "text.cluster", c->p->file, w.line, w.col, w.field,
+    sd_diag_error(c->d, "text.cluster", c->p->file, w.line, w.col, diag_field(w.field),
                   "U+%04X %s in %s%s carries %zu combining characters (U+%04X ...); Unicode's stream-safe "
                   "limit is %d on one character", (unsigned)c->cps[base], char_name(c->cps[base], name, sizeof name),
                   field_name(w.field), nth_text(&w, nth), e - base - 1, (unsigned)c->cps[base + 1],
@@ -407,13 +414,13 @@ static void report_uncovered(text_ctx *c, size_t k, uint32_t *seen, int *reporte
   const char *absent = sd_fonts_missing_for(c->fonts, c->script[k], wants_emoji(c, k));
   if (absent) {
     *machine = 1;
-    sd_diag_error(c->d, "text.font", c->p->file, w.line, w.col, w.field,
+    sd_diag_error(c->d, "text.font", c->p->file, w.line, w.col, diag_field(w.field),
                   "U+%04X %s in %s%s needs a font that is not installed: fonts/fontmap.txt names \"%s\"",
                   (unsigned)c->cps[k], char_name(c->cps[k], name, sizeof name), field_name(w.field),
                   nth_text(&w, nth), absent);
     return;
   }
-  sd_diag_error(c->d, "text.uncovered", c->p->file, w.line, w.col, w.field,
+  sd_diag_error(c->d, "text.uncovered", c->p->file, w.line, w.col, diag_field(w.field),
                 "U+%04X %s in %s%s is not covered by any installed font: replace it, or install a font "
                 "that has it and add it to fonts/fontmap.txt", (unsigned)c->cps[k],
                 char_name(c->cps[k], name, sizeof name), field_name(w.field), nth_text(&w, nth));

@@ -622,6 +622,24 @@ START_TEST(test_uncovered_character_names_its_own_span)
 }
 END_TEST
 
+/* An {{#each}} item's field is ".", which the diagnostic printed as "<.>":
+ * it names no field, and the line and column already point at the element */
+START_TEST(test_uncovered_in_each_item_names_no_dot_field)
+{
+  const char *s = "Leo \xee\x80\x80";
+  sd_text_span sp[1] = {{0, (uint32_t)strlen(s), NULL, SD_FONT_REGULAR, ".", 31, 5}};
+  sd_text_params tp = params("en", 500);
+  sd_diags *d = sd_diags_new();
+  sd_para p;
+  ck_assert_int_eq(sd_text_layout(fonts, s, strlen(s), sp, 1, &tp, &p, d), SD_E_INPUT);
+  ck_assert_uint_eq(d->n, 1);
+  ck_assert_ptr_null(d->items[0].field);
+  ck_assert_int_eq(d->items[0].line, 31);
+  ck_assert(strstr(d->items[0].message, "in the text (character 5)") != NULL);
+  sd_diags_free(d);
+}
+END_TEST
+
 /* ---- glyph text ----------------------------------------------------------------- */
 
 START_TEST(test_glyph_text_reads_back_logical_text)
@@ -966,6 +984,7 @@ static Suite *text_suite(void)
   tcase_add_test(tc, test_bad_arguments_are_usage_errors);
   tcase_add_test(tc, test_missing_font_map_is_resource_error);
   tcase_add_test(tc, test_uncovered_character_names_its_own_span);
+  tcase_add_test(tc, test_uncovered_in_each_item_names_no_dot_field);
   tcase_add_test(tc, test_uncovered_because_font_not_installed_is_font_error);
   tcase_add_test(tc, test_glyph_text_reads_back_logical_text);
   tcase_add_test(tc, test_ligature_glyph_carries_whole_cluster);
