@@ -542,6 +542,13 @@ static void page_size(const char *name, float *w, float *h, float *margin)
   else if (!strcasecmp(name, "A6-landscape")) { *w = a5w; *h = a6w; *margin = 26; }
 }
 
+/* The A4 page a card (A5, A6) moves to when it does not fit; NULL for A4 */
+static const char *card_on_a4(const char *name)
+{
+  if (!name || !strncasecmp(name, "A4", 2)) return NULL;
+  return strstr(name, "landscape") || strstr(name, "Landscape") ? "A4-landscape" : "A4";
+}
+
 static void free_pool(pool *pl)
 {
   if (!pl) return;
@@ -585,11 +592,12 @@ static sd_status layout_fitting(const sd_doc_tree *t, const sd_locale *loc, sd_f
                                 sd_diags *d)
 {
   float body = style->body_pt;
+  const char *paper = t->fm.page_size;
   for (;;) {
     lay L = { .t = t, .loc = loc, .fonts = fonts, .breaks = breaks, .sty = style, .body = body, .d = d,
               .out = out, .doc_lang = t->lang ? t->lang : "en-GB", .stop = stop };
     L.doc_rtl = lang_is_rtl(L.doc_lang);
-    page_size(t->fm.page_size, &L.pw, &L.ph, &L.margin);
+    page_size(paper, &L.pw, &L.ph, &L.margin);
     L.top = L.ph - L.margin;
     L.bottom = L.margin + style->footer_pt * 2.2f;
     L.pool = calloc(1, sizeof(pool));
@@ -610,6 +618,20 @@ static sd_status layout_fitting(const sd_doc_tree *t, const sd_locale *loc, sd_f
     /* one-page documents step the type down, never below the style's minimum */
     if (body - 0.5f >= style->min_body_pt - 0.001f) {
       body -= 0.5f;
+      continue;
+    }
+    /* A card that does not fit at the smallest size its reading style allows
+     * goes on A4 (landscape stays landscape) rather than failing: a family
+     * who needs large print, or reads Nastaliq, whose lines are twice as tall
+     * as English ones, still gets the card, and the SENCo is told to print
+     * it on A4. Only A4 itself, or a card that overflows A4 too, is an error. */
+    const char *bigger = card_on_a4(paper);
+    if (bigger) {
+      sd_diag_warn(d, "layout.paper", NULL, 0, 0, NULL,
+                   "the card does not fit %s at %.1f pt, the smallest size for the %s style: it is laid out on %s "
+                   "instead; print it on A4", paper, (double)body, style->name ? style->name : "chosen", bigger);
+      paper = bigger;
+      body = style->body_pt;
       continue;
     }
     /* what ran past the limit: the full extra pages and the last one's part */

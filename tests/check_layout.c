@@ -82,6 +82,40 @@ START_TEST(test_heading_paragraph_list_are_tagged_in_order)
 }
 END_TEST
 
+/* A card that does not fit its A5 page at the style's smallest size goes on
+ * A4 (landscape kept) with a layout.paper warning, instead of failing: Bilal's
+ * Urdu postcard in large print did (Nastaliq lines are tall). */
+START_TEST(test_card_too_long_for_a5_moves_to_a4)
+{
+  enum { N = 6 };
+  sd_inline in = text(LONG);
+  sd_block kids[N];
+  for (int i = 0; i < N; i++) kids[i] = (sd_block){ .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = N }, .lang = "en-GB",
+                    .fm = { .max_pages = 1, .page_size = "A5-landscape" } };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("large-print"), &l, d), SD_OK);
+  ck_assert(diags_have(d, "layout.paper"));
+  ck_assert_uint_eq(l.n_pages, 1);
+  ck_assert_float_eq_tol(l.pages[0].width, 841.89f, 0.01f);
+  ck_assert_float_eq_tol(l.pages[0].height, 595.276f, 0.01f);
+  sd_layout_free(&l);
+  sd_diags_free(d);
+  /* what does not fit A4 either is still an error, naming how much to cut */
+  enum { M = 60 };
+  sd_block many[M];
+  for (int i = 0; i < M; i++) many[i] = (sd_block){ .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 };
+  t.root.children = many;
+  t.root.n_children = M;
+  d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("large-print"), &l, d), SD_E_INPUT);
+  ck_assert(diags_have(d, "layout.paper"));
+  ck_assert(diags_have(d, "layout.too-long"));
+  sd_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_one_page_document_too_long_says_how_much_to_cut)
 {
   enum { N = 90 };
@@ -299,6 +333,7 @@ static Suite *layout_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_heading_paragraph_list_are_tagged_in_order);
   tcase_add_test(tc, test_one_page_document_too_long_says_how_much_to_cut);
+  tcase_add_test(tc, test_card_too_long_for_a5_moves_to_a4);
   tcase_add_test(tc, test_one_page_document_steps_type_down_to_fit);
   tcase_add_test(tc, test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right);
   tcase_add_test(tc, test_run_in_other_language_gets_a_span_with_lang);

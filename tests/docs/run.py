@@ -57,9 +57,6 @@ SKIP = [
 # is run, must still fail, and is reported XFAIL; the day it passes (XPASS)
 # this test fails so that the line is removed here.
 KNOWN = [
-    (r"render samples/bilal-hussain.xml --template postcard-try --lang ur( --style large-print)?",
-     "Bilal's Urdu postcard does not fit two A5 pages in large print (layout.too-long, 29% over): "
-     "Nastaliq lines are tall; found by this test, reported to the layout owners"),
 ]
 
 # a subcommand named in prose (`sendoc render`) is a reference, not a command
