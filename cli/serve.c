@@ -133,8 +133,12 @@ int cmd_serve(int argc, char **argv)
   char dbuf[PATH_MAX + 32];
   const char *data_dir = cli_data_dir(&com, dbuf, sizeof dbuf);
   s.engine = cli_engine(&com, &code);
-  if (!s.engine || load_web(&s, data_dir) != 0) {
+  sd_diags *ld = s.engine ? sd_diags_new() : NULL;
+  if (ld && sd_engine_languages(s.engine, &s.langs, &s.n_langs, ld) != SD_OK) cli_print_diags(ld, &com);
+  sd_diags_free(ld);
+  if (!s.engine || !s.langs || load_web(&s, data_dir) != 0) {
     close(s.ws_fd);
+    sd_languages_free(s.langs, s.n_langs);
     sd_engine_free(s.engine);
     return s.engine ? EXIT_ENV : code;
   }
@@ -183,6 +187,7 @@ int cmd_serve(int argc, char **argv)
   for (int i = 0; i < 4; i++) free(s.web[i]);
   pthread_mutex_destroy(&s.save_lock);
   pthread_mutex_destroy(&s.cache_lock);
+  sd_languages_free(s.langs, s.n_langs);
   sd_engine_free(s.engine);
   close(s.ws_fd);
   return code;

@@ -69,6 +69,8 @@ typedef struct sv_import sv_import; /* a class list being imported */
 
 typedef struct sv_server {
   sd_engine *engine;
+  sd_language_info *langs; /* the engine's catalogues: the language picker (sd_engine_languages) */
+  size_t n_langs;
   int ws_fd;             /* the workspace folder, opened once */
   char *ws_path;         /* its real path */
   char token[65];        /* per-start access secret (printed address) */

@@ -33,8 +33,6 @@ static const struct { const char *name, *label; } TEMPLATES[] = {
   { "review-record", "Review record" },
 };
 static const char *const STYLES[] = { "standard", "large-print", "dyslexia" };
-static const char *const LANGS[] = { "en-GB", "ar", "bn", "es", "fa", "gu", "lt", "pa-Arab", "pa-Guru", "pl",
-                                     "ps", "pt", "ro", "so", "ta", "tr", "uk", "ur", "zh-Hans" };
 #define N(a) (sizeof a / sizeof *a)
 
 static void render_free(sv_render *x)
@@ -152,6 +150,13 @@ static const char *template_label(const char *name)
   return NULL;
 }
 
+static bool has_lang(const sv_server *s, const char *tag)
+{
+  for (size_t i = 0; tag && i < s->n_langs; i++)
+    if (!strcmp(tag, s->langs[i].tag)) return true;
+  return false;
+}
+
 static void options_form(sv_req *r, sv_buf *b, const char *const *sel, size_t nsel, const char *tpl, const char *lang,
                          const char *style)
 {
@@ -182,10 +187,12 @@ static void options_form(sv_req *r, sv_buf *b, const char *const *sel, size_t ns
     sv_printf(b, "<option value=\"%s\"%s>%s</option>", TEMPLATES[i].name, tpl && !strcmp(tpl, TEMPLATES[i].name) ? " selected" : "",
               TEMPLATES[i].label);
   sv_put(b, "</select></div><div class=\"field\"><label for=\"d-lang\">Language</label><select id=\"d-lang\" name=\"lang\">");
-  for (size_t i = 0; i < N(LANGS); i++) {
+  /* the languages the engine has catalogues for: a new one shows up here by itself */
+  for (size_t i = 0; i < r->s->n_langs; i++) {
+    const char *tag = r->s->langs[i].tag;
     char ln[96];
-    sv_lang_name(LANGS[i], ln, sizeof ln);
-    sv_printf(b, "<option value=\"%s\"%s>%s</option>", LANGS[i], lang && !strcmp(lang, LANGS[i]) ? " selected" : "", ln);
+    sv_lang_name(tag, ln, sizeof ln);
+    sv_printf(b, "<option value=\"%s\"%s>%s</option>", tag, lang && !strcmp(lang, tag) ? " selected" : "", ln);
   }
   sv_put(b, "</select></div><div class=\"field\"><label for=\"d-style\">Reading style</label><select id=\"d-style\" name=\"style\">");
   static const char *const STYLE_LABELS[] = { "Standard", "Large print", "Dyslexia-friendly" };
@@ -212,7 +219,7 @@ void sv_page_preview(sv_req *r, sv_resp *o)
   const char *tpl = sv_query(r, "template"), *lang = sv_query(r, "lang"), *style = sv_query(r, "style");
   if (!lang || !*lang) lang = "en-GB";
   if (!style || !*style) style = NULL;
-  if (!template_label(tpl) || (style && !in_list(style, STYLES, N(STYLES))) || !in_list(lang, LANGS, N(LANGS))) {
+  if (!template_label(tpl) || (style && !in_list(style, STYLES, N(STYLES))) || !has_lang(r->s, lang)) {
     sv_error_page(o, r->s, 400, "Cannot make that document", "Choose a document, a language and a style from the lists.");
     return;
   }

@@ -69,6 +69,32 @@ START_TEST(test_class_pdf_fails_whole_when_one_profile_is_too_long)
 }
 END_TEST
 
+/* The languages the data folder has catalogues for: what the CLI's `sendoc
+ * locales` and the web workspace's picker both show (no list kept in a front
+ * end). Sorted by tag, en-GB and the right-to-left ones there, names from ICU. */
+START_TEST(test_engine_languages_lists_the_catalogues)
+{
+  sd_diags *d = sd_diags_new();
+  sd_language_info *l = NULL;
+  size_t n = 0;
+  ck_assert_int_eq(sd_engine_languages(engine, &l, &n, d), SD_OK);
+  ck_assert_uint_ge(n, 10);
+  int en = 0, ur = 0;
+  for (size_t i = 0; i < n; i++) {
+    ck_assert_ptr_nonnull(l[i].tag);
+    ck_assert(!strcmp(l[i].status, "reviewed") || !strcmp(l[i].status, "unreviewed"));
+    if (i) ck_assert_int_lt(strcmp(l[i - 1].tag, l[i].tag), 0);
+    if (!strcmp(l[i].tag, "en-GB")) en = 1;
+    if (!strcmp(l[i].tag, "ur")) ur = l[i].english_name && !strcmp(l[i].english_name, "Urdu");
+    ck_assert_int_eq(sd_check_lang(engine, l[i].tag, d), SD_OK);
+  }
+  ck_assert(en && ur);
+  sd_languages_free(l, n);
+  ck_assert_int_eq(sd_engine_languages(engine, NULL, &n, d), SD_E_USAGE);
+  sd_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_same_inputs_same_bytes)
 {
   sd_case *c;
@@ -397,6 +423,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_whole_class_in_one_pdf_one_page_each);
   tcase_add_test(tc, test_class_pdf_fails_whole_when_one_profile_is_too_long);
   tcase_add_test(tc, test_same_inputs_same_bytes);
+  tcase_add_test(tc, test_engine_languages_lists_the_catalogues);
   tcase_add_test(tc, test_unreviewed_catalogue_warns_but_renders);
   tcase_add_test(tc, test_png_photo_is_passed_through_and_decodes);
   tcase_add_test(tc, test_edited_template_file_is_read_again);

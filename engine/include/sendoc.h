@@ -194,6 +194,22 @@ SD_API sd_status sd_lint_template(sd_engine *e, const char *template_ref, sd_dia
  * a language's name or another code, e.g. "romanian" or "ron": "ro". */
 SD_API sd_status sd_check_lang(sd_engine *e, const char *tag, sd_diags *d);
 
+/* One language the engine's data folder has a message catalogue for: what a
+ * front end offers in its language picker (since 0.1). */
+typedef struct sd_language_info {
+  const char *tag;          /* BCP 47, as sd_render_options.lang takes it: "pa-Arab" */
+  const char *name;         /* in the language itself: "پنجابی (شاہ مکھی)"; NULL if ICU has none */
+  const char *english_name; /* "Punjabi (Shahmukhi)"; NULL if ICU has none */
+  const char *status;       /* "reviewed" or "unreviewed" (by a native speaker) */
+} sd_language_info;
+
+/* The languages documents can be made in: every compiled catalogue in the
+ * engine's data folder (en-GB included), sorted by tag. Free the list with
+ * sd_languages_free(). SD_E_RESOURCE with a diagnostic when the folder has no
+ * catalogue or cannot be read; SD_E_NOMEM. */
+SD_API sd_status sd_engine_languages(sd_engine *e, sd_language_info **out, size_t *n, sd_diags *d);
+SD_API void sd_languages_free(sd_language_info *list, size_t n);
+
 /* Writes bytes to path atomically: a 0600 temporary file in the same folder,
  * renamed into place only when complete ("-" writes to stdout). SD_E_IO. */
 SD_API sd_status sd_write_file_atomic(const char *path, const unsigned char *buf,
