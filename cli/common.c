@@ -1,6 +1,7 @@
 /* Options, data folder and diagnostics output shared by every command. */
 #include "cli.h"
-#include "jsonout.h"
+#include <jansson.h>
+#include <unicode/ustring.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -151,9 +152,34 @@ int cli_common_only(const char *cmd, int argc, char **argv, cli_common *com)
   return -1;
 }
 
+/* A JSON string through jansson; bytes that are not UTF-8 (a file name, say)
+ * become U+FFFD first (ICU), since jansson only takes valid UTF-8. */
 void cli_json_str(FILE *out, const char *s)
 {
-  sd_json_str(out, s);
+  if (!s) {
+    fputs("null", out);
+    return;
+  }
+  json_t *j = json_string(s);
+  char *fixed = NULL;
+  if (!j) {
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t n16 = 0, n8 = 0;
+    u_strFromUTF8WithSub(NULL, 0, &n16, s, -1, 0xFFFD, NULL, &e);
+    UChar *u = malloc(((size_t)n16 + 1) * sizeof *u);
+    e = U_ZERO_ERROR;
+    if (u) u_strFromUTF8WithSub(u, n16 + 1, NULL, s, -1, 0xFFFD, NULL, &e);
+    if (u && U_SUCCESS(e)) {
+      u_strToUTF8(NULL, 0, &n8, u, n16, &e);
+      e = U_ZERO_ERROR;
+      if ((fixed = malloc((size_t)n8 + 1))) u_strToUTF8(fixed, n8 + 1, NULL, u, n16, &e);
+      if (fixed && U_SUCCESS(e)) j = json_string(fixed);
+    }
+    free(u);
+  }
+  if (!j || json_dumpf(j, out, JSON_ENCODE_ANY) != 0) fputs("\"\"", out);
+  json_decref(j);
+  free(fixed);
 }
 
 void cli_json_diag(FILE *out, const sd_diag_info *g)

@@ -17,6 +17,18 @@ nm -D --defined-only "$LIB" | awk '$2 != "A" {print $3}' | grep -v '@@SENDOC_0$'
 sed -n 's/^ \([A-Za-z_0-9]*\)@SENDOC_0 .*/\1/p' "$ROOT/debian/libsendoc0.symbols" | grep -v '^SENDOC_0$' | sort -u >"$T/listed"
 cmp -s "$T/listed" "$T/exported" && ok || bad "debian/libsendoc0.symbols is not the exported set: $(diff "$T/listed" "$T/exported" | grep '^[<>]' | tr '\n' ' ')"
 
+# The command is a thin shell over sendoc.h: its objects link against the
+# shared library, which exports only the SD_API names, with nothing missing
+# (the installed command links libsendoc.a, one binary with no rpath)
+CLI_OBJS=$(ls "$B"/obj/cli/*.o 2>/dev/null)
+if [ -n "$CLI_OBJS" ] && cc -o "$T/sendoc-shared" $CLI_OBJS "$LIB" \
+     $(pkg-config --libs libmicrohttpd jansson poppler-glib cairo libxml-2.0 icu-uc) -lcsv -lcrypto -lpthread \
+     $(case "$B" in *asan*) echo -fsanitize=address,undefined ;; *tsan*) echo -fsanitize=thread ;; esac) >"$T/link.txt" 2>&1; then
+  LD_LIBRARY_PATH=$(dirname "$LIB") "$T/sendoc-shared" --version | grep -q '^sendoc ' && ok || bad "the CLI linked against libsendoc.so.0 does not run"
+else
+  bad "the CLI uses more than sendoc.h (linked against libsendoc.so.0): $(grep -o "undefined reference to .[a-z_0-9]*" "$T/link.txt" | sort -u | tr '\n' ' ')$(tail -2 "$T/link.txt")"
+fi
+
 # make install into a staging prefix, then examples/ against it. (Not DESTDIR
 # with pkg-config --define-prefix: that relocates every package it reads,
 # libxml2's -I/usr/include/libxml2 included, to a prefix of /usr/lib.)
