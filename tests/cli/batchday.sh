@@ -135,12 +135,8 @@ assert len(nomade) == 3 and all(r[3] == "ehcp" and "no EHC plan" in r[9] for r i
 assert any(r[1] == "Bilal" and r[4] == "ur" for r in rows)
 PY
 
-# the report passes axe-core (WCAG 2.1 AA and best practice) when the kit is installed
-if [ -n "${SENDOC_AXE_DIR:-}" ]; then
-  node "$ROOT/tests/cli/axe-report.mjs" "$T/rep/report.html" >"$T/axe.txt" 2>&1 && ok || { bad "axe-core: $(tail -3 "$T/axe.txt")"; }
-else
-  echo "note: SENDOC_AXE_DIR unset: the report is not run through axe-core"
-fi
+# the report's axe-core check (WCAG 2.2 AA, in Debian's chromium) is in
+# tests/web/e2e.mjs, which has the browser and axe-core installed
 
 # 5. one print file: a bookmark per document, pages per document, PDF/UA checks;
 #    volumes; one file a school
@@ -159,11 +155,13 @@ assert len(tops) == n, (len(tops), n)
 assert tops[0]["title"].startswith("Bilal: cover-letter (ur)"), tops[0]["title"]
 assert len(o["pages"]) == n  # one page each here: profiles and letters
 PY
-python3 "$ROOT/../shared/a11y/pdfua_check.py" "$T/pr/print.pdf" >"$T/ua.txt" 2>&1 && grep -q ' 0 failed' "$T/ua.txt" && ok || { bad "print file fails pdfua_check"; tail -3 "$T/ua.txt"; }
+# the a11y kit beside the clone, else the project's copy (a user's clone has no ../shared)
+UA=$ROOT/../shared/a11y/pdfua_check.py; [ -f "$UA" ] || UA=$ROOT/tests/a11y/pdfua_check.py
+python3 "$UA" "$T/pr/print.pdf" >"$T/ua.txt" 2>&1 && grep -q ' 0 failed' "$T/ua.txt" && ok || { bad "print file fails pdfua_check"; tail -3 "$T/ua.txt"; }
 pdftotext "$T/pr/Bilal-cover-letter-en-GB.pdf" - | grep -q 'One-page profile' && ok || bad "the cover letter does not list the profile"
 pdftotext "$T/pr/Bilal-cover-letter-ur.pdf" - | grep -q 'ایک صفحے کا تعارف' && ok || bad "the Urdu cover letter does not list the profile"
 pdftotext "$T/pr/Rumi-cover-letter-bn.pdf" - | grep -q '14 Canal Street' && ok || bad "the cover letter has no address"
-python3 "$ROOT/../shared/a11y/pdfua_check.py" "$T/pr/Rumi-cover-letter-bn.pdf" >"$T/ua.txt" 2>&1 && ok || bad "cover letter fails pdfua_check"
+python3 "$UA" "$T/pr/Rumi-cover-letter-bn.pdf" >"$T/ua.txt" 2>&1 && ok || bad "cover letter fails pdfua_check"
 "$BIN" batch "$C" -o "$T/vol" -t one-page-profile --combine "$T/vol/print-{school}.pdf" --combine-volume 1 --jobs 2 2>"$T/vol.err"
 [ -f "$T/vol/print-Riverside-Academy.pdf" ] && ok || bad "no print file for a school"
 n=$(find "$T/vol" -name 'print-*.pdf' | wc -l); [ "$n" = 6 ] && ok || bad "6 cases at 6 schools, volume 1: $n print files, want 6"

@@ -209,7 +209,11 @@ def main():
         stats["renders"] = len(rows)
         t_render = time.time()
         # 3. each render
+        # the kit beside the clone when there is one, else the project's copy
+        # (tests/a11y, tools/sync-a11y.sh): pdfua_check needs only qpdf
         a11y = os.path.join(ROOT, "..", "shared", "a11y", "pdfua_check.py")
+        if not os.path.exists(a11y):
+            a11y = os.path.join(ROOT, "tests", "a11y", "pdfua_check.py")
         have_a11y = os.path.exists(a11y) and shutil.which("qpdf")
 
         def check_ok(i, t, lang, row):
@@ -351,7 +355,7 @@ def main():
     print("gen: seed %d, %d cases: %s (%.0f s: generate, validate and render %.0f s, check %.0f s)"
           % (a.seed, a.cases, summary, time.time() - t0, t_render - t0, time.time() - t_render))
     if not have_a11y:
-        print("gen: SKIPPED pdfua_check: ../shared/a11y not beside this clone")
+        print("gen: SKIPPED pdfua_check: no qpdf, or no a11y kit (../shared/a11y, tests/a11y)")
     if failures:
         print("gen: %d failures; reproduce with: %s --keep" % (len(failures), repro))
         return 1

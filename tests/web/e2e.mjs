@@ -16,7 +16,9 @@ const ROOT = process.env.SENDOC_ROOT || path.resolve(HERE, '..', '..');
 const BUILD = path.resolve(process.argv[2] || 'build');
 const shotsAt = process.argv.indexOf('--screenshots');
 const SHOTS = shotsAt > 0 ? path.resolve(process.argv[shotsAt + 1]) : null;
-const A11Y = path.resolve(ROOT, '..', 'shared', 'a11y', 'pdfua_check.py');
+// the a11y kit beside the clone, else the project's copy (a user's clone has no ../shared)
+const A11Y = [path.resolve(ROOT, '..', 'shared', 'a11y', 'pdfua_check.py'), path.resolve(ROOT, 'tests', 'a11y', 'pdfua_check.py')]
+  .find((f) => fs.existsSync(f)) || path.resolve(ROOT, 'tests', 'a11y', 'pdfua_check.py');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let failures = 0, checks = 0;
@@ -82,7 +84,7 @@ async function shot(page, name) {
 }
 
 function pdfua(file, what) {
-  if (!fs.existsSync(A11Y)) { console.log('skip  PDF/UA check of ' + what + ': ../shared/a11y not beside the clone'); return; }
+  if (!fs.existsSync(A11Y)) { console.log('skip  PDF/UA check of ' + what + ': no a11y kit (../shared/a11y, tests/a11y)'); return; }
   const r = spawnSync('python3', [A11Y, file], { encoding: 'utf8' });
   check('a11y kit: PDF/UA check passes: ' + what, r.status === 0, (r.stdout + r.stderr).split('\n').slice(-4).join(' / '));
 }
@@ -294,6 +296,20 @@ try {
     await noHorizontalScroll(page, p);
   }
   check('no Content-Security-Policy violations in the console', cspViolations.length === 0, cspViolations.join(' | '));
+
+  // ---- the batch day's HTML report (sendoc batch --report), opened as a file
+  // the way an EHCP officer opens it: the same axe-core rules as the workspace
+  const rep = path.join(tmp, 'report');
+  const made = spawnSync(path.join(BUILD, 'bin', 'sendoc'),
+    ['batch', path.join(ROOT, 'samples'), '-o', rep, '-t', 'ehcp,one-page-profile', '--lang', 'family',
+     '--report', path.join(rep, 'report.html'), '--jobs', '2'],
+    { encoding: 'utf8', env: { ...process.env, SENDOC_DATA: path.join(BUILD, 'share', 'sendoc'), SOURCE_DATE_EPOCH: '1764547200' } });
+  check('batch report written (some samples have no plan: exit 1)', fs.existsSync(path.join(rep, 'report.html')), made.stderr.split('\n').slice(-3).join(' / '));
+  const rp = await ctx.newPage();
+  await rp.goto('file://' + path.join(rep, 'report.html'));
+  check('batch report: one h1, a table with column headers', await rp.locator('h1').count() === 1 && await rp.locator('th[scope="col"]').count() > 3);
+  await axe(rp, 'batch report (sendoc batch --report)');
+  await rp.close();
 } catch (e) {
   failures++;
   console.log('FAIL  exception: ' + (e.stack || e));
