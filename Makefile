@@ -181,7 +181,9 @@ fuzz:
 # and rendering need (compiler, -dev libraries, genrb, fonts). `make test-deps`:
 # that plus the test tools (Check, clang for the fuzzers and TSan, valgrind,
 # PDF readers, python3, node/npm for ../shared/a11y's pdf.js, debootstrap and
-# the Debian packaging tools for tests/fresh). Node/npm come from Debian only
+# the Debian packaging tools for tests/fresh; liblzma-dev, which libxml2's
+# pkg-config --static names but libxml2-dev does not bring, for the static
+# links of tests/cli/install.sh and library.sh). Node/npm come from Debian only
 # when no node is installed.
 DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libicu-dev \
   icu-devtools libharfbuzz-dev libfontconfig-dev libpng-dev zlib1g-dev libssl-dev \
@@ -189,7 +191,7 @@ DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libic
   libmicrohttpd-dev libjansson-dev libcsv-dev libpoppler-glib-dev
 TEST_DEB_PKGS = check libharfbuzz-bin qpdf poppler-utils mupdf-tools python3 python3-pdfminer \
   locales clang libclang-rt-14-dev libtsan2 valgrind time strace man-db \
-  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium parallel
+  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium parallel liblzma-dev
 APT_GET = $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 SUDO_IF_USER = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo )
 deps:

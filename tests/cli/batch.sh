@@ -213,8 +213,9 @@ if [ "$AS" != skip ]; then
   mkdir -p "$U/in/ok" "$U/in/locked" "$U/in/nophotos" "$U/out"
   for d in ok locked nophotos; do cp "$ROOT/samples/class-4b/leo-clarke.xml" "$ROOT/samples/class-4b/maya-osei.xml" "$U/in/$d/"; cp -r "$ROOT/samples/class-4b/photos" "$U/in/$d/"; done
   chmod -R a+rX "$U"; chmod 777 "$U/out"
+  nobody_kit "$U"
   chmod 000 "$U/in/locked" "$U/in/nophotos/photos" "$U/in/ok/maya-osei.xml"
-  $AS "$BIN" batch "$U/in" -o "$U/out/b" -t $TPL --manifest "$U/out/m.jsonl" >/dev/null 2>"$T/err.txt"; rc=$?
+  $AS env SENDOC_DATA="$NDATA" "$NBIN" batch "$U/in" -o "$U/out/b" -t $TPL --manifest "$U/out/m.jsonl" >/dev/null 2>"$T/err.txt"; rc=$?
   [ "$rc" = 1 ] && ok || bad "unreadable entries: exit $rc, want 1: $(tail -3 "$T/err.txt")"
   tail -1 "$T/err.txt" | grep -qx '1 rendered, 2 failed, 0 skipped, 3 ignored (3 could not be read)' && ok || bad "unreadable summary: $(tail -1 "$T/err.txt")"
   grep -q 'in/locked: error: not searched: cannot read the folder' "$T/err.txt" && ok || bad "unreadable folder not named"

@@ -139,11 +139,13 @@ fi
 if [ "$AS" != skip ]; then
   RO=$(mktemp -d /tmp/sendoc-ro.XXXXXX); chmod 755 "$RO"
   mkdir -p "$RO/ro" "$RO/ro2/sub" "$RO/in/sub" && cp "$CASE" "$RO/in/sub/" && cp -r "$ROOT/samples/class-4b/photos" "$RO/in/sub/"
-  mkdir -p "$RO/mf"; chmod -R a+rX "$RO"; chmod 555 "$RO/ro" "$RO/ro2/sub"; chmod 777 "$RO/ro2" "$RO/mf"
-  expect_exit "render into a read-only folder" 3 $AS "$BIN" render "$CASE" -t $TPL -o "$RO/ro/x.pdf"
-  grep -q 'io.write' "$T/err.txt" && ok || bad "read-only render: no io.write diagnostic"
-  expect_exit "batch into a read-only folder" 3 $AS "$BIN" batch "$CASE" -t $TPL -o "$RO/ro"
-  expect_exit "batch, read-only subfolder" 3 $AS "$BIN" batch "$RO/in" -t $TPL -o "$RO/ro2" --manifest "$RO/mf/m.jsonl"
+  mkdir -p "$RO/mf"; nobody_kit "$RO"; chmod -R a+rX "$RO"; chmod 555 "$RO/ro" "$RO/ro2/sub"; chmod 777 "$RO/ro2" "$RO/mf"
+  RCASE=$RO/in/sub/$(basename "$CASE")
+  expect_exit "render into a read-only folder" 3 $AS env SENDOC_DATA="$NDATA" "$NBIN" render "$RCASE" -t $TPL -o "$RO/ro/x.pdf"
+  grep -q 'io.write' "$T/err.txt" && ok || bad "read-only render: no io.write diagnostic: $(head -2 "$T/err.txt")"
+  expect_exit "batch into a read-only folder" 3 $AS env SENDOC_DATA="$NDATA" "$NBIN" batch "$RCASE" -t $TPL -o "$RO/ro"
+  grep -q 'io.write\|cannot write\|Permission denied' "$T/err.txt" && ok || bad "batch into a read-only folder: not an I/O error: $(head -2 "$T/err.txt")"
+  expect_exit "batch, read-only subfolder" 3 $AS env SENDOC_DATA="$NDATA" "$NBIN" batch "$RO/in" -t $TPL -o "$RO/ro2" --manifest "$RO/mf/m.jsonl"
   grep -q '"status":"error".*"code":"io.write"' "$RO/mf/m.jsonl" 2>/dev/null && ok || bad "read-only subfolder: manifest lacks an io.write error"
   grep -q '0 rendered, 1 failed, 0 skipped' "$T/err.txt" && ok || bad "read-only subfolder summary: $(tail -1 "$T/err.txt")"
   chmod 755 "$RO/ro" "$RO/ro2/sub"; rm -rf "$RO"

@@ -34,3 +34,12 @@ make_cases() {
     i=$((i+1))
   done
 }
+
+# nobody_kit DIR: the command and its data folder copied into DIR/kit, readable
+# by everyone, for the tests that run as nobody when we are root (setpriv):
+# the clone may sit where nobody cannot look (a fresh root's /root/sendoc).
+# Sets NBIN and NDATA.
+nobody_kit() {
+  mkdir -p "$1/kit" && cp "$BIN" "$1/kit/sendoc" && cp -r "$SENDOC_DATA" "$1/kit/data" && chmod -R a+rX "$1/kit"
+  NBIN=$1/kit/sendoc; NDATA=$1/kit/data
+}
