@@ -9,9 +9,12 @@
  * than a page continues there line by line. After a page break the header
  * row is drawn again as an artifact.
  *
- * A table is laid out stacked only when its longest words cannot stand side
- * by side on the page: for each row, each column's header (TH, /Scope Row)
- * above its cell (TD), so no two pieces of text share a line. */
+ * Columns whose longest words do not stand side by side at the body size
+ * are tried at smaller sizes down to the style's smallest body size (large
+ * print's four-column section F: 16 pt rather than 18). Only when even that
+ * fails is a table laid out stacked: for each row, each column's header
+ * (TH, /Scope Row) above its cell (TD), so no two pieces of text share a
+ * line. */
 #include "layout_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -375,10 +378,24 @@ static sd_status lay_table_in(lay *L, const sd_block *blk, box b, int parent)
   float avail = b.x1 - b.x0;
   float *nat = calloc(src.cols, sizeof *nat), *min = calloc(src.cols, sizeof *min);
   if (st == SD_OK && (!nat || !min)) st = SD_E_NOMEM;
-  if (st == SD_OK) st = measure_columns(L, &src, nat, min);
-  float smin = 0;
-  for (size_t c = 0; st == SD_OK && c < src.cols; c++) smin += min[c];
-  int stacked = src.header_row && src.rows > 1 && src.cols > 1 && smin > avail;
+  /* Columns that do not stand side by side at the body size may at the
+   * style's smallest body size (large print: 16 pt, never less). */
+  int stacked = 1;
+  for (float size = L->body; st == SD_OK; size -= 1) {
+    src.size = size;
+    src.pad = size * PAD_EM;
+    memset(nat, 0, src.cols * sizeof *nat);
+    memset(min, 0, src.cols * sizeof *min);
+    st = measure_columns(L, &src, nat, min);
+    float smin = 0;
+    for (size_t c = 0; c < src.cols; c++) smin += min[c];
+    stacked = src.header_row && src.rows > 1 && src.cols > 1 && smin > avail;
+    if (!stacked || size - 1 < L->sty->min_body_pt - 0.001f) break;
+  }
+  if (stacked) { /* the stacked form has the whole width: body size */
+    src.size = L->body;
+    src.pad = L->body * PAD_EM;
+  }
   if (st == SD_OK && !stacked) {
     share_widths(&src, nat, min, avail);
     place_columns(L, &src, b);
