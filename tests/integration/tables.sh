@@ -5,7 +5,8 @@
 # needs B1.., outcomes E1.. naming their need (B2), provision F1.. naming its
 # outcome (E1), as the case's id references say. EHC plans in en-GB, ur, ar,
 # bn and pl, and the review paperwork's tables, in every style; each PDF also
-# passes the PDF/UA checks.   sh tests/integration/tables.sh BUILD_DIR
+# passes the PDF/UA checks. English plans also through all five readers of
+# text_roundtrip.py --strict (table_limits.py: what is left is pdfminer's).   sh tests/integration/tables.sh BUILD_DIR
 set -u
 B=${1:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,10 +48,35 @@ for style in standard large-print dyslexia; do
   check review-record-ur-$style samples/bilal-hussain.xml review-record ur $style
   check review-invitation-en-$style samples/ava-thompson.xml review-invitation en-GB $style
 done
+# English plans, whose text has no right-to-left or spacing miss left (issue
+# 15's other parts): every reader strict, table cells exact, and out of order
+# only where table_limits.py proves it is pdfminer's or poppler's reordering
+for style in standard large-print dyslexia; do
+  n=ehcp-en-$style
+  "$B/tools/textdump" "$B/share/sendoc" samples/ava-thompson.xml ehcp en-GB $style > "$T/$n.json" 2>/dev/null
+  python3 "$T/a11y/text_roundtrip.py" "$T/$n.pdf" "$T/$n.json" --readers all --strict --json > "$T/$n.rtj" 2>/dev/null
+  if python3 "$HERE/table_limits.py" "$T/$n.json" "$T/$n.tree" < "$T/$n.rtj" > "$T/$n.known"; then
+    pass=$((pass+1)); echo "ok $n, five readers: $(cat "$T/$n.known")"
+  else
+    fail=$((fail+1)); echo "FAIL $n: five readers strict:"
+    python3 "$T/a11y/text_roundtrip.py" "$T/$n.pdf" "$T/$n.json" --readers all --strict 2>&1 | grep -E '^(FAIL|ORDER)' | head -5
+  fi
+done
 # the checker fails a stacked table and a broken thread (the form before issue 15)
 printf 'Document\n  Table (table)\n    TR (row)\n      TH (rowheader): "Need"\n      TD (cell): "x"\n' |
   python3 "$HERE/tables_check.py" >/dev/null 2>&1 && { fail=$((fail+1)); echo "FAIL tables_check.py passed a stacked table"; }
 sed 's/"E2"/"E1"/' "$T/ehcp-en-standard.tree" | python3 "$HERE/tables_check.py" --thread samples/ava-thompson.xml >/dev/null 2>&1 &&
   { fail=$((fail+1)); echo "FAIL tables_check.py passed provision pointing at the wrong outcome"; }
+# and table_limits.py fails a miss outside the tables (a paragraph's ORDER in pdfminer)
+python3 - "$T/ehcp-en-standard.rtj" <<'PY' > "$T/bad.rtj"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["strings"][1]
+s["ok"] = False
+s["results"]["pdfminer"]["verdict"] = "ORDER"
+json.dump(d, sys.stdout)
+PY
+python3 "$HERE/table_limits.py" "$T/ehcp-en-standard.json" "$T/ehcp-en-standard.tree" < "$T/bad.rtj" >/dev/null 2>&1 &&
+  { fail=$((fail+1)); echo "FAIL table_limits.py passed a miss outside a table"; }
 echo "tables: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

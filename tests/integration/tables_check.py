@@ -181,4 +181,5 @@ def thread_errors(case, nodes, tbls):
     return errs
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
