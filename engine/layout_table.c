@@ -76,10 +76,33 @@ static void measure(const sd_para *p, float *natural, float *word)
   }
 }
 
+/* A wrapped cell's lines whose height is a little more than CELL_SPACING
+ * (Arabic: 1.7 em, its font's ascent and descent) are set CELL_SPACING
+ * apart, so poppler keeps the cell one block instead of interleaving it
+ * with its neighbours' lines; looked at in ehcp-ar-dyslexia, marks and
+ * descenders do not touch. Taller lines (Nastaliq) keep their height:
+ * there they would collide. */
+#define CELL_INK_SQUEEZE 1.75f
+
+static void squeeze_lines(const table *T, sd_para *p)
+{
+  float pitch = T->size * CELL_SPACING;
+  for (size_t i = 0; p && p->n_lines > 1 && i < p->n_lines; i++) {
+    sd_line *ln = &p->lines[i];
+    float ink = ln->ascent_pt + ln->descent_pt;
+    if (ink > pitch && ink <= T->size * CELL_INK_SQUEEZE) {
+      ln->ascent_pt *= pitch / ink;
+      ln->descent_pt *= pitch / ink;
+    }
+  }
+}
+
 static sd_status shape_cell(lay *L, table *T, cell *ce, float width)
 {
   if (!ce->blk) return SD_OK;
-  return lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, width, &ce->p);
+  sd_status st = lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, width, &ce->p);
+  if (st == SD_OK) squeeze_lines(T, ce->p);
+  return st;
 }
 
 /* Each column's natural and minimum (longest word) width, padding included. */

@@ -328,6 +328,41 @@ START_TEST(test_wrapped_cells_are_drawn_whole_and_top_aligned)
 }
 END_TEST
 
+/* issue 15: an Arabic cell's wrapped lines (1.7 em tall) are set at most
+ * 1.4 em apart in a table, so poppler (which makes lines more than 1.5 em
+ * apart blocks of their own) does not interleave them with the next cell's */
+START_TEST(test_arabic_cell_lines_are_close_enough_for_poppler)
+{
+  sd_inline head = text("\xd8\xa7\xd9\x84\xd8\xae\xd8\xaf\xd9\x85\xd8\xa9"),
+            body = text("\xd8\xb9\xd9\x84\xd8\xa7\xd8\xac \xd8\xa7\xd9\x84\xd9\x86\xd8\xb7\xd9\x82 "
+                        "\xd9\x88\xd8\xa7\xd9\x84\xd9\x84\xd8\xba\xd8\xa9 \xd8\xb9\xd9\x84\xd8\xa7\xd8\xac "
+                        "\xd8\xa7\xd9\x84\xd9\x86\xd8\xb7\xd9\x82 \xd9\x88\xd8\xa7\xd9\x84\xd9\x84\xd8\xba\xd8\xa9 "
+                        "\xd8\xb9\xd9\x84\xd8\xa7\xd8\xac \xd8\xa7\xd9\x84\xd9\x86\xd8\xb7\xd9\x82 "
+                        "\xd9\x88\xd8\xa7\xd9\x84\xd9\x84\xd8\xba\xd8\xa9");
+  sd_block *rows = make_table(1, 4, &head, &body);
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "ar" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("dyslexia"), &l, d), SD_OK);
+  int td = -1, lines = 0;
+  float last = 0;
+  for (size_t i = 0; i < l.pages[0].n_items; i++) {
+    const sd_item *it = &l.pages[0].items[i];
+    if (it->elem < 0 || it->kind != SD_ITEM_GLYPHS || strcmp(l.elems[it->elem].role, "TD")) continue;
+    if (td < 0) td = it->elem;
+    if (it->elem != td) break;
+    if (lines && it->y != last) ck_assert_float_lt(last - it->y, 1.5f * it->size_pt);
+    if (!lines || it->y != last) lines++;
+    last = it->y;
+  }
+  ck_assert_int_gt(lines, 1);
+  sd_layout_free(&l);
+  free_table(rows, 1);
+  sd_diags_free(d);
+}
+END_TEST
+
 /* Columns whose longest words cannot stand side by side are stacked: each
  * header (/Scope Row) above its cell. */
 START_TEST(test_table_too_wide_for_the_page_is_stacked)
@@ -392,6 +427,7 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_rtl_table_is_a_mirrored_grid);
   tcase_add_test(tc, test_wrapped_cells_are_drawn_whole_and_top_aligned);
   tcase_add_test(tc, test_table_too_wide_for_the_page_is_stacked);
+  tcase_add_test(tc, test_arabic_cell_lines_are_close_enough_for_poppler);
   tcase_add_test(tc, test_running_header_page_numbers_and_watermark_are_artifacts);
   suite_add_tcase(s, tc);
   return s;
