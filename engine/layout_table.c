@@ -1,19 +1,20 @@
-/* layout: tables. Table > TR > TH|TD, header cells with /Scope (PDF/UA-1
- * 7.5). Columns get at least their longest word and share the rest by how
- * much text they hold; right-to-left documents put the first column on the
- * right. A row that does not fit moves to the next page, or, taller than a
- * page, continues there line by line; after a page break the header row is
- * drawn again as an artifact.
+/* layout: tables. Table > THead > TR > TH (/Scope Column) for the header
+ * row, Table > TBody > TR > TD for the rest (pdf.js calls a TH a column
+ * header only inside THead). Columns get at least their longest word and
+ * share the rest by how much text they hold; right-to-left documents put
+ * the first column on the right. Each cell is drawn whole, its lines
+ * together and top-aligned, cells of a row in logical order, so a reader
+ * that follows the content stream (MuPDF, pdfminer) gets each cell in one
+ * piece. A row that does not fit moves to the next page; only a row taller
+ * than a page continues there line by line. After a page break the header
+ * row is drawn again as an artifact.
  *
- * Some tables are laid out stacked instead: for each row, each column's
- * header (TH, /Scope Row) above its cell (TD), so no two pieces of text
- * share a line. That is done when the longest words cannot stand side by
- * side (section F's seven columns on a portrait page, large print), when
- * two cells of a row would wrap, and in right-to-left documents. Measured
- * with poppler 22.12: lines more than 1.5 em apart (dyslexia spacing,
- * Nastaliq) each become a block of their own, so two wrapping cells came
- * back interleaved line by line, and a row of English cells in an Urdu
- * table came back right column last. */
+ * Columns whose longest words do not stand side by side at the body size
+ * are tried at smaller sizes down to the style's smallest body size (large
+ * print's four-column section F: 16 pt rather than 18). Only when even that
+ * fails is a table laid out stacked: for each row, each column's header
+ * (TH, /Scope Row) above its cell (TD), so no two pieces of text share a
+ * line. */
 #include "layout_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
  * em apart (maxWordSpacing) and splits columns 1 em apart, so neighbouring
  * cells' text stays at least 1.6 em apart */
 #define PAD_EM 0.8f
+#define CELL_SPACING 1.4f
 
 static const sd_rgb RULE = { 0.45f, 0.45f, 0.45f };
 static const sd_rgb HEAD_FILL = { 0.91f, 0.93f, 0.96f }; /* dark text on it: 14:1 */
@@ -74,10 +76,33 @@ static void measure(const sd_para *p, float *natural, float *word)
   }
 }
 
+/* A wrapped cell's lines whose height is a little more than CELL_SPACING
+ * (Arabic: 1.7 em, its font's ascent and descent) are set CELL_SPACING
+ * apart, so poppler keeps the cell one block instead of interleaving it
+ * with its neighbours' lines; looked at in ehcp-ar-dyslexia, marks and
+ * descenders do not touch. Taller lines (Nastaliq) keep their height:
+ * there they would collide. */
+#define CELL_INK_SQUEEZE 1.75f
+
+static void squeeze_lines(const table *T, sd_para *p)
+{
+  float pitch = T->size * CELL_SPACING;
+  for (size_t i = 0; p && p->n_lines > 1 && i < p->n_lines; i++) {
+    sd_line *ln = &p->lines[i];
+    float ink = ln->ascent_pt + ln->descent_pt;
+    if (ink > pitch && ink <= T->size * CELL_INK_SQUEEZE) {
+      ln->ascent_pt *= pitch / ink;
+      ln->descent_pt *= pitch / ink;
+    }
+  }
+}
+
 static sd_status shape_cell(lay *L, table *T, cell *ce, float width)
 {
   if (!ce->blk) return SD_OK;
-  return lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, width, &ce->p);
+  sd_status st = lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, width, &ce->p);
+  if (st == SD_OK) squeeze_lines(T, ce->p);
+  return st;
 }
 
 /* Each column's natural and minimum (longest word) width, padding included. */
@@ -147,11 +172,23 @@ static size_t row_lines(const table *T, size_t r)
   return n;
 }
 
+static float para_height(lay *L, const table *T, const sd_para *p)
+{
+  float h = 0;
+  for (size_t i = 0; p && i < p->n_lines; i++) h += lay_line_height(&p->lines[i], T->size, L->sty->line_spacing);
+  return h;
+}
+
+/* A row drawn cell by cell: its tallest cell and the padding. */
 static float row_height(lay *L, const table *T, size_t r)
 {
-  float h = 2 * T->pad;
-  for (size_t line = 0; line < row_lines(T, r); line++) h += slot_height(L, T, r, line);
-  return h;
+  float h = 0;
+  for (size_t c = 0; c < T->cols; c++) {
+    float ch = para_height(L, T, at(T, r, c)->p);
+    if (ch > h) h = ch;
+  }
+  if (h == 0) h = T->size * L->sty->line_spacing;
+  return h + 2 * T->pad;
 }
 
 /* One line slot of a row: each cell's line, owned by the cell's element
@@ -203,6 +240,26 @@ static sd_status frame(lay *L, const table *T, size_t r, float top, float bottom
   return st;
 }
 
+/* A row that fits on the page: each cell whole, in logical order, its
+ * lines top-aligned (elems NULL: a repeated header, an artifact). */
+static sd_status draw_cells(lay *L, const table *T, size_t r, const int *elems)
+{
+  float top = L->y, h = row_height(L, T, r);
+  size_t from = items_on_page(L);
+  sd_status st = SD_OK;
+  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
+    const cell *ce = at(T, r, c);
+    if (!ce->p) continue;
+    box in = { T->x0[c] + T->pad, T->x0[c] + T->w[c] - T->pad };
+    L->y = top - T->pad;
+    /* in a right-to-left table every cell starts on the right */
+    st = lay_place_para(L, ce->p, in, ce->p->rtl || L->doc_rtl, T->size, elems ? elems[c] : -1, cell_lang(L, ce), L->sty->text);
+  }
+  L->y = top - h;
+  if (st == SD_OK) st = frame(L, T, r, top, L->y, from);
+  return st;
+}
+
 static sd_status draw_lines(lay *L, const table *T, size_t r, const int *elems)
 {
   size_t n = row_lines(T, r);
@@ -216,7 +273,7 @@ static sd_status draw_lines(lay *L, const table *T, size_t r, const int *elems)
       /* a row taller than the page continues on the next one */
       st = frame(L, T, r, top, L->y, from);
       if (st == SD_OK) st = lay_break_page(L);
-      if (st == SD_OK && T->header_row && r > 0) st = draw_lines(L, T, 0, NULL);
+      if (st == SD_OK && T->header_row && r > 0) st = draw_cells(L, T, 0, NULL);
       top = L->y;
       from = items_on_page(L);
     }
@@ -241,14 +298,13 @@ static sd_status draw_row(lay *L, table *T, size_t r, int tr)
     else if (ce->th) L->out->elems[elems[c]].scope = T->scope;
   }
   /* keep a row whole when it fits on a page */
-  if (st == SD_OK) {
-    float whole = row_height(L, T, r);
-    if (L->y - whole < L->bottom && whole <= L->top - L->bottom - 40) {
-      st = lay_break_page(L);
-      if (st == SD_OK && T->header_row && r > 0) st = draw_lines(L, T, 0, NULL);
-    }
+  float whole = row_height(L, T, r);
+  int fits = whole <= L->top - L->bottom - 40;
+  if (st == SD_OK && L->y - whole < L->bottom && fits) {
+    st = lay_break_page(L);
+    if (st == SD_OK && T->header_row && r > 0) st = draw_cells(L, T, 0, NULL);
   }
-  if (st == SD_OK) st = draw_lines(L, T, r, elems);
+  if (st == SD_OK) st = fits ? draw_cells(L, T, r, elems) : draw_lines(L, T, r, elems);
   free(elems);
   return st;
 }
@@ -266,25 +322,6 @@ static void table_free(table *T)
   free(T->cells);
   free(T->x0);
   free(T->w);
-}
-
-/* Two cells of one row that wrap would interleave their lines. */
-static int rows_wrap_twice(const table *T)
-{
-  for (size_t r = 0; r < T->rows; r++) {
-    int wrapped = 0;
-    for (size_t c = 0; c < T->cols; c++)
-      wrapped += at(T, r, c)->p && at(T, r, c)->p->n_lines > 1;
-    if (wrapped > 1) return 1;
-  }
-  return 0;
-}
-
-static float para_height(lay *L, const table *T, const sd_para *p)
-{
-  float h = 0;
-  for (size_t i = 0; p && i < p->n_lines; i++) h += lay_line_height(&p->lines[i], T->size, L->sty->line_spacing);
-  return h;
 }
 
 /* One header-and-cell pair of the stacked form: a TR holding the TH (on a
@@ -336,7 +373,21 @@ static sd_status draw_stacked(lay *L, table *src, int te, box b)
   return st;
 }
 
+static sd_status lay_table_in(lay *L, const sd_block *blk, box b, int parent);
+
 sd_status lay_table(lay *L, const sd_block *blk, box b, int parent)
+{
+  /* Lines of a cell closer than 1.5 em, so poppler keeps each cell one block */
+  const sd_style_spec *sty = L->sty;
+  sd_style_spec tight = *sty;
+  if (tight.line_spacing > CELL_SPACING) tight.line_spacing = CELL_SPACING;
+  L->sty = &tight;
+  sd_status st = lay_table_in(L, blk, b, parent);
+  L->sty = sty;
+  return st;
+}
+
+static sd_status lay_table_in(lay *L, const sd_block *blk, box b, int parent)
 {
   table src = { .rows = blk->n_children, .size = L->body, .pad = L->body * PAD_EM, .scope = "Column" };
   for (size_t r = 0; r < blk->n_children; r++)
@@ -350,24 +401,40 @@ sd_status lay_table(lay *L, const sd_block *blk, box b, int parent)
   float avail = b.x1 - b.x0;
   float *nat = calloc(src.cols, sizeof *nat), *min = calloc(src.cols, sizeof *min);
   if (st == SD_OK && (!nat || !min)) st = SD_E_NOMEM;
-  if (st == SD_OK) st = measure_columns(L, &src, nat, min);
-  float smin = 0;
-  for (size_t c = 0; st == SD_OK && c < src.cols; c++) smin += min[c];
-  int stacked = src.header_row && src.rows > 1 && src.cols > 1 && (smin > avail || L->doc_rtl);
+  /* Columns that do not stand side by side at the body size may at the
+   * style's smallest body size (large print: 16 pt, never less). */
+  int stacked = 1;
+  for (float size = L->body; st == SD_OK; size -= 1) {
+    src.size = size;
+    src.pad = size * PAD_EM;
+    memset(nat, 0, src.cols * sizeof *nat);
+    memset(min, 0, src.cols * sizeof *min);
+    st = measure_columns(L, &src, nat, min);
+    float smin = 0;
+    for (size_t c = 0; c < src.cols; c++) smin += min[c];
+    stacked = src.header_row && src.rows > 1 && src.cols > 1 && smin > avail;
+    if (!stacked || size - 1 < L->sty->min_body_pt - 0.001f) break;
+  }
+  if (stacked) { /* the stacked form has the whole width: body size */
+    src.size = L->body;
+    src.pad = L->body * PAD_EM;
+  }
   if (st == SD_OK && !stacked) {
     share_widths(&src, nat, min, avail);
     place_columns(L, &src, b);
     for (size_t r = 0; r < src.rows && st == SD_OK; r++)
       for (size_t c = 0; c < src.cols && st == SD_OK; c++) st = shape_cell(L, &src, at(&src, r, c), src.w[c] - 2 * src.pad);
-    stacked = src.header_row && src.rows > 1 && rows_wrap_twice(&src);
   }
   free(nat);
   free(min);
   int te = st == SD_OK ? lay_add_elem(L, "Table", parent, NULL) : -1;
   if (st == SD_OK && te < 0) st = SD_E_NOMEM;
   if (st == SD_OK && stacked) st = draw_stacked(L, &src, te, b);
+  int head = -1, body = -1;
   for (size_t r = 0; r < src.rows && st == SD_OK && !stacked; r++) {
-    int tr = lay_add_elem(L, "TR", te, NULL);
+    int *group = r == 0 && src.header_row ? &head : &body;
+    if (*group < 0) *group = lay_add_elem(L, group == &head ? "THead" : "TBody", te, NULL);
+    int tr = *group < 0 ? -1 : lay_add_elem(L, "TR", *group, NULL);
     st = tr < 0 ? SD_E_NOMEM : draw_row(L, &src, r, tr);
   }
   L->y -= L->body * 0.8f;

@@ -93,8 +93,9 @@ static void check_field(lctx *x, const char *path, size_t len, int line, int col
 {
   if (len && path[0] == '#') path++, len--;
   if (!len || path[0] == '@' || (len == 1 && path[0] == '.') || (len == 5 && !memcmp(path, "today", 5))) return;
-  /* a>b follows an id reference, a>. stops at the referenced element */
+  /* a>b follows an id reference, a>. stops at the referenced element, a>@index numbers it */
   size_t plen = len >= 2 && path[len - 2] == '>' && path[len - 1] == '.' ? len - 2 : len;
+  if (len > 7 && memcmp(path + len - 7, ">@index", 7) == 0) plen = len - 7;
   const char *p = path, *end = path + plen;
   while (p < end) {
     const char *q = p;

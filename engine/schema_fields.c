@@ -228,7 +228,7 @@ bool sd_schema_fields_knows(const sd_schema_fields *f, const char *path)
   const char *s = path;
   for (;;) {
     size_t part = strcspn(s, ">");
-    if (!(part == 1 && s[0] == '.')) {
+    if (!(part == 1 && s[0] == '.') && !(part == 6 && memcmp(s, "@index", 6) == 0)) {
       const char *prev = NULL;
       size_t prev_n = 0;
       for (size_t i = 0; i < part;) {

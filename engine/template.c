@@ -340,7 +340,9 @@ static bool name_char(int c)
 
 /* A path: name(.name)*, each name [A-Za-z0-9_-]+; `>` follows an id
  * reference (need>type: the type of the element whose id the field holds),
- * and `>.` ends at the referenced element itself (outcome>.). */
+ * `>.` ends at the referenced element itself (outcome>.), and `>@index` at
+ * its number among its like-named siblings (need>@index: 2 for the second
+ * need), so a plan can say "B2" rather than repeat the need. */
 static bool valid_path(const char *s, size_t n)
 {
   if (n == 0 || n > 256) return false;
@@ -349,6 +351,7 @@ static bool valid_path(const char *s, size_t n)
     if (s[i] == '.' || s[i] == '>') {
       if (need) return false;
       if (s[i] == '>' && i + 2 == n && s[i + 1] == '.') return true;
+      if (s[i] == '>' && i + 7 == n && memcmp(s + i + 1, "@index", 6) == 0) return true;
       need = true;
     } else if (name_char((unsigned char)s[i])) {
       need = false;

@@ -182,7 +182,7 @@ static const sd_case_node *resolve(const ectx *e, const char *path)
     rest++;
     n = element_with_id(e, n->text);
     k = strcspn(rest, ">");
-    if (n && !(k == 1 && rest[0] == '.')) n = find_below(n, rest, k);
+    if (n && !(k == 1 && rest[0] == '.') && !(k == 6 && memcmp(rest, "@index", 6) == 0)) n = find_below(n, rest, k);
   }
   return n;
 }
@@ -810,6 +810,29 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     if (set_str(e, &o->text, num)) set_str(e, &o->lang, e->mark);
     return;
   case TI_FIELD: {
+    size_t pl = strlen(x->text);
+    if (pl > 7 && strcmp(x->text + pl - 7, ">@index") == 0) {
+      /* need>@index: the referenced element's number among its like-named siblings */
+      n = e->c ? resolve(e, x->text) : NULL;
+      if (!n) {
+        if (!e->c || !optional_absent(e, x->text))
+          field_error(e, x->line, x->col, x->text, "unknown field \"%s\": the case has no such element", x->text);
+        return;
+      }
+      size_t k = 0;
+      for (size_t i = 0; n->parent && i < n->parent->n_children; i++) {
+        const sd_case_node *s = n->parent->children[i];
+        if (!s->is_attr && strcmp(s->name, n->name) == 0) k++;
+        if (s == n) break;
+      }
+      snprintf(num, sizeof num, "%zu", k ? k : 1);
+      if (!(o = ivec_add(e, out, SD_INL_TEXT))) return;
+      o->line = x->line;
+      o->col = x->col;
+      o->strong = x->strong;
+      if (set_str(e, &o->text, num) && set_str(e, &o->lang, e->mark)) set_str(e, &o->field, x->text);
+      return;
+    }
     const char *t = field_text(e, x, x->text, &n, &used);
     if (t && *t) t = translated(e, n, t, &used);
     if (!t || !*t || !(o = ivec_add(e, out, SD_INL_TEXT))) return;

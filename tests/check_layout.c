@@ -245,8 +245,30 @@ START_TEST(test_table_has_th_with_scope_and_repeats_header_after_page_break)
   ck_assert_int_eq(count_role(&l, "TR"), N + 1);
   ck_assert_int_eq(count_role(&l, "TH"), 3);
   ck_assert_int_eq(count_role(&l, "TD"), 3 * N);
-  for (size_t i = 0; i < l.n_elems; i++)
+  /* issue 15: the header row in THead, the rest in TBody (pdf.js makes a TH
+   * a columnheader only inside THead) */
+  ck_assert_int_eq(count_role(&l, "THead"), 1);
+  ck_assert_int_eq(count_role(&l, "TBody"), 1);
+  for (size_t i = 0; i < l.n_elems; i++) {
     if (!strcmp(l.elems[i].role, "TH")) ck_assert_str_eq(l.elems[i].scope, "Column");
+    if (!strcmp(l.elems[i].role, "TR")) {
+      const char *group = l.elems[l.elems[i].parent].role;
+      ck_assert(!strcmp(group, "THead") || !strcmp(group, "TBody"));
+    }
+    if (!strcmp(l.elems[i].role, "TH")) ck_assert_str_eq(l.elems[l.elems[l.elems[i].parent].parent].role, "THead");
+    if (!strcmp(l.elems[i].role, "TD")) ck_assert_str_eq(l.elems[l.elems[l.elems[i].parent].parent].role, "TBody");
+  }
+  /* a row that fits on a page is never split: each row's cells on one page */
+  int *row_page = calloc(l.n_elems, sizeof *row_page);
+  for (size_t p = 0; p < l.n_pages; p++)
+    for (size_t i = 0; i < l.pages[p].n_items; i++) {
+      int e = l.pages[p].items[i].elem;
+      if (e < 0 || strcmp(l.elems[e].role, "TD")) continue;
+      int tr = l.elems[e].parent;
+      if (!row_page[tr]) row_page[tr] = (int)p + 1;
+      ck_assert_int_eq(row_page[tr], (int)p + 1);
+    }
+  free(row_page);
   /* page 2 starts with the header again, as an artifact: its first glyph
    * items above the first body cell are not owned by any element */
   const sd_page *p2 = &l.pages[1];
@@ -267,9 +289,9 @@ START_TEST(test_table_has_th_with_scope_and_repeats_header_after_page_break)
 }
 END_TEST
 
-/* Right-to-left tables are stacked: each header above its cell, right
- * aligned, so no extractor can read a row's cells in the wrong order. */
-START_TEST(test_rtl_table_is_stacked_header_above_cell)
+/* issue 15: right-to-left tables are grids too, mirrored: the first column
+ * on the right, its header a column header. */
+START_TEST(test_rtl_table_is_a_mirrored_grid)
 {
   sd_inline head = text("A"), body = text("b");
   sd_block *rows = make_table(1, 2, &head, &body);
@@ -281,17 +303,116 @@ START_TEST(test_rtl_table_is_stacked_header_above_cell)
   ck_assert_int_eq(count_role(&l, "TH"), 2);
   ck_assert_int_eq(count_role(&l, "TD"), 2);
   ck_assert_int_eq(count_role(&l, "TR"), 2);
-  float th_y = -1, td_y = -1;
   for (size_t i = 0; i < l.n_elems; i++)
-    if (!strcmp(l.elems[i].role, "TH")) ck_assert_str_eq(l.elems[i].scope, "Row");
+    if (!strcmp(l.elems[i].role, "TH")) ck_assert_str_eq(l.elems[i].scope, "Column");
+  /* glyphs in element order: the first TD's text is right of the second's,
+   * and on the same line */
+  float x[2] = { -1, -1 }, y[2] = { -1, -1 };
+  int seen = 0, prev = -1;
   for (size_t i = 0; i < l.pages[0].n_items; i++) {
     const sd_item *it = &l.pages[0].items[i];
-    if (it->elem < 0 || it->kind != SD_ITEM_GLYPHS) continue;
-    if (!strcmp(l.elems[it->elem].role, "TH") && th_y < 0) th_y = it->y;
-    if (!strcmp(l.elems[it->elem].role, "TD") && td_y < 0) td_y = it->y;
-    ck_assert_float_gt(it->x, l.pages[0].width / 2); /* right aligned */
+    if (it->elem < 0 || it->kind != SD_ITEM_GLYPHS || strcmp(l.elems[it->elem].role, "TD")) continue;
+    if (it->elem != prev && seen < 2) {
+      x[seen] = it->x;
+      y[seen++] = it->y;
+    }
+    prev = it->elem;
   }
-  ck_assert_float_gt(th_y, td_y);
+  ck_assert_int_eq(seen, 2);
+  ck_assert_float_gt(x[0], x[1]);
+  ck_assert_float_eq_tol(y[0], y[1], 0.01f);
+  sd_layout_free(&l);
+  free_table(rows, 1);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* issue 15: a row of two cells that both wrap is drawn cell by cell, each
+ * cell's lines together (content-stream readers get each cell whole) and
+ * top-aligned; in the old line-slot order MuPDF read the cells interleaved. */
+START_TEST(test_wrapped_cells_are_drawn_whole_and_top_aligned)
+{
+  sd_inline head = text("Provision"), body = text(LONG);
+  sd_block *rows = make_table(1, 2, &head, &body);
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "en-GB" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("dyslexia"), &l, d), SD_OK);
+  ck_assert_int_eq(count_role(&l, "TD"), 2); /* a grid, not stacked */
+  int order[64], n = 0, lines[2] = { 0, 0 };
+  float top[2] = { -1, -1 };
+  for (size_t i = 0; i < l.pages[0].n_items; i++) {
+    const sd_item *it = &l.pages[0].items[i];
+    if (it->elem < 0 || it->kind != SD_ITEM_GLYPHS || strcmp(l.elems[it->elem].role, "TD")) continue;
+    if (!n || order[n - 1] != it->elem) {
+      ck_assert_int_lt(n, 2); /* the first TD's items, then the second's, once each */
+      order[n++] = it->elem;
+      top[n - 1] = it->y;
+    }
+    lines[n - 1]++;
+  }
+  ck_assert_int_eq(n, 2);
+  ck_assert_int_gt(lines[0], 1);
+  ck_assert_int_gt(lines[1], 1);
+  ck_assert_float_eq_tol(top[0], top[1], 0.01f);
+  sd_layout_free(&l);
+  free_table(rows, 1);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* issue 15: an Arabic cell's wrapped lines (1.7 em tall) are set at most
+ * 1.4 em apart in a table, so poppler (which makes lines more than 1.5 em
+ * apart blocks of their own) does not interleave them with the next cell's */
+START_TEST(test_arabic_cell_lines_are_close_enough_for_poppler)
+{
+  sd_inline head = text("\xd8\xa7\xd9\x84\xd8\xae\xd8\xaf\xd9\x85\xd8\xa9"),
+            body = text("\xd8\xb9\xd9\x84\xd8\xa7\xd8\xac \xd8\xa7\xd9\x84\xd9\x86\xd8\xb7\xd9\x82 "
+                        "\xd9\x88\xd8\xa7\xd9\x84\xd9\x84\xd8\xba\xd8\xa9 \xd8\xb9\xd9\x84\xd8\xa7\xd8\xac "
+                        "\xd8\xa7\xd9\x84\xd9\x86\xd8\xb7\xd9\x82 \xd9\x88\xd8\xa7\xd9\x84\xd9\x84\xd8\xba\xd8\xa9 "
+                        "\xd8\xb9\xd9\x84\xd8\xa7\xd8\xac \xd8\xa7\xd9\x84\xd9\x86\xd8\xb7\xd9\x82 "
+                        "\xd9\x88\xd8\xa7\xd9\x84\xd9\x84\xd8\xba\xd8\xa9");
+  sd_block *rows = make_table(1, 4, &head, &body);
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "ar" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("dyslexia"), &l, d), SD_OK);
+  int td = -1, lines = 0;
+  float last = 0;
+  for (size_t i = 0; i < l.pages[0].n_items; i++) {
+    const sd_item *it = &l.pages[0].items[i];
+    if (it->elem < 0 || it->kind != SD_ITEM_GLYPHS || strcmp(l.elems[it->elem].role, "TD")) continue;
+    if (td < 0) td = it->elem;
+    if (it->elem != td) break;
+    if (lines && it->y != last) ck_assert_float_lt(last - it->y, 1.5f * it->size_pt);
+    if (!lines || it->y != last) lines++;
+    last = it->y;
+  }
+  ck_assert_int_gt(lines, 1);
+  sd_layout_free(&l);
+  free_table(rows, 1);
+  sd_diags_free(d);
+}
+END_TEST
+
+/* Columns whose longest words cannot stand side by side are stacked: each
+ * header (/Scope Row) above its cell. */
+START_TEST(test_table_too_wide_for_the_page_is_stacked)
+{
+  enum { C = 12 };
+  sd_inline head = text("Responsibilities"), body = text("Internationalisation");
+  sd_block *rows = make_table(1, C, &head, &body);
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = 2 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "en-GB" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("large-print"), &l, d), SD_OK);
+  ck_assert_int_eq(count_role(&l, "TH"), C);
+  ck_assert_int_eq(count_role(&l, "THead"), 0);
+  for (size_t i = 0; i < l.n_elems; i++)
+    if (!strcmp(l.elems[i].role, "TH")) ck_assert_str_eq(l.elems[i].scope, "Row");
   sd_layout_free(&l);
   free_table(rows, 1);
   sd_diags_free(d);
@@ -338,7 +459,10 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right);
   tcase_add_test(tc, test_run_in_other_language_gets_a_span_with_lang);
   tcase_add_test(tc, test_table_has_th_with_scope_and_repeats_header_after_page_break);
-  tcase_add_test(tc, test_rtl_table_is_stacked_header_above_cell);
+  tcase_add_test(tc, test_rtl_table_is_a_mirrored_grid);
+  tcase_add_test(tc, test_wrapped_cells_are_drawn_whole_and_top_aligned);
+  tcase_add_test(tc, test_table_too_wide_for_the_page_is_stacked);
+  tcase_add_test(tc, test_arabic_cell_lines_are_close_enough_for_poppler);
   tcase_add_test(tc, test_running_header_page_numbers_and_watermark_are_artifacts);
   suite_add_tcase(s, tc);
   return s;

@@ -857,6 +857,48 @@ START_TEST(test_count_of_items)
 }
 END_TEST
 
+/* issue 15: the golden thread. need>@index is the number of the need an
+ * outcome points at, counted among the needs (translations not counted), so
+ * section E can say "B2" instead of repeating the need. */
+static char *first_para_text(const sd_doc_tree *t)
+{
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  const sd_block *b = &t->root.children[0];
+  for (size_t i = 0; i < b->n_inl; i++)
+    if (b->inl[i].text) fputs(b->inl[i].text, f);
+  fclose(f);
+  while (n && buf[n - 1] == ' ') buf[--n] = '\0';
+  return buf;
+}
+
+START_TEST(test_reference_index_numbers_the_referenced_element)
+{
+  sd_case_node *needs = el(B, B->c.root, "needs", NULL);
+  for (int i = 0; i < 3; i++) {
+    sd_case_node *n = el(B, needs, "need", i == 0 ? "Hearing" : i == 1 ? "Speech" : "Feelings");
+    at(B, n, "id", i == 0 ? "n-a" : i == 1 ? "n-b" : "n-c");
+    if (i == 0) tr(B, n, "ur", "\xd8\xb3");
+  }
+  sd_case_node *outs = el(B, B->c.root, "outcomes", NULL);
+  const char *refs[] = { "n-c", "n-a", "n-b" };
+  for (int i = 0; i < 3; i++) {
+    sd_case_node *o = el(B, outs, "outcome", "Goal");
+    at(B, o, "id", i == 0 ? "o1" : i == 1 ? "o2" : "o3");
+    at(B, o, "need", refs[i]);
+  }
+  ck_assert_int_eq(expand("{{#each outcomes}}E{{@index}}>B{{need>@index}} {{/each}}\n", &B->c, "ur", &T, D), SD_OK);
+  char *got = first_para_text(&T);
+  ck_assert_str_eq(got, "E1>B3 E2>B1 E3>B2");
+  free(got);
+  /* a reference to nothing is an error, as need>type is */
+  sd_doc_tree_free(&T);
+  ck_assert_int_eq(expand("{{#each strengths}}{{id>@index}}{{/each}}\n", &B->c, NULL, &T, D), SD_E_INPUT);
+  ck_assert(diags_have(D, "template.field"));
+}
+END_TEST
+
 /* fuzz_template (clang UBSan): an id reference against a case with no ids
  * passed bsearch a null array, undefined even with no elements. GCC inlines
  * glibc's bsearch and cannot see it; the input is in the fuzz corpus too. */
@@ -1293,6 +1335,7 @@ START_TEST(test_schema_fields_know_paths_from_the_xsd)
   ck_assert(sd_schema_fields_knows(f, "ways-to-take-part"));
   ck_assert(sd_schema_fields_knows(f, "need>type"));
   ck_assert(sd_schema_fields_knows(f, "outcome>."));
+  ck_assert(sd_schema_fields_knows(f, "outcome>@index"));
   ck_assert(sd_schema_fields_knows(f, "child-views.quote.recorded-by")); /* from the named type quote-list */
   ck_assert(!sd_schema_fields_knows(f, "group-sise"));
   ck_assert(!sd_schema_fields_knows(f, "child.group-size"));
@@ -1456,6 +1499,7 @@ static Suite *template_suite(void)
   tcase_add_test(tc, test_count_of_items);
   tcase_add_test(tc, test_regression_image_source_with_message_then_text);
   tcase_add_test(tc, test_regression_id_reference_in_case_without_ids);
+  tcase_add_test(tc, test_reference_index_numbers_the_referenced_element);
   tcase_add_test(tc, test_empty_template_is_an_error);
   tcase_add_test(tc, test_long_line_of_emphasis_parses_in_linear_time);
   tcase_add_test(tc, test_meeting_next_is_the_one_on_or_after_the_date);
