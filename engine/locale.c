@@ -2,6 +2,7 @@
  * arguments, and dates and numbers in the reader's locale (ICU4C, C API only). */
 #include <stdio.h> /* before locale.h: case.h uses FILE */
 #include "locale.h"
+#include "langrun.h"
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -709,9 +710,35 @@ static UChar *string_arg(const sd_locale *l, const msg_arg *a, const char *v)
   return to_utf16(v);
 }
 
+/* A text argument from case data in another language comes back between
+ * markers, so that langrun can give it its own language; not when some value
+ * already holds a marker character (then the message is one language). */
+static UChar *marked_arg(UChar *u, size_t k)
+{
+  int32_t len = u_strlen(u);
+  UChar *m = malloc(((size_t)len + 3) * sizeof *m);
+  if (m) {
+    m[0] = (UChar)(SD_LANGRUN_OPEN + k);
+    memcpy(m + 1, u, (size_t)len * sizeof *m);
+    m[len + 1] = (UChar)(SD_LANGRUN_CLOSE + k);
+    m[len + 2] = 0;
+  }
+  free(u);
+  return m;
+}
+
+static int holds_marker(char *const *values, size_t n)
+{
+  /* U+FDD0..U+FDEF in UTF-8: EF B7 90..AF */
+  for (size_t j = 0; values && j < n; j++)
+    for (const unsigned char *p = (const unsigned char *)values[j]; p && *p; p++)
+      if (p[0] == 0xEF && p[1] == 0xB7 && p[2] >= 0x90 && p[2] <= 0xAF) return 1;
+  return 0;
+}
+
 static char *format_message(const sd_locale *l, const char *key, const UChar *pat, int32_t plen,
-                            char *const *names, char *const *values, size_t n, int line, int col,
-                            sd_diags *d)
+                            char *const *names, char *const *values, char *const *langs, size_t n, int line,
+                            int col, sd_diags *d)
 {
   char *res = NULL;
   scan s;
@@ -744,10 +771,16 @@ static char *format_message(const sd_locale *l, const char *key, const UChar *pa
     goto done;
   }
   /* every argument the pattern names must be given, with a number where one is needed */
+  if (n > SD_LANGRUN_MAX_ARGS || holds_marker(values, n)) langs = NULL;
   for (size_t k = 0; k < s.n_args; k++) {
-    const char *v = NULL;
+    const char *v = NULL, *vl = NULL;
+    size_t vj = 0;
     for (size_t j = 0; j < n; j++)
-      if (names && values && names[j] && strcmp(names[j], s.args[k].name) == 0) v = values[j];
+      if (names && values && names[j] && strcmp(names[j], s.args[k].name) == 0) {
+        v = values[j];
+        vl = langs ? langs[j] : NULL;
+        vj = j;
+      }
     if (!v) {
       sd_diag_error(d, "locale.arg", NULL, line, col, key, "message %s needs argument {%s}", key,
                     s.args[k].name);
@@ -764,6 +797,9 @@ static char *format_message(const sd_locale *l, const char *key, const UChar *pa
     } else if (!(str[idx - (int)n_num] = string_arg(l, &s.args[k], v))) {
       sd_diag_error(d, "locale.arg", NULL, line, col, key,
                     "message %s: argument {%s} is not valid UTF-8", key, s.args[k].name);
+      goto done;
+    } else if (vl && !s.args[k].selector && strcmp(s.args[k].name, "language") != 0 &&
+               !(str[idx - (int)n_num] = marked_arg(str[idx - (int)n_num], vj))) {
       goto done;
     }
   }
@@ -833,8 +869,8 @@ static const char *language_name(const sd_locale *l, char *buf, size_t cap)
 }
 
 static char *message_at(const sd_locale *l, const char *key, char *const *names,
-                        char *const *values, size_t n, const char **from_lang, int line, int col,
-                        sd_diags *d)
+                        char *const *values, char *const *langs, size_t n, const char **from_lang,
+                        int line, int col, sd_diags *d)
 {
   int32_t len = 0;
   size_t from = 0;
@@ -864,13 +900,13 @@ static char *message_at(const sd_locale *l, const char *key, char *const *names,
                    language_name(l, nb, sizeof nb));
     }
   }
-  return format_message(l, key, pat, len, names, values, n, line, col, d);
+  return format_message(l, key, pat, len, names, values, langs, n, line, col, d);
 }
 
 char *sd_locale_message(const sd_locale *l, const char *key, char *const *names,
                         char *const *values, size_t n, const char **from_lang, sd_diags *d)
 {
-  return message_at(l, key, names, values, n, from_lang, 0, 0, d);
+  return message_at(l, key, names, values, NULL, n, from_lang, 0, 0, d);
 }
 
 /* ---- dates and numbers ----------------------------------------------------- */
@@ -1054,8 +1090,8 @@ static sd_status resolve_inlines(rctx *r, sd_inline *inl, size_t n, sd_diags *d)
     if (st == SD_E_NOMEM) break;
     if (x->kind == SD_INL_MSG) {
       size_t before = d ? d->n : 0;
-      text = message_at(l, x->text, x->arg_names, x->arg_values, x->n_args, &from, x->line,
-                        x->col, d);
+      text = message_at(l, x->text, x->arg_names, x->arg_values, x->arg_langs, x->n_args, &from,
+                        x->line, x->col, d);
       if (!text && d && d->n == before) st = SD_E_NOMEM;
     } else if (x->text && strchr(x->text, ':')) {
       text = time_at(l, x->text, x->line, x->col, d);
@@ -1106,10 +1142,18 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d)
   memset(&r, 0, sizeof r);
   r.l = l;
   r.d = d;
+  /* each stretch in its own language (langrun.h): Latin text with no better
+   * source is in the case's language when that is written in Latin, else in
+   * the English the catalogues are written in */
+  const char *latin = t->source_lang && !sd_langrun_non_latin(t->source_lang) ? t->source_lang : ROOT_LANG;
   st = worse(st, resolve_inlines(&r, t->title, t->n_title, d));
   st = worse(st, resolve_inlines(&r, t->header, t->n_header, d));
   st = worse(st, resolve_inlines(&r, t->footer, t->n_footer, d));
   st = worse(st, resolve_inlines(&r, t->watermark, t->n_watermark, d));
+  st = worse(st, sd_langrun_split(&t->title, &t->n_title, t->lang, latin));
+  st = worse(st, sd_langrun_split(&t->header, &t->n_header, t->lang, latin));
+  st = worse(st, sd_langrun_split(&t->footer, &t->n_footer, t->lang, latin));
+  st = worse(st, sd_langrun_split(&t->watermark, &t->n_watermark, t->lang, latin));
   /* iterative walk: template nesting comes from input and may be deep;
    * tables, rows and cells are blocks like any other */
   cap = 64;
@@ -1122,6 +1166,7 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d)
   while (n) {
     sd_block *b = stack[--n];
     st = worse(st, resolve_inlines(&r, b->inl, b->n_inl, d));
+    st = worse(st, sd_langrun_split(&b->inl, &b->n_inl, b->lang ? b->lang : t->lang, latin));
     if (b->n_children > cap - n) {
       size_t ncap = cap;
       while (b->n_children > ncap - n) ncap *= 2;
