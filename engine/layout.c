@@ -266,7 +266,8 @@ static int para_direction(const sd_inline *inl, size_t n, const char *lang)
   for (size_t i = 0; i < n; i++) {
     if (inl[i].kind != SD_INL_TEXT || !inl[i].text || !inl[i].text[strspn(inl[i].text, " ")]) continue;
     if (!inl[i].field) return lang_is_rtl(lang) ? 2 : 1;
-    if (!content) content = inl[i].lang ? inl[i].lang : lang;
+    /* a Latin name split out of Urdu text by its script says nothing of the paragraph's direction */
+    if (!content && !inl[i].lang_by_script) content = inl[i].lang ? inl[i].lang : lang;
   }
   return lang_is_rtl(content ? content : lang) ? 2 : 1;
 }

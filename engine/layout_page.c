@@ -92,6 +92,9 @@ static const char *page_lang(const lay *L, size_t page)
   for (size_t i = 0; i < pg->n_items; i++) {
     int e = pg->items[i].elem;
     if (e < 0) continue;
+    /* a Span is a stretch inside a block (an English name opening an
+     * Urdu heading): the page is in its block's language */
+    while (e >= 0 && (size_t)e < L->out->n_elems && strcmp(L->out->elems[e].role, "Span") == 0) e = L->out->elems[e].parent;
     while (e >= 0 && (size_t)e < L->out->n_elems && !L->out->elems[e].lang) e = L->out->elems[e].parent;
     const char *lang = e >= 0 && (size_t)e < L->out->n_elems ? L->out->elems[e].lang : NULL;
     return lang && !lay_same_lang(lang, L->doc_lang) ? lang : NULL;

@@ -2,6 +2,8 @@
  * arguments, and dates and numbers in the reader's locale (ICU4C, C API only). */
 #include <stdio.h> /* before locale.h: case.h uses FILE */
 #include "locale.h"
+#include "locale_int.h"
+#include "langrun.h"
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +14,6 @@
 #include <unicode/unum.h>
 #include <unicode/ures.h>
 #include <unicode/ustring.h>
-
-#include "locale_int.h"
-
 
 /* ---- opening: the fallback chain ------------------------------------------ */
 

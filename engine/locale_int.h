@@ -16,6 +16,7 @@
 #define OUT_MAX (64 * 1024) /* UTF-16 units of one formatted message or date */
 #define SIBLINGS_MAX 16    /* other languages cached during one sd_locale_resolve */
 
+
 struct sd_locale {
   char *dir;           /* the folder it was opened from, for catalogues of other languages */
   char *tag;           /* canonical BCP 47 of the request, e.g. "pa-Arab" */
@@ -31,13 +32,11 @@ struct sd_locale {
 #define LOC_ROOT_LANG "en-GB" /* the language root.txt is written in */
 
 int loc_key_ok(const char *key);
-/* Finds key along the chain; *from is the chain index it came from. */
 const UChar *loc_lookup(const sd_locale *l, const char *key, int32_t *len, size_t *from);
 char *loc_to_utf8(const UChar *s, int32_t n);
-/* UTF-8 to a fresh NUL-terminated UTF-16 string; NULL if invalid or no memory. */
 UChar *loc_to_utf16(const char *s);
+char *loc_message_at(const sd_locale *l, const char *key, char *const *names,
+                        char *const *values, char *const *langs, size_t n, const char **from_lang,
+                        int line, int col, sd_diags *d);
 int loc_is_english(const sd_locale *l);
-/* A catalogue message formatted with named arguments; line/col place its diagnostics. */
-char *loc_message_at(const sd_locale *l, const char *key, char *const *names, char *const *values, size_t n,
-                     const char **from_lang, int line, int col, sd_diags *d);
 #endif

@@ -1,5 +1,6 @@
 /* locale: MessageFormat with named arguments over ICU4C's numbered umsg_* API. */
 #include "locale_int.h"
+#include "langrun.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/udat.h>
@@ -392,9 +393,35 @@ static UChar *string_arg(const sd_locale *l, const msg_arg *a, const char *v)
   return loc_to_utf16(v);
 }
 
+/* A text argument from case data in another language comes back between
+ * markers, so that langrun can give it its own language; not when some value
+ * already holds a marker character (then the message is one language). */
+static UChar *marked_arg(UChar *u, size_t k)
+{
+  int32_t len = u_strlen(u);
+  UChar *m = malloc(((size_t)len + 3) * sizeof *m);
+  if (m) {
+    m[0] = (UChar)(SD_LANGRUN_OPEN + k);
+    memcpy(m + 1, u, (size_t)len * sizeof *m);
+    m[len + 1] = (UChar)(SD_LANGRUN_CLOSE + k);
+    m[len + 2] = 0;
+  }
+  free(u);
+  return m;
+}
+
+static int holds_marker(char *const *values, size_t n)
+{
+  /* U+FDD0..U+FDEF in UTF-8: EF B7 90..AF */
+  for (size_t j = 0; values && j < n; j++)
+    for (const unsigned char *p = (const unsigned char *)values[j]; p && *p; p++)
+      if (p[0] == 0xEF && p[1] == 0xB7 && p[2] >= 0x90 && p[2] <= 0xAF) return 1;
+  return 0;
+}
+
 static char *format_message(const sd_locale *l, const char *key, const UChar *pat, int32_t plen,
-                            char *const *names, char *const *values, size_t n, int line, int col,
-                            sd_diags *d)
+                            char *const *names, char *const *values, char *const *langs, size_t n, int line,
+                            int col, sd_diags *d)
 {
   char *res = NULL;
   scan s;
@@ -427,10 +454,16 @@ static char *format_message(const sd_locale *l, const char *key, const UChar *pa
     goto done;
   }
   /* every argument the pattern names must be given, with a number where one is needed */
+  if (n > SD_LANGRUN_MAX_ARGS || holds_marker(values, n)) langs = NULL;
   for (size_t k = 0; k < s.n_args; k++) {
-    const char *v = NULL;
+    const char *v = NULL, *vl = NULL;
+    size_t vj = 0;
     for (size_t j = 0; j < n; j++)
-      if (names && values && names[j] && strcmp(names[j], s.args[k].name) == 0) v = values[j];
+      if (names && values && names[j] && strcmp(names[j], s.args[k].name) == 0) {
+        v = values[j];
+        vl = langs ? langs[j] : NULL;
+        vj = j;
+      }
     if (!v) {
       sd_diag_error(d, "locale.arg", NULL, line, col, key, "message %s needs argument {%s}", key,
                     s.args[k].name);
@@ -447,6 +480,9 @@ static char *format_message(const sd_locale *l, const char *key, const UChar *pa
     } else if (!(str[idx - (int)n_num] = string_arg(l, &s.args[k], v))) {
       sd_diag_error(d, "locale.arg", NULL, line, col, key,
                     "message %s: argument {%s} is not valid UTF-8", key, s.args[k].name);
+      goto done;
+    } else if (vl && !s.args[k].selector && strcmp(s.args[k].name, "language") != 0 &&
+               !(str[idx - (int)n_num] = marked_arg(str[idx - (int)n_num], vj))) {
       goto done;
     }
   }
@@ -516,8 +552,8 @@ static const char *language_name(const sd_locale *l, char *buf, size_t cap)
 }
 
 char *loc_message_at(const sd_locale *l, const char *key, char *const *names,
-                        char *const *values, size_t n, const char **from_lang, int line, int col,
-                        sd_diags *d)
+                        char *const *values, char *const *langs, size_t n, const char **from_lang,
+                        int line, int col, sd_diags *d)
 {
   int32_t len = 0;
   size_t from = 0;
@@ -547,12 +583,12 @@ char *loc_message_at(const sd_locale *l, const char *key, char *const *names,
                    language_name(l, nb, sizeof nb));
     }
   }
-  return format_message(l, key, pat, len, names, values, n, line, col, d);
+  return format_message(l, key, pat, len, names, values, langs, n, line, col, d);
 }
 
 char *sd_locale_message(const sd_locale *l, const char *key, char *const *names,
                         char *const *values, size_t n, const char **from_lang, sd_diags *d)
 {
-  return loc_message_at(l, key, names, values, n, from_lang, 0, 0, d);
+  return loc_message_at(l, key, names, values, NULL, n, from_lang, 0, 0, d);
 }
 

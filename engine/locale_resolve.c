@@ -1,6 +1,7 @@
 /* locale: dates, times and numbers in the reader's locale, and resolving a
  * document tree's messages (with {{#lang}} sections in other catalogues). */
 #include "locale_int.h"
+#include "langrun.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/udat.h>
@@ -190,8 +191,8 @@ static sd_status resolve_inlines(rctx *r, sd_inline *inl, size_t n, sd_diags *d)
     if (st == SD_E_NOMEM) break;
     if (x->kind == SD_INL_MSG) {
       size_t before = d ? d->n : 0;
-      text = loc_message_at(l, x->text, x->arg_names, x->arg_values, x->n_args, &from, x->line,
-                        x->col, d);
+      text = loc_message_at(l, x->text, x->arg_names, x->arg_values, x->arg_langs, x->n_args, &from,
+                        x->line, x->col, d);
       if (!text && d && d->n == before) st = SD_E_NOMEM;
     } else if (x->text && strchr(x->text, ':')) {
       text = time_at(l, x->text, x->line, x->col, d);
@@ -242,10 +243,18 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d)
   memset(&r, 0, sizeof r);
   r.l = l;
   r.d = d;
+  /* each stretch in its own language (langrun.h): Latin text with no better
+   * source is in the case's language when that is written in Latin, else in
+   * the English the catalogues are written in */
+  const char *latin = t->source_lang && !sd_langrun_non_latin(t->source_lang) ? t->source_lang : LOC_ROOT_LANG;
   st = worse(st, resolve_inlines(&r, t->title, t->n_title, d));
   st = worse(st, resolve_inlines(&r, t->header, t->n_header, d));
   st = worse(st, resolve_inlines(&r, t->footer, t->n_footer, d));
   st = worse(st, resolve_inlines(&r, t->watermark, t->n_watermark, d));
+  st = worse(st, sd_langrun_split(&t->title, &t->n_title, t->lang, latin));
+  st = worse(st, sd_langrun_split(&t->header, &t->n_header, t->lang, latin));
+  st = worse(st, sd_langrun_split(&t->footer, &t->n_footer, t->lang, latin));
+  st = worse(st, sd_langrun_split(&t->watermark, &t->n_watermark, t->lang, latin));
   /* iterative walk: template nesting comes from input and may be deep;
    * tables, rows and cells are blocks like any other */
   cap = 64;
@@ -258,6 +267,7 @@ sd_status sd_locale_resolve(const sd_locale *l, sd_doc_tree *t, sd_diags *d)
   while (n) {
     sd_block *b = stack[--n];
     st = worse(st, resolve_inlines(&r, b->inl, b->n_inl, d));
+    st = worse(st, sd_langrun_split(&b->inl, &b->n_inl, b->lang ? b->lang : t->lang, latin));
     if (b->n_children > cap - n) {
       size_t ncap = cap;
       while (b->n_children > ncap - n) ncap *= 2;

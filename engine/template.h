@@ -25,6 +25,10 @@ typedef struct sd_inline {
   /* SD_INL_MSG: named arguments for ICU MessageFormat */
   char **arg_names, **arg_values;
   size_t n_args;
+  char **arg_langs;  /* SD_INL_MSG: NULL, or per argument the xml:lang of the case element its
+                        value came from (NULL entries: not from case data); see langrun.h */
+  bool lang_by_script; /* lang was set from the text's script (Latin letters in Arabic text),
+                          not from where the text came from: it does not set paragraph direction */
 } sd_inline;
 
 typedef enum sd_block_kind {
@@ -84,6 +88,8 @@ typedef struct sd_doc_tree {
                            empty text after expansion means no watermark */
   size_t n_watermark;
   char *lang;           /* document language (BCP 47) */
+  char *source_lang;    /* the case's own xml:lang (its root's), NULL: none; Latin-script text
+                           with no better source is taken to be in it (langrun.h) */
   char *date;           /* ISO date the document is dated, from the case or options */
   size_t n_untranslated; /* case text shown in another language than the section it is in
                             (no translation for it): render warns once with this count */

@@ -430,9 +430,11 @@ static void inline_free(sd_inline *x)
   for (size_t i = 0; i < x->n_args; i++) {
     free(x->arg_names ? x->arg_names[i] : NULL);
     free(x->arg_values ? x->arg_values[i] : NULL);
+    free(x->arg_langs ? x->arg_langs[i] : NULL);
   }
   free(x->arg_names);
   free(x->arg_values);
+  free(x->arg_langs);
 }
 
 static void inlines_free(sd_inline *v, size_t n)
@@ -874,13 +876,20 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
   case TI_MSG: {
     char **names = x->n_args ? calloc(x->n_args, sizeof *names) : NULL;
     char **vals = x->n_args ? calloc(x->n_args, sizeof *vals) : NULL;
-    bool ok = !x->n_args || (names && vals);
+    /* a case value keeps the language of its element inside the message (langrun.h) */
+    char **langs = x->n_args ? calloc(x->n_args, sizeof *langs) : NULL;
+    bool ok = !x->n_args || (names && vals && langs);
     for (size_t i = 0; ok && i < x->n_args; i++) {
       const targ *a = &x->args[i];
       const char *v = a->value;
       if (a->kind == ARG_PATH) {
         v = field_text(e, x, a->value, &n, &used);
         if (!v) {
+          ok = false;
+          break;
+        }
+        if (n && used && !(langs[i] = sd_strdup(used))) {
+          nomem(e);
           ok = false;
           break;
         }
@@ -918,11 +927,13 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
       for (size_t i = 0; i < x->n_args; i++) {
         free(names ? names[i] : NULL);
         free(vals ? vals[i] : NULL);
+        free(langs ? langs[i] : NULL);
       }
       free(names);
       free(vals);
+      free(langs);
       if (ok) return;
-      if (x->n_args && (!names || !vals)) nomem(e);
+      if (x->n_args && (!names || !vals || !langs)) nomem(e);
       return;
     }
     o->strong = x->strong;
@@ -930,6 +941,7 @@ static void expand_inl(ectx *e, const tinl *x, ivec *out)
     o->col = x->col;
     o->arg_names = names;
     o->arg_values = vals;
+    o->arg_langs = langs;
     o->n_args = x->n_args;
     if (set_str(e, &o->text, x->text)) set_str(e, &o->lang, msg_lang(e));
     return;
@@ -1218,18 +1230,21 @@ static bool copy_inlines(const sd_inline *src, size_t n, sd_inline **out)
     o->text = sd_strdup(src[i].text);
     o->lang = sd_strdup(src[i].lang);
     o->field = sd_strdup(src[i].field);
-    o->arg_names = o->arg_values = NULL;
+    o->arg_names = o->arg_values = o->arg_langs = NULL;
     o->n_args = 0;
     bool ok = (!src[i].text || o->text) && (!src[i].lang || o->lang) && (!src[i].field || o->field);
     if (ok && src[i].n_args) {
       o->arg_names = calloc(src[i].n_args, sizeof *o->arg_names);
       o->arg_values = calloc(src[i].n_args, sizeof *o->arg_values);
-      ok = o->arg_names && o->arg_values;
+      o->arg_langs = src[i].arg_langs ? calloc(src[i].n_args, sizeof *o->arg_langs) : NULL;
+      ok = o->arg_names && o->arg_values && (!src[i].arg_langs || o->arg_langs);
       o->n_args = ok ? src[i].n_args : 0;
       for (size_t k = 0; ok && k < src[i].n_args; k++) {
         o->arg_names[k] = sd_strdup(src[i].arg_names[k]);
         o->arg_values[k] = sd_strdup(src[i].arg_values[k]);
         ok = o->arg_names[k] && o->arg_values[k];
+        if (ok && src[i].arg_langs && src[i].arg_langs[k])
+          ok = (o->arg_langs[k] = sd_strdup(src[i].arg_langs[k])) != NULL;
       }
     }
     if (!ok) {
@@ -1367,7 +1382,8 @@ sd_status sd_template_expand_with(const sd_template *t, const sd_case *c, const 
       }
     }
   if (!set_str(&e, &out->fm.doc_type, t->fm.doc_type) || !set_str(&e, &out->fm.page_size, t->fm.page_size) ||
-      !set_str(&e, &out->fm.style, t->fm.style) || !set_str(&e, &out->lang, lang))
+      !set_str(&e, &out->fm.style, t->fm.style) || !set_str(&e, &out->lang, lang) ||
+      !set_str(&e, &out->source_lang, e.c ? e.c->root->lang : NULL))
     nomem(&e);
   out->fm.max_pages = t->fm.max_pages;
   out->fm.h1_new_page = t->fm.h1_new_page;
@@ -1452,6 +1468,7 @@ void sd_doc_tree_free(sd_doc_tree *t)
   inlines_free(t->header, t->n_header);
   inlines_free(t->watermark, t->n_watermark);
   free(t->lang);
+  free(t->source_lang);
   free(t->date);
   block_contents_free(&t->root);
   memset(t, 0, sizeof *t);

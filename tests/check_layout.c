@@ -446,6 +446,41 @@ START_TEST(test_running_header_page_numbers_and_watermark_are_artifacts)
 }
 END_TEST
 
+/* Issue 15: an English name opening an Urdu heading is a Span with its own
+ * /Lang, and the page is still Urdu (its page number was printed in English
+ * once the name was tagged: the page took the language of its first element). */
+START_TEST(test_english_name_in_urdu_heading_is_a_span_and_page_stays_urdu)
+{
+  char dir[512];
+  sd_locale *ur = NULL;
+  sd_diags *d = sd_diags_new();
+  snprintf(dir, sizeof dir, "%s/locales", test_data_dir());
+  ck_assert_int_eq(sd_locale_open(dir, "ur", &ur, d), SD_OK);
+  sd_inline h[2] = { { .kind = SD_INL_TEXT, .text = "Bilal", .lang = "en-GB", .field = "child.preferred-name" },
+                     { .kind = SD_INL_TEXT, .text = " کا ایک صفحے کا تعارف" } };
+  sd_inline p = text("یہ ایک پیراگراف ہے۔");
+  sd_block kids[2] = { { .kind = SD_BLK_HEADING, .level = 1, .inl = h, .n_inl = 2 },
+                       { .kind = SD_BLK_PARAGRAPH, .inl = &p, .n_inl = 1 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 2 }, .lang = "ur" };
+  sd_layout l;
+  ck_assert_int_eq(sd_layout_run(&t, ur, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  int spans = 0;
+  for (size_t i = 0; i < l.n_elems; i++)
+    if (strcmp(l.elems[i].role, "Span") == 0) {
+      spans++;
+      ck_assert_str_eq(l.elems[i].lang, "en-GB");
+      ck_assert_str_eq(l.elems[l.elems[i].parent].role, "H1");
+    }
+  ck_assert_int_eq(spans, 1);
+  for (size_t i = 0; i < l.pages[0].n_items; i++)
+    if (l.pages[0].items[i].elem < 0 && l.pages[0].items[i].lang)
+      ck_assert_msg(strcmp(l.pages[0].items[i].lang, "en-GB") != 0, "page furniture in English on an Urdu page");
+  sd_layout_free(&l);
+  sd_locale_free(ur);
+  sd_diags_free(d);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
   Suite *s = suite_create("layout");
@@ -464,6 +499,7 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_table_too_wide_for_the_page_is_stacked);
   tcase_add_test(tc, test_arabic_cell_lines_are_close_enough_for_poppler);
   tcase_add_test(tc, test_running_header_page_numbers_and_watermark_are_artifacts);
+  tcase_add_test(tc, test_english_name_in_urdu_heading_is_a_span_and_page_stays_urdu);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""strict_summary.py fails exactly the gated document x reader pairs that fail."""
+import json, os, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+READERS = ["pdfjs", "poppler", "mupdf", "pdfminer", "structtree"]
+
+
+def doc(failing=(), lang_ok=True, bad=None, missing_tool=None):
+    """A text_roundtrip --json result: one string, the readers in failing fail it."""
+    res = {r: {"verdict": "FAIL(rev)" if r in failing else "ok"} for r in READERS}
+    tools = {r: {"status": "ok"} for r in READERS}
+    if missing_tool:
+        tools[missing_tool] = {"status": "missing", "message": "apt-get install it"}
+    return {"tools": tools, "strings": [{"id": "ar/0", "results": res, "lang_check": {"ok": lang_ok, "found": ["ar"]}}],
+            "bad_chars_by_reader": {r: (bad if r == "pdfjs" and bad else {}) for r in READERS}}
+
+
+def run(docs, gate):
+    with tempfile.TemporaryDirectory() as t:
+        for name, d in docs.items():
+            json.dump(d, open(os.path.join(t, name + ".strict.json"), "w"))
+        g = os.path.join(t, "gate.txt")
+        open(g, "w").write(gate)
+        rec = os.path.join(t, "rec.txt")
+        r = subprocess.run([sys.executable, os.path.join(HERE, "strict_summary.py"), t, g, "--record", rec],
+                           capture_output=True, text=True)
+        return r.returncode, r.stdout, open(rec).read()
+
+
+N = "ehcp-ar-standard"
+cases = []
+rc, out, rec = run({N: doc(failing=("mupdf", "pdfminer"))}, "%s poppler structtree pdfjs  # passes today\n" % N)
+cases.append(("gated readers that pass: exit 0", rc == 0 and "1 failed" not in out))
+cases.append(("table counts per reader and language", "mupdf" in out and "0/1" in out and "ar" in out))
+cases.append(("--record lists today's passes", ("%s pdfjs poppler structtree" % N) in rec))
+rc, out, _ = run({N: doc(failing=("poppler",))}, "%s poppler\n" % N)
+cases.append(("a gated reader that fails: exit 1 and says which", rc == 1 and "FAIL strict %s poppler" % N in out))
+rc, _, _ = run({N: doc(lang_ok=False)}, "%s structtree\n" % N)
+cases.append(("a wrong /Lang fails structtree", rc == 1))
+rc, _, _ = run({N: doc(bad={"U+FFFD": 1})}, "%s pdfjs\n" % N)
+cases.append(("bad characters fail their reader", rc == 1))
+rc, _, _ = run({N: doc(missing_tool="mupdf")}, "%s mupdf\n" % N)
+cases.append(("a missing reader fails", rc == 1))
+rc, _, _ = run({N: doc()}, "%s poppler\nreview-record-ur-standard poppler\n" % N)
+cases.append(("a gated document the matrix did not make fails", rc == 1))
+rc, _, _ = run({N: doc(failing=READERS)}, "# nothing gated yet\n")
+cases.append(("ungated failures are reported, not fatal", rc == 0))
+bad = [name for name, ok in cases if not ok]
+for name in bad:
+    print("strict_summary test failed:", name)
+print("strict_summary: %d passed, %d failed" % (len(cases) - len(bad), len(bad)))
+sys.exit(1 if bad else 0)
