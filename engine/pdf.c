@@ -186,6 +186,128 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
   return st;
 }
 
+/* One code point of a right-to-left run's text layer, in logical order. */
+#define RTL_MARK_PAST 2.0 /* 1/1000 em */
+
+typedef struct rtl_cp {
+  const char *t;
+  uint8_t len;
+  double adv;            /* font units */
+} rtl_cp;
+
+/* Code points that advance nothing in the text layer: pdf.js gives a glyph
+ * whose text holds a nonspacing mark no width and skips one that ends in a
+ * format character (ZWJ, ZWNJ), so neither may carry the pen. */
+static int rtl_zero(UChar32 cp)
+{
+  int t = u_charType(cp);
+  return t == U_NON_SPACING_MARK || t == U_FORMAT_CHAR || t == U_ENCLOSING_MARK;
+}
+
+/* The run's text in logical order, one code point each, with the run's
+ * width shared among them: clusters are taken together until they advance
+ * at least 0.005 em (Nastaliq gives some clusters no advance at all), and
+ * that advance is shared among their code points that can carry one; marks
+ * and format characters get none (a stretch of them alone gives its advance
+ * to the code point before it, after it at the start of the run). Glyph text
+ * in an RTL run is reversed by code point (text.h), so a cluster's glyph
+ * texts read from the right give its logical text. */
+static size_t rtl_layout(const sd_item *it, rtl_cp *out)
+{
+  double k = 1000.0 / it->font->upem, adv = 0, carry = 0;
+  size_t n = 0, first = 0, last_base = (size_t)-1;
+  for (size_t j = it->n_glyphs; j > 0;) {
+    size_t i = j - 1;
+    while (i > 0 && it->glyphs[i].cluster_cont) i--;
+    for (size_t m = j; m > i; m--) {
+      const sd_glyph *g = &it->glyphs[m - 1];
+      adv += g->advance;
+      if (is_filler(g)) continue;
+      int32_t at = (int32_t)g->text_len;
+      while (at > 0) {
+        int32_t end = at;
+        UChar32 cp;
+        U8_PREV(g->text, 0, at, cp);
+        if (cp == (UChar32)SD_GLYPH_FILLER) continue;
+        out[n++] = (rtl_cp){ g->text + at, (uint8_t)(end - at), rtl_zero(cp) ? -1 : 0 };
+      }
+    }
+    j = i;
+    if (adv * k < 5 && j > 0) continue;
+    size_t bases = 0;
+    for (size_t m = first; m < n; m++) bases += out[m].adv == 0;
+    for (size_t m = first; m < n; m++) {
+      if (out[m].adv < 0) out[m].adv = 0;
+      else {
+        out[m].adv = (adv + carry) / (double)bases;
+        last_base = m;
+      }
+    }
+    if (bases) carry = 0;
+    else if (last_base != (size_t)-1) out[last_base].adv += adv;
+    else carry += adv;
+    adv = 0;
+    first = n;
+  }
+  if (carry && last_base != (size_t)-1) out[last_base].adv += carry;
+  return n;
+}
+
+/* The text layer of a right-to-left run, written in logical order so that
+ * readers that keep content order (MuPDF, pdfminer) read it right: one
+ * invisible glyph per code point, from the run's right edge leftwards, each
+ * where the visible cluster it stands for is drawn. The text matrix is
+ * mirrored (-1 0 0 1) so each glyph advances to the left: pdf.js then sees
+ * an ordinary forward flow and turns the gap a space glyph leaves into a
+ * space. pdf.js also reverses any text item holding right-to-left letters
+ * (it assumes visual order), so every code point is made its own item: the
+ * font size alternates by 0.001 pt from one glyph to the next, and pdf.js
+ * starts a new item at each size change. */
+static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
+{
+  const sd_font *f = it->font;
+  size_t bytes = 0;
+  double width = 0;
+  for (size_t i = 0; i < it->n_glyphs; i++) {
+    bytes += it->glyphs[i].text_len;
+    width += it->glyphs[i].advance;
+  }
+  rtl_cp *cps = malloc((bytes ? bytes : 1) * sizeof *cps);
+  if (!cps) return SD_E_NOMEM;
+  size_t n = rtl_layout(it, cps);
+  double k = 1000.0 / f->upem, sizes[2] = { it->size_pt, it->size_pt + 0.001 };
+  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
+  put_num(s, it->x + width * it->size_pt / f->upem);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n");
+  sd_status st = SD_OK;
+  for (size_t i = 0; i < n && st == SD_OK; i++) {
+    double size = sizes[i & 1];
+    uint32_t gid = cps[i].adv > 0 || !f->zero_width_gid ? sd_font_glyph_of_width(f, (int32_t)lround(cps[i].adv))
+                                                       : f->zero_width_gid;
+    int code = code_for(c, pf, gid, cps[i].t, cps[i].len, &st);
+    if (code < 0) break;
+    sd_pdfbuf_str(s, "/");
+    sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+    sd_pdfbuf_str(s, " ");
+    put_num(s, size);
+    sd_pdfbuf_str(s, "Tf [");
+    /* a mark sits just past its base's far edge: poppler sorts the
+     * characters of a line by where they start */
+    int mark = cps[i].adv == 0;
+    if (mark) put_num(s, -RTL_MARK_PAST * it->size_pt / size);
+    put_code(s, code);
+    double adj = sd_pdffont_width(pf, (unsigned)code) - cps[i].adv * k * it->size_pt / size;
+    if (mark) adj += RTL_MARK_PAST * it->size_pt / size;
+    if (fabs(adj) >= 0.0005) put_num(s, adj);
+    sd_pdfbuf_str(s, "] TJ\n");
+  }
+  sd_pdfbuf_str(s, "ET Q\n");
+  free(cps);
+  return st;
+}
+
 /* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
  * outlines, then an invisible text layer (render mode 3) on the baseline
  * with one glyph per cluster standing for the cluster's whole text, each
@@ -228,6 +350,7 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   }
   sd_pdfbuf_str(s, "Q\n");
   if (st != SD_OK) return st;
+  if (it->rtl) return draw_rtl_text(c, s, it, pf);
   begin_text(s, it, pf, 1);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
    * gaps against /W (ignoring Tz), so the glyph must be as wide as the
@@ -264,7 +387,8 @@ static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
   const sd_font *f = it->font;
   sd_pdffont *pf = font_for(c, f);
   if (!pf) return SD_E_NOMEM;
-  if (!run_is_simple(it)) return draw_complex(c, s, it, pf);
+  /* a right-to-left run's text is written apart from its glyphs, in logical order */
+  if (it->rtl || !run_is_simple(it)) return draw_complex(c, s, it, pf);
   double k = 1000.0 / f->upem;
   sd_status st = SD_OK;
   begin_text(s, it, pf, 0);
