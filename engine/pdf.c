@@ -284,8 +284,10 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
   sd_status st = SD_OK;
   for (size_t i = 0; i < n && st == SD_OK; i++) {
     double size = sizes[i & 1];
-    uint32_t gid = cps[i].adv > 0 || !f->zero_width_gid ? sd_font_glyph_of_width(f, (int32_t)lround(cps[i].adv))
-                                                       : f->zero_width_gid;
+    /* a mark gets a glyph of some width all the same: pdfminer ends a line
+     * between two glyphs of no width (two marks on one letter) */
+    int32_t w = cps[i].adv > 0 ? (int32_t)lround(cps[i].adv) : (int32_t)f->upem / 100;
+    uint32_t gid = sd_font_glyph_of_width(f, w);
     int code = code_for(c, pf, gid, cps[i].t, cps[i].len, &st);
     if (code < 0) break;
     sd_pdfbuf_str(s, "/");
