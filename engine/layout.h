@@ -24,7 +24,6 @@ typedef struct sd_item {
   size_t n_glyphs;
   const char *lang;      /* the run's language */
   int rtl;               /* 1: a right-to-left run (glyphs left to right, text reversed) */
-  int rtl_line;          /* 1: on a line of a right-to-left paragraph */
   /* SD_ITEM_IMAGE and SD_ITEM_RECT */
   float w, h;
   const char *image_path;

@@ -216,26 +216,7 @@ static size_t rtl_layout(const sd_item *it, rtl_cp *out)
 {
   double k = 1000.0 / it->font->upem, adv = 0, carry = 0;
   size_t n = 0, first = 0, last_base = (size_t)-1;
-  for (size_t j = it->n_glyphs, lj = 0; it->rtl ? j > 0 : lj < it->n_glyphs;) {
-    if (!it->rtl) {
-      /* a left-to-right run: clusters and their text in order */
-      size_t e = lj + 1;
-      while (e < it->n_glyphs && it->glyphs[e].cluster_cont) e++;
-      for (size_t m = lj; m < e; m++) {
-        const sd_glyph *g = &it->glyphs[m];
-        adv += g->advance;
-        if (is_filler(g)) continue;
-        for (int32_t at = 0; at < (int32_t)g->text_len;) {
-          int32_t st = at;
-          UChar32 cp;
-          U8_NEXT(g->text, at, (int32_t)g->text_len, cp);
-          if (cp == (UChar32)SD_GLYPH_FILLER) continue;
-          out[n++] = (rtl_cp){ g->text + st, (uint8_t)(at - st), rtl_zero(cp) ? -1 : 0 };
-        }
-      }
-      lj = e;
-      if (adv * k < 5 && lj < it->n_glyphs) continue;
-    } else {
+  for (size_t j = it->n_glyphs; j > 0;) {
     size_t i = j - 1;
     while (i > 0 && it->glyphs[i].cluster_cont) i--;
     for (size_t m = j; m > i; m--) {
@@ -253,7 +234,6 @@ static size_t rtl_layout(const sd_item *it, rtl_cp *out)
     }
     j = i;
     if (adv * k < 5 && j > 0) continue;
-    }
     size_t bases = 0;
     for (size_t m = first; m < n; m++) bases += out[m].adv == 0;
     for (size_t m = first; m < n; m++) {
@@ -372,7 +352,7 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   }
   sd_pdfbuf_str(s, "Q\n");
   if (st != SD_OK) return st;
-  if (it->rtl || it->rtl_line) return draw_rtl_text(c, s, it, pf);
+  if (it->rtl) return draw_rtl_text(c, s, it, pf);
   begin_text(s, it, pf, 1);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
    * gaps against /W (ignoring Tz), so the glyph must be as wide as the
@@ -410,7 +390,7 @@ static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
   sd_pdffont *pf = font_for(c, f);
   if (!pf) return SD_E_NOMEM;
   /* a right-to-left run's text is written apart from its glyphs, in logical order */
-  if (it->rtl || it->rtl_line || !run_is_simple(it)) return draw_complex(c, s, it, pf);
+  if (it->rtl || !run_is_simple(it)) return draw_complex(c, s, it, pf);
   double k = 1000.0 / f->upem;
   sd_status st = SD_OK;
   begin_text(s, it, pf, 0);
