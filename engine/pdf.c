@@ -30,6 +30,8 @@ typedef struct pdf_ctx {
   sd_pdffont **fonts;      /* by sd_font id */
   size_t n_fonts;
   sd_diags *d;
+  int plain_before;        /* the last text drawn on baseline y_before was not mirrored */
+  double y_before;
 } pdf_ctx;
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -212,7 +214,7 @@ static int rtl_zero(UChar32 cp)
  * to the code point before it, after it at the start of the run). Glyph text
  * in an RTL run is reversed by code point (text.h), so a cluster's glyph
  * texts read from the right give its logical text. */
-static size_t rtl_layout(const sd_item *it, rtl_cp *out)
+static size_t rtl_layout(const sd_item *it, rtl_cp *out, char *scratch, size_t *used)
 {
   double k = 1000.0 / it->font->upem, adv = 0, carry = 0;
   size_t n = 0, first = 0, last_base = (size_t)-1;
@@ -229,6 +231,19 @@ static size_t rtl_layout(const sd_item *it, rtl_cp *out)
         UChar32 cp;
         U8_PREV(g->text, 0, at, cp);
         if (cp == (UChar32)SD_GLYPH_FILLER) continue;
+        if (u_charType(cp) == U_FORMAT_CHAR && n > 0 && out[n - 1].len + (end - at) <= 8) {
+          /* pdf.js skips a glyph whose text ends in a format character
+           * (ZWNJ) and reverses a short item holding right-to-left letters:
+           * the ZWNJ rides on the glyph of the letter before it, written
+           * before that letter as it would be drawn in visual order */
+          char *zw = scratch + *used;
+          memcpy(zw, g->text + at, (size_t)(end - at));
+          memcpy(zw + (end - at), out[n - 1].t, out[n - 1].len);
+          *used += (size_t)(end - at) + out[n - 1].len;
+          out[n - 1].t = zw;
+          out[n - 1].len = (uint8_t)(out[n - 1].len + end - at);
+          continue;
+        }
         out[n++] = (rtl_cp){ g->text + at, (uint8_t)(end - at), rtl_zero(cp) ? -1 : 0 };
       }
     }
@@ -273,11 +288,30 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     width += it->glyphs[i].advance;
   }
   rtl_cp *cps = malloc((bytes ? bytes : 1) * sizeof *cps);
-  if (!cps) return SD_E_NOMEM;
-  size_t n = rtl_layout(it, cps);
+  char *scratch = malloc(bytes * 9 + 1);
+  if (!cps || !scratch) {
+    free(cps);
+    free(scratch);
+    return SD_E_NOMEM;
+  }
+  size_t used = 0, n = rtl_layout(it, cps, scratch, &used);
+  /* a run with no space in it that follows unmirrored text on its line
+   * needs no forward flow: drawn unmirrored, each glyph to the left of the
+   * one before, pdf.js adds no space at either end (a full stop after a
+   * Latin word, a bracket after a number) */
+  int mirror = 0;
+  for (size_t i = 0; i < n && !mirror; i++) {
+    UChar32 cp;
+    int32_t at = 0;
+    U8_NEXT(cps[i].t, at, (int32_t)cps[i].len, cp);
+    mirror = u_isUWhiteSpace(cp);
+  }
+  if (!(c->plain_before && c->y_before == it->y)) mirror = 1;
+  c->plain_before = !mirror;
+  c->y_before = it->y;
   double k = 1000.0 / f->upem, sizes[2] = { it->size_pt, it->size_pt + 0.001 };
   sd_pdfbuf_str(s, "q BT\n3 Tr\n");
-  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
+  put_rgb(s, it->color, mirror ? "rg\n-1 0 0 1 " : "rg\n1 0 0 1 ");
   put_num(s, it->x + width * it->size_pt / f->upem);
   put_num(s, it->y);
   sd_pdfbuf_str(s, "Tm\n");
@@ -297,16 +331,23 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     sd_pdfbuf_str(s, "Tf [");
     /* a mark sits just past its base's far edge: poppler sorts the
      * characters of a line by where they start */
-    int mark = cps[i].adv == 0;
-    if (mark) put_num(s, -RTL_MARK_PAST * it->size_pt / size);
+    double adv = (cps[i].adv > 0 ? cps[i].adv * k : RTL_MARK_PAST) * it->size_pt / size;
+    double wc = sd_pdffont_width(pf, (unsigned)code), pre, post;
+    if (mirror) {
+      pre = cps[i].adv > 0 ? 0 : -adv; /* a mark: a step forward, and back after it */
+      post = cps[i].adv > 0 ? wc - adv : wc + adv;
+    } else {
+      pre = adv;  /* step left over the glyph, draw it, and come back to its left edge */
+      post = cps[i].adv > 0 ? wc : wc - adv;
+    }
+    if (fabs(pre) >= 0.0005) put_num(s, pre);
     put_code(s, code);
-    double adj = sd_pdffont_width(pf, (unsigned)code) - cps[i].adv * k * it->size_pt / size;
-    if (mark) adj += RTL_MARK_PAST * it->size_pt / size;
-    if (fabs(adj) >= 0.0005) put_num(s, adj);
+    if (fabs(post) >= 0.0005) put_num(s, post);
     sd_pdfbuf_str(s, "] TJ\n");
   }
   sd_pdfbuf_str(s, "ET Q\n");
   free(cps);
+  free(scratch);
   return st;
 }
 
@@ -353,6 +394,8 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   sd_pdfbuf_str(s, "Q\n");
   if (st != SD_OK) return st;
   if (it->rtl) return draw_rtl_text(c, s, it, pf);
+  c->plain_before = 1;
+  c->y_before = it->y;
   begin_text(s, it, pf, 1);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
    * gaps against /W (ignoring Tz), so the glyph must be as wide as the
@@ -393,6 +436,8 @@ static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
   if (it->rtl || !run_is_simple(it)) return draw_complex(c, s, it, pf);
   double k = 1000.0 / f->upem;
   sd_status st = SD_OK;
+  c->plain_before = 1;
+  c->y_before = it->y;
   begin_text(s, it, pf, 0);
   for (size_t i = 0; i < it->n_glyphs; i++) {
     const sd_glyph *g = &it->glyphs[i];
