@@ -180,11 +180,59 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
   uint32_t wide = sd_font_glyph_of_width(f, (int32_t)lround(adv));
   uint32_t zero = f->zero_width_gid;
   size_t start, n = mark_free_span(t, len, &start);
-  if (!zero || n == 0 || n == len) return show_code(c, s, pf, wide, t, len, adv * k);
   sd_status st = SD_OK;
+  /* a cluster wider than any glyph of the font (a Malayalam split vowel
+   * around its consonant) would leave a gap readers take for a space: its
+   * core is then shared out among code points, each on a glyph of its share */
+  size_t ncp = 0;
+  for (size_t i = start; i < start + n;) {
+    UChar32 cp;
+    U8_NEXT(t, i, (int32_t)(start + n), cp);
+    ncp++;
+  }
+  if (ncp > 1 && hb_font_get_glyph_h_advance(f->font, wide) < adv - f->upem / 20) {
+    if (zero && start) st = show_code(c, s, pf, zero, t, start, 0);
+    for (size_t i = start; i < start + n && st == SD_OK;) {
+      size_t at = i;
+      UChar32 cp;
+      U8_NEXT(t, i, (int32_t)(start + n), cp);
+      st = show_code(c, s, pf, sd_font_glyph_of_width(f, (int32_t)lround(adv / (double)ncp)), t + at, i - at,
+                     adv / (double)ncp * k);
+    }
+    if (st == SD_OK && zero && start + n < len)
+      st = show_code(c, s, pf, zero, t + start + n, len - start - n, 0);
+    if (zero || n == len) return st;
+  }
+  if (!zero || n == 0 || n == len) return show_code(c, s, pf, wide, t, len, adv * k);
   if (start) st = show_code(c, s, pf, zero, t, start, 0);
-  if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, adv * k);
-  if (st == SD_OK && start + n < len) st = show_code(c, s, pf, zero, t + start + n, len - start - n, 0);
+  /* after the core, marks on zero-width glyphs and other letters (the
+   * consonant after a virama) on glyphs sharing what the core's glyph falls
+   * short of the cluster: a gap before them made poppler break the word */
+  size_t at = start + n, others = 0;
+  for (size_t i = at; i < len;) {
+    size_t sub, m = mark_free_span(t + i, len - i, &sub);
+    if (!m) break;
+    others++;
+    i += sub + m;
+  }
+  double w = hb_font_get_glyph_h_advance(f->font, wide), rest = others && adv > w ? adv - w : 0;
+  if (rest < f->upem / 50.0) {
+    /* nothing to share: the rest rides on one zero-width glyph (pdf.js
+     * keeps a space in it as text) */
+    if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, adv * k);
+    if (st == SD_OK && at < len) st = show_code(c, s, pf, zero, t + at, len - at, 0);
+    return st;
+  }
+  if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, (adv - rest) * k);
+  while (st == SD_OK && at < len) {
+    size_t sub, m = mark_free_span(t + at, len - at, &sub);
+    if (sub) st = show_code(c, s, pf, zero, t + at, sub, 0);
+    if (st == SD_OK && m) {
+      double share = rest / (double)others;
+      st = show_code(c, s, pf, sd_font_glyph_of_width(f, (int32_t)lround(share)), t + at + sub, m, share * k);
+    }
+    at += sub + m;
+  }
   return st;
 }
 
