@@ -31,7 +31,8 @@ typedef struct pdf_ctx {
   size_t n_fonts;
   sd_diags *d;
   int plain_before;        /* the last text drawn on baseline y_before was not mirrored */
-  double y_before;
+  int space_before;        /* ... was mirrored and ended in a space, its last glyph at size_before */
+  double y_before, size_before;
 } pdf_ctx;
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -394,9 +395,82 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     sd_pdfbuf_str(s, "] TJ\n");
   }
   sd_pdfbuf_str(s, "ET Q\n");
+  c->space_before = 0;
+  if (mirror && n) {
+    UChar32 cp;
+    int32_t at = 0;
+    U8_NEXT(cps[n - 1].t, at, (int32_t)cps[n - 1].len, cp);
+    c->space_before = u_isUWhiteSpace(cp);
+    c->size_before = sizes[(n - 1) & 1];
+  }
   free(cps);
   free(scratch);
   return st;
+}
+
+/* The first word of a left-to-right run that follows, on its line, a
+ * mirrored run ending in a space (a Latin name in an Urdu title): how many
+ * glyphs it takes, its text in buf, or 0 when it has text pdf.js would not
+ * treat as ordinary letters (marks, format characters). */
+static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t cap, size_t *len)
+{
+  if (it->rtl || !c->space_before || c->y_before != it->y) return 0;
+  size_t n = 0, units = 0;
+  *len = 0;
+  for (; n < it->n_glyphs; n++) {
+    const sd_glyph *g = &it->glyphs[n];
+    if (is_filler(g) || *len + g->text_len > cap) return 0;
+    for (int32_t at = 0; at < (int32_t)g->text_len;) {
+      UChar32 cp;
+      U8_NEXT(g->text, at, (int32_t)g->text_len, cp);
+      if (cp < 0 || rtl_zero(cp)) return 0;
+      if (u_isUWhiteSpace(cp)) {
+        if (at != (int32_t)U8_LENGTH(cp) || g->cluster_cont) return 0;
+        return n;
+      }
+      if (++units > 8 - (cp > 0xFFFF)) return 0; /* MuPDF reads a longer ToUnicode string as U+FFFD */
+    }
+    memcpy(buf + *len, g->text, g->text_len);
+    *len += g->text_len;
+  }
+  return n;
+}
+
+/* pdf.js drops the space between a mirrored run and a run drawn to its left
+ * (it takes that for a step back). So the left-to-right run's first word is
+ * written first, whole, on one glyph in the mirrored frame, the font size
+ * chosen so that the glyph is exactly as wide as the word: pdf.js sees the
+ * space's gap before it and keeps the space, reads the word as one item (no
+ * right-to-left letters, so not reversed), and the rest of the run follows
+ * the word's left edge as after any word. */
+static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, const char *t, size_t len,
+                            size_t n)
+{
+  const sd_font *f = it->font;
+  double adv = 0;
+  for (size_t i = 0; i < n; i++) adv += it->glyphs[i].advance;
+  uint32_t gid = sd_font_glyph_of_width(f, (int32_t)lround(adv));
+  double gw = hb_font_get_glyph_h_advance(f->font, gid);
+  if (gw <= 0) return SD_OK;
+  sd_status st = SD_OK;
+  int code = code_for(c, pf, gid, t, len, &st);
+  if (code < 0) return st;
+  double size = it->size_pt * adv / gw;
+  if (fabs(size - c->size_before) < 0.0005) size += 0.001;
+  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
+  put_num(s, it->x + adv * it->size_pt / f->upem);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n/");
+  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+  sd_pdfbuf_str(s, " ");
+  put_num(s, size);
+  sd_pdfbuf_str(s, "Tf [");
+  put_code(s, code);
+  double adj = sd_pdffont_width(pf, (unsigned)code) - adv * it->size_pt / f->upem * 1000.0 / size;
+  if (fabs(adj) >= 0.0005) put_num(s, adj);
+  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  return SD_OK;
 }
 
 /* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
@@ -442,16 +516,24 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   sd_pdfbuf_str(s, "Q\n");
   if (st != SD_OK) return st;
   if (it->rtl) return draw_rtl_text(c, s, it, pf);
+  char word[256];
+  size_t wlen, from = probe_word(c, it, word, sizeof word, &wlen);
+  sd_item rest = *it;
+  if (from) {
+    if ((st = draw_probe(c, s, it, pf, word, wlen, from)) != SD_OK) return st;
+    for (size_t i = 0; i < from; i++) rest.x += (float)(it->glyphs[i].advance * scale);
+  }
   c->plain_before = 1;
+  c->space_before = 0;
   c->y_before = it->y;
-  begin_text(s, it, pf, 1);
+  begin_text(s, &rest, pf, 1);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
    * gaps against /W (ignoring Tz), so the glyph must be as wide as the
    * cluster; a cluster with no advance joins the next one */
   char text[2048];
   size_t len = 0;
   double adv = 0;
-  for (size_t i = 0; i < it->n_glyphs && st == SD_OK;) {
+  for (size_t i = from; i < it->n_glyphs && st == SD_OK;) {
     size_t j = i + 1;
     while (j < it->n_glyphs && it->glyphs[j].cluster_cont) j++;
     for (size_t m = i; m < j; m++) {
@@ -481,10 +563,13 @@ static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
   sd_pdffont *pf = font_for(c, f);
   if (!pf) return SD_E_NOMEM;
   /* a right-to-left run's text is written apart from its glyphs, in logical order */
-  if (it->rtl || !run_is_simple(it)) return draw_complex(c, s, it, pf);
+  char word[256];
+  size_t wlen;
+  if (it->rtl || probe_word(c, it, word, sizeof word, &wlen) || !run_is_simple(it)) return draw_complex(c, s, it, pf);
   double k = 1000.0 / f->upem;
   sd_status st = SD_OK;
   c->plain_before = 1;
+  c->space_before = 0;
   c->y_before = it->y;
   begin_text(s, it, pf, 0);
   for (size_t i = 0; i < it->n_glyphs; i++) {
