@@ -137,6 +137,7 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/lint/cli.sh $(B)
 	@sh tests/text/roundtrip.sh $(B)
 	@sh tests/integration/matrix.sh $(B)
+	@sh tests/integration/readers.sh $(B)
 	@python3 tests/gen/test_gen.py
 	@python3 tests/gen/run.py $(B) --cases $${GEN_CASES:-400}
 
