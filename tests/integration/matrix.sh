@@ -69,7 +69,7 @@ python3 "$HERE/test_known_limits.py" || exit 1
 # records) and that known_limits.py cannot prove are only a reader's limit.
 # They are reported as PENDING with their misses, not passed; PDF/UA and
 # rendering stay fatal for them. Remove a name once issue 15 makes it pass.
-PENDING_ISSUE15="ehcp-ar-standard ehcp-ar-large-print review-record-ur-standard review-record-ur-large-print review-record-ur-dyslexia review-record-bn-standard review-record-bn-large-print review-record-bn-dyslexia"
+PENDING_ISSUE15="review-record-bn-standard review-record-bn-large-print review-record-bn-dyslexia"
 export T ROOT B HERE A11Y_PDFJS PENDING_ISSUE15
 xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
 grep FAIL "$T/results" | sort
