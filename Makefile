@@ -138,6 +138,7 @@ check-integration: all $(TOOL_BIN)
 	@sh tests/text/roundtrip.sh $(B)
 	@MATRIX_READERS=all MATRIX_STRICT=$${MATRIX_STRICT:-1} sh tests/integration/matrix.sh $(B)
 	@sh tests/integration/tables.sh $(B)
+	@sh tests/integration/readers.sh $(B)
 	@python3 tests/gen/test_gen.py
 	@python3 tests/gen/run.py $(B) --cases $${GEN_CASES:-400}
 

@@ -239,7 +239,8 @@ sd_status lay_place_para(lay *L, const sd_para *p, box b, int right, float size,
       int owner = lay_run_owner(L, elem, elem_lang, run);
       if (owner < -1) return SD_E_NOMEM;
       sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = color, .font = run->font,
-                     .size_pt = size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs, .lang = run->lang };
+                     .size_pt = size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs, .lang = run->lang,
+                     .rtl = run->rtl };
       if (run->n_glyphs) st = lay_add_item(L, &it);
     }
     L->y -= lh;
@@ -423,7 +424,7 @@ static sd_status label(lay *L, const char *text, float size, box b, int rtl, flo
   for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
     sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = elem, .x = x, .y = base, .color = L->sty->text,
                    .font = ln->runs[r].font, .size_pt = size, .glyphs = ln->runs[r].glyphs,
-                   .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang };
+                   .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang, .rtl = ln->runs[r].rtl };
     st = lay_add_item(L, &it);
     x += ln->runs[r].width_pt;
   }

@@ -23,6 +23,7 @@ typedef struct sd_item {
   const sd_glyph *glyphs;
   size_t n_glyphs;
   const char *lang;      /* the run's language */
+  int rtl;               /* 1: a right-to-left run (glyphs left to right, text reversed) */
   /* SD_ITEM_IMAGE and SD_ITEM_RECT */
   float w, h;
   const char *image_path;

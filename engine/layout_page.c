@@ -24,7 +24,7 @@ static sd_status put_line_n(lay *L, const sd_para *p, size_t k, float y, float s
   for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
     sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = -1, .x = x, .y = y, .color = color, .font = ln->runs[r].font,
                    .size_pt = size, .glyphs = ln->runs[r].glyphs, .n_glyphs = ln->runs[r].n_glyphs,
-                   .lang = ln->runs[r].lang };
+                   .lang = ln->runs[r].lang, .rtl = ln->runs[r].rtl };
     st = lay_add_item(L, &it);
     x += ln->runs[r].width_pt;
   }
@@ -67,7 +67,7 @@ static sd_status watermark(lay *L, const sd_para *p, float size, size_t page)
   for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
     sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = -1, .x = x + along * cosf(a), .y = y + along * sinf(a),
                    .color = WATERMARK, .font = ln->runs[r].font, .size_pt = size, .glyphs = ln->runs[r].glyphs,
-                   .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang, .angle = 45 };
+                   .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang, .rtl = ln->runs[r].rtl, .angle = 45 };
     st = lay_add_item(L, &it);
     along += ln->runs[r].width_pt;
   }

@@ -209,7 +209,7 @@ static sd_status draw_slot(lay *L, const table *T, size_t r, size_t line, float 
       if (owner < -1) return SD_E_NOMEM;
       sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = L->sty->text,
                      .font = run->font, .size_pt = T->size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs,
-                     .lang = run->lang };
+                     .lang = run->lang, .rtl = run->rtl };
       if (run->n_glyphs) st = lay_add_item(L, &it);
       x += run->width_pt;
     }

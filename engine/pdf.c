@@ -1,6 +1,7 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
 #include "pdf_outline.h"
+#include "pdf_text.h"
 #include "stop.h"
 #include "fileio.h"
 #include "outline.h"
@@ -18,20 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #define SD_PRODUCER "sendoc " SD_VERSION
-
-typedef struct pdf_ctx {
-  HPDF_Doc doc;
-  HPDF_STATUS err, err_detail;
-  sd_outlines *outlines;   /* glyph forms of complex runs */
-  unsigned n_photos;       /* images written directly (Ph1, Ph2, ...) */
-  sd_pdffont **fonts;      /* by sd_font id */
-  size_t n_fonts;
-  sd_diags *d;
-} pdf_ctx;
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 {
@@ -41,246 +30,6 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *use
     c->err_detail = detail_no;
   }
 }
-
-static void put_num(sd_pdfbuf *s, double v)
-{
-  sd_pdfbuf_num(s, v);
-}
-
-static void put_rgb(sd_pdfbuf *s, sd_rgb c, const char *op)
-{
-  put_num(s, c.r);
-  put_num(s, c.g);
-  put_num(s, c.b);
-  sd_pdfbuf_str(s, op);
-}
-
-static sd_pdffont *font_for(pdf_ctx *c, const sd_font *f)
-{
-  if (f->id >= c->n_fonts) {
-    size_t n = f->id + 1;
-    sd_pdffont **p = realloc(c->fonts, n * sizeof *p);
-    if (!p) return NULL;
-    memset(p + c->n_fonts, 0, (n - c->n_fonts) * sizeof *p);
-    c->fonts = p;
-    c->n_fonts = n;
-  }
-  if (!c->fonts[f->id]) c->fonts[f->id] = sd_pdffont_new(f, f->id + 1);
-  return c->fonts[f->id];
-}
-
-static int code_for(pdf_ctx *c, sd_pdffont *pf, uint32_t gid, const char *text, size_t len, sd_status *st)
-{
-  int code = sd_pdffont_code(pf, gid, text, len);
-  if (code == SD_PDFFONT_BADARG) {
-    /* text decides a glyph's text, so this is a limit on the input, never
-     * an internal failure (text.c bounds clusters well below it) */
-    sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL,
-                  "a cluster of characters is too long for the PDF's text layer (more than 256 UTF-16 units)");
-    *st = SD_E_LIMIT;
-  } else if (code < 0) {
-    sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
-    *st = SD_E_LIMIT;
-  }
-  return code;
-}
-
-/* Byte length of the first stretch of text with no nonspacing mark (Mn),
- * and where it starts. pdf.js counts any glyph whose text holds an Mn as
- * zero-width (its SpecialCharRegExp), so only such text may sit on a glyph
- * that advances. */
-static size_t mark_free_span(const char *t, size_t len, size_t *start)
-{
-  size_t i = 0, s0 = len;
-  while (i < len) {
-    size_t at = i;
-    UChar32 cp;
-    U8_NEXT(t, i, (int32_t)len, cp);
-    int mn = cp >= 0 && u_charType(cp) == U_NON_SPACING_MARK;
-    if (!mn && s0 == len) s0 = at;
-    if (mn && s0 != len) {
-      *start = s0;
-      return at - s0;
-    }
-  }
-  *start = s0;
-  return len - s0;
-}
-
-static int has_mark(const char *t, size_t len)
-{
-  size_t start;
-  return mark_free_span(t, len, &start) != len;
-}
-
-static int is_filler(const sd_glyph *g)
-{
-  /* SD_GLYPH_FILLER, U+034F, in UTF-8 */
-  return g->text_len == 2 && (unsigned char)g->text[0] == 0xCD && (unsigned char)g->text[1] == 0x8F;
-}
-
-/* A run an extractor can read from its drawn glyphs: every glyph on the
- * baseline, none moved off its pen position, each standing for real text,
- * and no shaped advance far from the font's own (pdf.js inserts a space for
- * a gap over 0.102 em and starts a new item for a step back over 0.2 em). */
-static int run_is_simple(const sd_item *it)
-{
-  double k = 1000.0 / it->font->upem;
-  for (size_t i = 0; i < it->n_glyphs; i++) {
-    const sd_glyph *g = &it->glyphs[i];
-    if (g->x_offset || g->y_offset || is_filler(g)) return 0;
-    if (g->advance && has_mark(g->text, g->text_len)) return 0;
-    /* in 1/1000 em: kerning may pull back up to 0.19 em, never open a 0.09 em gap */
-    double gap = g->advance * k - hb_font_get_glyph_h_advance(it->font->font, g->gid) * k;
-    if (gap < -190 || gap > 90) return 0;
-  }
-  return 1;
-}
-
-static void put_code(sd_pdfbuf *s, int code)
-{
-  sd_pdfbuf_add(s, "<", 1);
-  sd_pdfbuf_hex16(s, (unsigned)code);
-  sd_pdfbuf_add(s, ">", 1);
-}
-
-static void begin_text(sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, int invisible)
-{
-  /* text render mode outlives ET: the invisible layer keeps it inside q/Q */
-  sd_pdfbuf_str(s, invisible ? "q BT\n3 Tr\n" : "BT\n");
-  put_rgb(s, it->color, "rg\n/");
-  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
-  sd_pdfbuf_str(s, " ");
-  put_num(s, it->size_pt);
-  sd_pdfbuf_str(s, "Tf\n1 0 0 1 ");
-  put_num(s, it->x);
-  put_num(s, it->y);
-  sd_pdfbuf_str(s, "Tm\n[");
-}
-
-static sd_status show_code(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, uint32_t gid, const char *t, size_t n,
-                           double adv_units)
-{
-  sd_status st = SD_OK;
-  int code = code_for(c, pf, gid, t, n, &st);
-  if (code < 0) return st;
-  put_code(s, code);
-  double adj = sd_pdffont_width(pf, (unsigned)code) - adv_units;
-  if (fabs(adj) >= 0.0005) put_num(s, adj);
-  return SD_OK;
-}
-
-/* One cluster of the invisible layer: its mark-free core on a glyph as wide
- * as the cluster, marks before and after it on zero-width glyphs. */
-static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, const char *t, size_t len, double adv)
-{
-  const sd_font *f = sd_pdffont_font(pf);
-  double k = 1000.0 / f->upem;
-  uint32_t wide = sd_font_glyph_of_width(f, (int32_t)lround(adv));
-  uint32_t zero = f->zero_width_gid;
-  size_t start, n = mark_free_span(t, len, &start);
-  if (!zero || n == 0 || n == len) return show_code(c, s, pf, wide, t, len, adv * k);
-  sd_status st = SD_OK;
-  if (start) st = show_code(c, s, pf, zero, t, start, 0);
-  if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, adv * k);
-  if (st == SD_OK && start + n < len) st = show_code(c, s, pf, zero, t + start + n, len - start - n, 0);
-  return st;
-}
-
-/* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
- * outlines, then an invisible text layer (render mode 3) on the baseline
- * with one glyph per cluster standing for the cluster's whole text, each
- * advancing exactly as far as the cluster, so extractors read the run in
- * order without gaps or overlaps. */
-static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
-{
-  const sd_font *f = it->font;
-  double scale = it->size_pt / f->upem, k = 1000.0 / f->upem, pen = 0;
-  sd_status st = SD_OK;
-  /* one transform into font units for the run, then each glyph one step
-   * from the last in whole font units: exact, and half the bytes of a
-   * matrix per glyph. The scale needs six decimals: 12 pt on a 2048-unit
-   * em is 0.005859, and three made Nastaliq glyphs 2 to 7% off size. */
-  sd_pdfbuf_str(s, "q ");
-  put_rgb(s, it->color, "rg\n");
-  long long micro = llround(scale * 1e6);
-  sd_pdfbuf_fixed(s, micro, 6);
-  sd_pdfbuf_str(s, "0 0 ");
-  sd_pdfbuf_fixed(s, micro, 6);
-  put_num(s, it->x);
-  put_num(s, it->y);
-  sd_pdfbuf_str(s, "cm\n");
-  long long at_x = 0, at_y = 0;
-  for (size_t i = 0; i < it->n_glyphs && st == SD_OK; i++) {
-    const sd_glyph *g = &it->glyphs[i];
-    const char *name = sd_outlines_form(c->outlines, f, g->gid, &st);
-    if (name) {
-      long long gx = (long long)pen + g->x_offset, gy = g->y_offset;
-      sd_pdfbuf_str(s, "1 0 0 1 ");
-      sd_pdfbuf_fixed(s, gx - at_x, 0);
-      sd_pdfbuf_fixed(s, gy - at_y, 0);
-      sd_pdfbuf_str(s, "cm /");
-      sd_pdfbuf_str(s, name);
-      sd_pdfbuf_str(s, " Do\n");
-      at_x = gx;
-      at_y = gy;
-    }
-    pen += g->advance;
-  }
-  sd_pdfbuf_str(s, "Q\n");
-  if (st != SD_OK) return st;
-  begin_text(s, it, pf, 1);
-  /* per cluster one invisible glyph, chosen for its width: pdf.js measures
-   * gaps against /W (ignoring Tz), so the glyph must be as wide as the
-   * cluster; a cluster with no advance joins the next one */
-  char text[2048];
-  size_t len = 0;
-  double adv = 0;
-  for (size_t i = 0; i < it->n_glyphs && st == SD_OK;) {
-    size_t j = i + 1;
-    while (j < it->n_glyphs && it->glyphs[j].cluster_cont) j++;
-    for (size_t m = i; m < j; m++) {
-      const sd_glyph *g = &it->glyphs[m];
-      adv += g->advance;
-      if (!is_filler(g) && len + g->text_len <= sizeof text) {
-        memcpy(text + len, g->text, g->text_len);
-        len += g->text_len;
-      }
-    }
-    i = j;
-    if ((adv * k < 5 && i < it->n_glyphs) || !len) continue;
-    st = invisible_cluster(c, s, pf, text, len, adv);
-    len = 0;
-    adv = 0;
-  }
-  sd_pdfbuf_str(s, "] TJ\nET Q\n");
-  return st;
-}
-
-/* One shaped run. HarfBuzz positions are reproduced exactly: TJ adjustments
- * make up the difference between the advance the font's /W says and the
- * shaped one. */
-static sd_status draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
-{
-  const sd_font *f = it->font;
-  sd_pdffont *pf = font_for(c, f);
-  if (!pf) return SD_E_NOMEM;
-  if (!run_is_simple(it)) return draw_complex(c, s, it, pf);
-  double k = 1000.0 / f->upem;
-  sd_status st = SD_OK;
-  begin_text(s, it, pf, 0);
-  for (size_t i = 0; i < it->n_glyphs; i++) {
-    const sd_glyph *g = &it->glyphs[i];
-    int code = code_for(c, pf, g->gid, g->text, g->text_len, &st);
-    if (code < 0) return st;
-    put_code(s, code);
-    double adj = sd_pdffont_width(pf, (unsigned)code) - g->advance * k;
-    if (fabs(adj) >= 0.0005) put_num(s, adj);
-  }
-  sd_pdfbuf_str(s, "] TJ\nET\n");
-  return SD_OK;
-}
-
 static unsigned char *read_all(const char *path, size_t *len)
 {
   FILE *fp = sd_fopen_regular(path, NULL);
@@ -460,7 +209,7 @@ static sd_status draw_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t
         turned.x = turned.y = 0;
         st = sd_pdf_outline_glyphs(s, &turned); /* a watermark: shapes, not text (pdf_outline.h) */
         sd_pdfbuf_str(s, "Q\n");
-      } else if (it->kind == SD_ITEM_GLYPHS) st = draw_glyphs(c, s, it);
+      } else if (it->kind == SD_ITEM_GLYPHS) st = sd_pdf_draw_glyphs(c, s, it);
       else if (it->kind == SD_ITEM_IMAGE) st = draw_image(c, page, s, it);
       else draw_rect(s, it);
       if (it->kind == SD_ITEM_IMAGE && elem >= 0) { i++; break; } /* a figure's image is its own sequence */

@@ -290,6 +290,38 @@ START_TEST(test_outline_run_scale_is_exact)
 }
 END_TEST
 
+/* Issue 15: MuPDF and pdfminer read a line in content order, so a
+ * right-to-left run's text layer is written in logical order (visual order
+ * came back reversed, «چونکہ» as «ہکنوچ»); poppler still reads it right. */
+START_TEST(test_rtl_text_layer_is_in_logical_order)
+{
+  const sd_font *urdu = sd_fonts_pick(fonts, HB_SCRIPT_ARABIC, "ur", SD_FONT_REGULAR, 0x0628);
+  ck_assert_ptr_nonnull(urdu);
+  /* logical «ابت ثج», drawn left to right: ج ث space ت ب ا */
+  static const char *cps[] = { "\xd8\xac", "\xd8\xab", " ", "\xd8\xaa", "\xd8\xa8", "\xd8\xa7" };
+  static const uint32_t ucs[] = { 0x062C, 0x062B, ' ', 0x062A, 0x0628, 0x0627 };
+  sd_glyph g[6];
+  for (int i = 0; i < 6; i++) {
+    hb_codepoint_t gid = 0;
+    ck_assert(hb_font_get_nominal_glyph(urdu->font, ucs[i], &gid));
+    g[i] = (sd_glyph){ .gid = gid, .advance = hb_font_get_glyph_h_advance(urdu->font, gid), .text = cps[i],
+                       .text_len = (uint32_t)strlen(cps[i]) };
+  }
+  size_t np;
+  sd_glyph *p = ascii_glyphs("After", &np);
+  sd_layout l;
+  build(&l, g, 6, p, np, p, np);
+  l.pages[0].items[0].font = urdu;
+  l.pages[0].items[0].size_pt = 14;
+  l.pages[0].items[0].rtl = 1;
+  const char *mu = inspect(&l, "T", "mutool draw -q -F txt -o - %s 2>&1");
+  ck_assert_msg(strstr(mu, "\xd8\xa7\xd8\xa8\xd8\xaa \xd8\xab\xd8\xac"), "MuPDF read: %s", mu);
+  const char *pt = inspect(&l, "T", "pdftotext -enc UTF-8 %s - 2>&1");
+  ck_assert_msg(strstr(pt, "\xd8\xa7\xd8\xa8\xd8\xaa \xd8\xab\xd8\xac"), "poppler read: %s", pt);
+  free(p);
+}
+END_TEST
+
 /* issue 13: an element with no content (a Document with nothing in it)
  * once reached qsort(NULL, 0) in tags.c, which UBSan reports; under
  * make check-asan this test aborts on that */
@@ -348,6 +380,7 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
   tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
   tcase_add_test(tc, test_outline_run_scale_is_exact);
+  tcase_add_test(tc, test_rtl_text_layer_is_in_logical_order);
   tcase_add_test(tc, test_element_without_content_is_written);
   tcase_add_test(tc, test_overlong_glyph_text_is_a_limit_not_internal);
   suite_add_tcase(s, tc);

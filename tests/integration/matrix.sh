@@ -73,21 +73,13 @@ echo "ok $name"
 ONE
 python3 "$HERE/test_known_limits.py" || exit 1
 [ "${MATRIX_STRICT:-}" = 1 ] && { python3 "$HERE/test_strict_summary.py" || exit 1; }
-# Issue 15 (text and tables for every reader) is open. These documents draw
-# text that a reader gets wrong and that known_limits.py cannot prove is only
-# that reader's limit. They are reported as PENDING with their misses, not
-# passed; PDF/UA and rendering stay fatal for them. Remove a name once it
-# passes (the matrix says so).
-#  - review-record-ur-*: "Gareth Price (سماعت سے محروم بچوں کے ٹیچر): نہیں آ
-#    سکے" (an English name, then Urdu opening with a bracket): pdf.js's
-#    structure-tree text gives «ٹیچر:)نہیں ا ٓ سکے», the bracket and colon
-#    swapped and a space before the madda, from how the right-to-left run is
-#    drawn (engine/pdf.c, the textlayer work of issue 15). pdftotext also
-#    reads the date and time run of "7 دسمبر، 2026, 09:15" in visual order.
-# Gone from the list: ehcp-ar-* and review-record-bn-* failed because their
-# draft watermark, drawn as text across the page, was read into the lines
-# it crossed; it is drawn as shapes now (engine/pdf_outline.c).
-PENDING_ISSUE15="review-record-ur-standard review-record-ur-large-print review-record-ur-dyslexia"
+# Documents a reader gets wrong in a way known_limits.py cannot prove is only
+# that reader's limit are listed here and reported as PENDING with their
+# misses, not passed (PDF/UA and rendering stay fatal for them). Issue 15
+# emptied the list: the draft watermark is drawn as shapes (engine/pdf_outline.c:
+# it was read into the lines it crossed), and right-to-left text layers are
+# written in logical order (engine/pdf_text.c). Keep it empty.
+PENDING_ISSUE15=""
 mkdir -p "$T/strict"
 case "${MATRIX_STRICT:-}" in 1) [ "${MATRIX_READERS:-all}" = all ] || { echo "matrix: the strict stage runs MATRIX_READERS=all only"; exit 2; } ;; esac
 export T ROOT B HERE A11Y_PDFJS PENDING_ISSUE15 MATRIX_STRICT MATRIX_READERS

@@ -1,0 +1,537 @@
+/* pdf_text: draw shaped runs. A simple run is drawn as glyphs that carry
+ * their own text; any other run as outlines (outline.h says why) with an
+ * invisible text layer that is ours to order and place: only readers see it. */
+#include "pdf_text.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+static sd_pdffont *font_for(pdf_ctx *c, const sd_font *f)
+{
+  if (f->id >= c->n_fonts) {
+    size_t n = f->id + 1;
+    sd_pdffont **p = realloc(c->fonts, n * sizeof *p);
+    if (!p) return NULL;
+    memset(p + c->n_fonts, 0, (n - c->n_fonts) * sizeof *p);
+    c->fonts = p;
+    c->n_fonts = n;
+  }
+  if (!c->fonts[f->id]) c->fonts[f->id] = sd_pdffont_new(f, f->id + 1);
+  return c->fonts[f->id];
+}
+
+static int code_for(pdf_ctx *c, sd_pdffont *pf, uint32_t gid, const char *text, size_t len, sd_status *st)
+{
+  int code = sd_pdffont_code(pf, gid, text, len);
+  if (code == SD_PDFFONT_BADARG) {
+    /* text decides a glyph's text, so this is a limit on the input, never
+     * an internal failure (text.c bounds clusters well below it) */
+    sd_diag_error(c->d, "pdf.glyph", NULL, 0, 0, NULL,
+                  "a cluster of characters is too long for the PDF's text layer (more than 256 UTF-16 units)");
+    *st = SD_E_LIMIT;
+  } else if (code < 0) {
+    sd_diag_error(c->d, "pdf.limit", NULL, 0, 0, NULL, "more than 65535 distinct glyphs in one font");
+    *st = SD_E_LIMIT;
+  }
+  return code;
+}
+
+/* Byte length of the first stretch of text with no nonspacing mark (Mn),
+ * and where it starts. pdf.js counts any glyph whose text holds an Mn as
+ * zero-width (its SpecialCharRegExp), so only such text may sit on a glyph
+ * that advances. */
+static size_t mark_free_span(const char *t, size_t len, size_t *start)
+{
+  size_t i = 0, s0 = len;
+  while (i < len) {
+    size_t at = i;
+    UChar32 cp;
+    U8_NEXT(t, i, (int32_t)len, cp);
+    int mn = cp >= 0 && u_charType(cp) == U_NON_SPACING_MARK;
+    if (!mn && s0 == len) s0 = at;
+    if (mn && s0 != len) {
+      *start = s0;
+      return at - s0;
+    }
+  }
+  *start = s0;
+  return len - s0;
+}
+
+static int has_mark(const char *t, size_t len)
+{
+  size_t start;
+  return mark_free_span(t, len, &start) != len;
+}
+
+static int is_filler(const sd_glyph *g)
+{
+  /* SD_GLYPH_FILLER, U+034F, in UTF-8 */
+  return g->text_len == 2 && (unsigned char)g->text[0] == 0xCD && (unsigned char)g->text[1] == 0x8F;
+}
+
+/* A run an extractor can read from its drawn glyphs: every glyph on the
+ * baseline, none moved off its pen position, each standing for real text,
+ * and no shaped advance far from the font's own (pdf.js inserts a space for
+ * a gap over 0.102 em and starts a new item for a step back over 0.2 em). */
+static int run_is_simple(const sd_item *it)
+{
+  double k = 1000.0 / it->font->upem;
+  for (size_t i = 0; i < it->n_glyphs; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    if (g->x_offset || g->y_offset || is_filler(g)) return 0;
+    if (g->advance && has_mark(g->text, g->text_len)) return 0;
+    /* in 1/1000 em: kerning may pull back up to 0.19 em, never open a 0.09 em gap */
+    double gap = g->advance * k - hb_font_get_glyph_h_advance(it->font->font, g->gid) * k;
+    if (gap < -190 || gap > 90) return 0;
+  }
+  return 1;
+}
+
+static void put_code(sd_pdfbuf *s, int code)
+{
+  sd_pdfbuf_add(s, "<", 1);
+  sd_pdfbuf_hex16(s, (unsigned)code);
+  sd_pdfbuf_add(s, ">", 1);
+}
+
+static void begin_text(sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, int invisible)
+{
+  /* text render mode outlives ET: the invisible layer keeps it inside q/Q */
+  sd_pdfbuf_str(s, invisible ? "q BT\n3 Tr\n" : "BT\n");
+  put_rgb(s, it->color, "rg\n/");
+  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+  sd_pdfbuf_str(s, " ");
+  put_num(s, it->size_pt);
+  sd_pdfbuf_str(s, "Tf\n1 0 0 1 ");
+  put_num(s, it->x);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n[");
+}
+
+static sd_status show_code(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, uint32_t gid, const char *t, size_t n,
+                           double adv_units)
+{
+  sd_status st = SD_OK;
+  int code = code_for(c, pf, gid, t, n, &st);
+  if (code < 0) return st;
+  put_code(s, code);
+  double adj = sd_pdffont_width(pf, (unsigned)code) - adv_units;
+  if (fabs(adj) >= 0.0005) put_num(s, adj);
+  return SD_OK;
+}
+
+/* One cluster of the invisible layer: its mark-free core on a glyph as wide
+ * as the cluster, marks before and after it on zero-width glyphs. */
+static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, const char *t, size_t len, double adv)
+{
+  const sd_font *f = sd_pdffont_font(pf);
+  double k = 1000.0 / f->upem;
+  uint32_t wide = sd_font_glyph_of_width(f, (int32_t)lround(adv));
+  uint32_t zero = f->zero_width_gid;
+  size_t start, n = mark_free_span(t, len, &start);
+  sd_status st = SD_OK;
+  /* a cluster wider than any glyph of the font (a Malayalam split vowel
+   * around its consonant) would leave a gap readers take for a space: its
+   * core is then shared out among code points, each on a glyph of its share */
+  size_t ncp = 0;
+  for (size_t i = start; i < start + n;) {
+    UChar32 cp;
+    U8_NEXT(t, i, (int32_t)(start + n), cp);
+    ncp++;
+  }
+  if (ncp > 1 && hb_font_get_glyph_h_advance(f->font, wide) < adv - f->upem / 20) {
+    if (zero && start) st = show_code(c, s, pf, zero, t, start, 0);
+    for (size_t i = start; i < start + n && st == SD_OK;) {
+      size_t at = i;
+      UChar32 cp;
+      U8_NEXT(t, i, (int32_t)(start + n), cp);
+      st = show_code(c, s, pf, sd_font_glyph_of_width(f, (int32_t)lround(adv / (double)ncp)), t + at, i - at,
+                     adv / (double)ncp * k);
+    }
+    if (st == SD_OK && zero && start + n < len)
+      st = show_code(c, s, pf, zero, t + start + n, len - start - n, 0);
+    if (zero || n == len) return st;
+  }
+  if (!zero || n == 0 || n == len) return show_code(c, s, pf, wide, t, len, adv * k);
+  if (start) st = show_code(c, s, pf, zero, t, start, 0);
+  /* after the core, marks on zero-width glyphs and other letters (the
+   * consonant after a virama) on glyphs sharing what the core's glyph falls
+   * short of the cluster: a gap before them made poppler break the word */
+  size_t at = start + n, others = 0;
+  for (size_t i = at; i < len;) {
+    size_t sub, m = mark_free_span(t + i, len - i, &sub);
+    if (!m) break;
+    others++;
+    i += sub + m;
+  }
+  double w = hb_font_get_glyph_h_advance(f->font, wide), rest = others && adv > w ? adv - w : 0;
+  if (rest < f->upem / 50.0) {
+    /* nothing to share: the rest rides on one zero-width glyph (pdf.js
+     * keeps a space in it as text) */
+    if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, adv * k);
+    if (st == SD_OK && at < len) st = show_code(c, s, pf, zero, t + at, len - at, 0);
+    return st;
+  }
+  if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, (adv - rest) * k);
+  while (st == SD_OK && at < len) {
+    size_t sub, m = mark_free_span(t + at, len - at, &sub);
+    if (sub) st = show_code(c, s, pf, zero, t + at, sub, 0);
+    if (st == SD_OK && m) {
+      double share = rest / (double)others;
+      st = show_code(c, s, pf, sd_font_glyph_of_width(f, (int32_t)lround(share)), t + at + sub, m, share * k);
+    }
+    at += sub + m;
+  }
+  return st;
+}
+
+/* One code point of a right-to-left run's text layer, in logical order. */
+#define RTL_MARK_PAST 2.0 /* 1/1000 em */
+
+typedef struct rtl_cp {
+  const char *t;
+  uint8_t len;
+  double adv;            /* font units */
+} rtl_cp;
+
+/* Code points that advance nothing in the text layer: pdf.js gives a glyph
+ * whose text holds a nonspacing mark no width and skips one that ends in a
+ * format character (ZWJ, ZWNJ), so neither may carry the pen. */
+static int rtl_zero(UChar32 cp)
+{
+  int t = u_charType(cp);
+  return t == U_NON_SPACING_MARK || t == U_FORMAT_CHAR || t == U_ENCLOSING_MARK;
+}
+
+/* The run's text in logical order, one code point each, with the run's
+ * width shared among them: clusters are taken together until they advance
+ * at least 0.005 em (Nastaliq gives some clusters no advance at all), and
+ * that advance is shared among their code points that can carry one; marks
+ * and format characters get none (a stretch of them alone gives its advance
+ * to the code point before it, after it at the start of the run). Glyph text
+ * in an RTL run is reversed by code point (text.h), so a cluster's glyph
+ * texts read from the right give its logical text. */
+static size_t rtl_layout(const sd_item *it, rtl_cp *out, char *scratch, size_t *used)
+{
+  double k = 1000.0 / it->font->upem, adv = 0, carry = 0;
+  size_t n = 0, first = 0, last_base = (size_t)-1;
+  for (size_t j = it->n_glyphs; j > 0;) {
+    size_t i = j - 1;
+    while (i > 0 && it->glyphs[i].cluster_cont) i--;
+    for (size_t m = j; m > i; m--) {
+      const sd_glyph *g = &it->glyphs[m - 1];
+      adv += g->advance;
+      if (is_filler(g)) continue;
+      int32_t at = (int32_t)g->text_len;
+      while (at > 0) {
+        int32_t end = at;
+        UChar32 cp;
+        U8_PREV(g->text, 0, at, cp);
+        if (cp == (UChar32)SD_GLYPH_FILLER) continue;
+        if (u_charType(cp) == U_FORMAT_CHAR && n > 0 && out[n - 1].len + (end - at) <= 8) {
+          /* pdf.js skips a glyph whose text ends in a format character
+           * (ZWNJ) and reverses a short item holding right-to-left letters:
+           * the ZWNJ rides on the glyph of the letter before it, written
+           * before that letter as it would be drawn in visual order */
+          char *zw = scratch + *used;
+          memcpy(zw, g->text + at, (size_t)(end - at));
+          memcpy(zw + (end - at), out[n - 1].t, out[n - 1].len);
+          *used += (size_t)(end - at) + out[n - 1].len;
+          out[n - 1].t = zw;
+          out[n - 1].len = (uint8_t)(out[n - 1].len + end - at);
+          continue;
+        }
+        out[n++] = (rtl_cp){ g->text + at, (uint8_t)(end - at), rtl_zero(cp) ? -1 : 0 };
+      }
+    }
+    j = i;
+    if (adv * k < 5 && j > 0) continue;
+    size_t bases = 0;
+    for (size_t m = first; m < n; m++) bases += out[m].adv == 0;
+    for (size_t m = first; m < n; m++) {
+      if (out[m].adv < 0) out[m].adv = 0;
+      else {
+        out[m].adv = (adv + carry) / (double)bases;
+        last_base = m;
+      }
+    }
+    if (bases) carry = 0;
+    else if (last_base != (size_t)-1) out[last_base].adv += adv;
+    else carry += adv;
+    adv = 0;
+    first = n;
+  }
+  if (carry && last_base != (size_t)-1) out[last_base].adv += carry;
+  return n;
+}
+
+/* The text layer of a right-to-left run, written in logical order so that
+ * readers that keep content order (MuPDF, pdfminer) read it right: one
+ * invisible glyph per code point, from the run's right edge leftwards, each
+ * where the visible cluster it stands for is drawn. The text matrix is
+ * mirrored (-1 0 0 1) so each glyph advances to the left: pdf.js then sees
+ * an ordinary forward flow and turns the gap a space glyph leaves into a
+ * space. pdf.js also reverses any text item holding right-to-left letters
+ * (it assumes visual order), so every code point is made its own item: the
+ * font size alternates by 0.001 pt from one glyph to the next, and pdf.js
+ * starts a new item at each size change. */
+static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
+{
+  const sd_font *f = it->font;
+  size_t bytes = 0;
+  double width = 0;
+  for (size_t i = 0; i < it->n_glyphs; i++) {
+    bytes += it->glyphs[i].text_len;
+    width += it->glyphs[i].advance;
+  }
+  rtl_cp *cps = malloc((bytes ? bytes : 1) * sizeof *cps);
+  char *scratch = malloc(bytes * 9 + 1);
+  if (!cps || !scratch) {
+    free(cps);
+    free(scratch);
+    return SD_E_NOMEM;
+  }
+  size_t used = 0, n = rtl_layout(it, cps, scratch, &used);
+  /* a run with no space in it that follows unmirrored text on its line
+   * needs no forward flow: drawn unmirrored, each glyph to the left of the
+   * one before, pdf.js adds no space at either end (a full stop after a
+   * Latin word, a bracket after a number) */
+  int mirror = 0;
+  for (size_t i = 0; i < n && !mirror; i++) {
+    UChar32 cp;
+    int32_t at = 0;
+    U8_NEXT(cps[i].t, at, (int32_t)cps[i].len, cp);
+    mirror = u_isUWhiteSpace(cp);
+  }
+  if (!(c->plain_before && c->y_before == it->y)) mirror = 1;
+  c->plain_before = !mirror;
+  c->y_before = it->y;
+  double k = 1000.0 / f->upem, sizes[2] = { it->size_pt, it->size_pt + 0.001 };
+  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+  put_rgb(s, it->color, mirror ? "rg\n-1 0 0 1 " : "rg\n1 0 0 1 ");
+  put_num(s, it->x + width * it->size_pt / f->upem);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n");
+  sd_status st = SD_OK;
+  for (size_t i = 0; i < n && st == SD_OK; i++) {
+    double size = sizes[i & 1];
+    /* a mark gets a glyph of some width all the same: pdfminer ends a line
+     * between two glyphs of no width (two marks on one letter) */
+    int32_t w = cps[i].adv > 0 ? (int32_t)lround(cps[i].adv) : (int32_t)f->upem / 100;
+    uint32_t gid = sd_font_glyph_of_width(f, w);
+    int code = code_for(c, pf, gid, cps[i].t, cps[i].len, &st);
+    if (code < 0) break;
+    sd_pdfbuf_str(s, "/");
+    sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+    sd_pdfbuf_str(s, " ");
+    put_num(s, size);
+    sd_pdfbuf_str(s, "Tf [");
+    /* a mark sits just past its base's far edge: poppler sorts the
+     * characters of a line by where they start */
+    double adv = (cps[i].adv > 0 ? cps[i].adv * k : RTL_MARK_PAST) * it->size_pt / size;
+    double wc = sd_pdffont_width(pf, (unsigned)code), pre, post;
+    if (mirror) {
+      pre = cps[i].adv > 0 ? 0 : -adv; /* a mark: a step forward, and back after it */
+      post = cps[i].adv > 0 ? wc - adv : wc + adv;
+    } else {
+      pre = adv;  /* step left over the glyph, draw it, and come back to its left edge */
+      post = cps[i].adv > 0 ? wc : wc - adv;
+    }
+    if (fabs(pre) >= 0.0005) put_num(s, pre);
+    put_code(s, code);
+    if (fabs(post) >= 0.0005) put_num(s, post);
+    sd_pdfbuf_str(s, "] TJ\n");
+  }
+  sd_pdfbuf_str(s, "ET Q\n");
+  c->space_before = 0;
+  if (mirror && n) {
+    UChar32 cp;
+    int32_t at = 0;
+    U8_NEXT(cps[n - 1].t, at, (int32_t)cps[n - 1].len, cp);
+    c->space_before = u_isUWhiteSpace(cp);
+    c->size_before = sizes[(n - 1) & 1];
+  }
+  free(cps);
+  free(scratch);
+  return st;
+}
+
+/* The first word of a left-to-right run that follows, on its line, a
+ * mirrored run ending in a space (a Latin name in an Urdu title): how many
+ * glyphs it takes, its text in buf, or 0 when it has text pdf.js would not
+ * treat as ordinary letters (marks, format characters). */
+static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t cap, size_t *len)
+{
+  if (it->rtl || !c->space_before || c->y_before != it->y) return 0;
+  size_t n = 0, units = 0;
+  *len = 0;
+  for (; n < it->n_glyphs; n++) {
+    const sd_glyph *g = &it->glyphs[n];
+    if (is_filler(g) || *len + g->text_len > cap) return 0;
+    for (int32_t at = 0; at < (int32_t)g->text_len;) {
+      UChar32 cp;
+      U8_NEXT(g->text, at, (int32_t)g->text_len, cp);
+      if (cp < 0 || rtl_zero(cp)) return 0;
+      if (u_isUWhiteSpace(cp)) {
+        if (at != (int32_t)U8_LENGTH(cp) || g->cluster_cont) return 0;
+        return n;
+      }
+      if (++units > 8 - (cp > 0xFFFF)) return 0; /* MuPDF reads a longer ToUnicode string as U+FFFD */
+    }
+    memcpy(buf + *len, g->text, g->text_len);
+    *len += g->text_len;
+  }
+  return n;
+}
+
+/* pdf.js drops the space between a mirrored run and a run drawn to its left
+ * (it takes that for a step back). So the left-to-right run's first word is
+ * written first, whole, on one glyph in the mirrored frame, the font size
+ * chosen so that the glyph is exactly as wide as the word: pdf.js sees the
+ * space's gap before it and keeps the space, reads the word as one item (no
+ * right-to-left letters, so not reversed), and the rest of the run follows
+ * the word's left edge as after any word. */
+static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, const char *t, size_t len,
+                            size_t n)
+{
+  const sd_font *f = it->font;
+  double adv = 0;
+  for (size_t i = 0; i < n; i++) adv += it->glyphs[i].advance;
+  uint32_t gid = sd_font_glyph_of_width(f, (int32_t)lround(adv));
+  double gw = hb_font_get_glyph_h_advance(f->font, gid);
+  if (gw <= 0) return SD_OK;
+  sd_status st = SD_OK;
+  int code = code_for(c, pf, gid, t, len, &st);
+  if (code < 0) return st;
+  double size = it->size_pt * adv / gw;
+  if (fabs(size - c->size_before) < 0.0005) size += 0.001;
+  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
+  put_num(s, it->x + adv * it->size_pt / f->upem);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n/");
+  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+  sd_pdfbuf_str(s, " ");
+  put_num(s, size);
+  sd_pdfbuf_str(s, "Tf [");
+  put_code(s, code);
+  double adj = sd_pdffont_width(pf, (unsigned)code) - adv * it->size_pt / f->upem * 1000.0 / size;
+  if (fabs(adj) >= 0.0005) put_num(s, adj);
+  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  return SD_OK;
+}
+
+/* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
+ * outlines, then an invisible text layer (render mode 3) on the baseline
+ * with one glyph per cluster standing for the cluster's whole text, each
+ * advancing exactly as far as the cluster, so extractors read the run in
+ * order without gaps or overlaps. */
+static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
+{
+  const sd_font *f = it->font;
+  double scale = it->size_pt / f->upem, k = 1000.0 / f->upem, pen = 0;
+  sd_status st = SD_OK;
+  /* one transform into font units for the run, then each glyph one step
+   * from the last in whole font units: exact, and half the bytes of a
+   * matrix per glyph. The scale needs six decimals: 12 pt on a 2048-unit
+   * em is 0.005859, and three made Nastaliq glyphs 2 to 7% off size. */
+  sd_pdfbuf_str(s, "q ");
+  put_rgb(s, it->color, "rg\n");
+  long long micro = llround(scale * 1e6);
+  sd_pdfbuf_fixed(s, micro, 6);
+  sd_pdfbuf_str(s, "0 0 ");
+  sd_pdfbuf_fixed(s, micro, 6);
+  put_num(s, it->x);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "cm\n");
+  long long at_x = 0, at_y = 0;
+  for (size_t i = 0; i < it->n_glyphs && st == SD_OK; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    const char *name = sd_outlines_form(c->outlines, f, g->gid, &st);
+    if (name) {
+      long long gx = (long long)pen + g->x_offset, gy = g->y_offset;
+      sd_pdfbuf_str(s, "1 0 0 1 ");
+      sd_pdfbuf_fixed(s, gx - at_x, 0);
+      sd_pdfbuf_fixed(s, gy - at_y, 0);
+      sd_pdfbuf_str(s, "cm /");
+      sd_pdfbuf_str(s, name);
+      sd_pdfbuf_str(s, " Do\n");
+      at_x = gx;
+      at_y = gy;
+    }
+    pen += g->advance;
+  }
+  sd_pdfbuf_str(s, "Q\n");
+  if (st != SD_OK) return st;
+  if (it->rtl) return draw_rtl_text(c, s, it, pf);
+  char word[256];
+  size_t wlen, from = probe_word(c, it, word, sizeof word, &wlen);
+  sd_item rest = *it;
+  if (from) {
+    if ((st = draw_probe(c, s, it, pf, word, wlen, from)) != SD_OK) return st;
+    for (size_t i = 0; i < from; i++) rest.x += (float)(it->glyphs[i].advance * scale);
+  }
+  c->plain_before = 1;
+  c->space_before = 0;
+  c->y_before = it->y;
+  begin_text(s, &rest, pf, 1);
+  /* per cluster one invisible glyph, chosen for its width: pdf.js measures
+   * gaps against /W (ignoring Tz), so the glyph must be as wide as the
+   * cluster; a cluster with no advance joins the next one */
+  char text[2048];
+  size_t len = 0;
+  double adv = 0;
+  for (size_t i = from; i < it->n_glyphs && st == SD_OK;) {
+    size_t j = i + 1;
+    while (j < it->n_glyphs && it->glyphs[j].cluster_cont) j++;
+    for (size_t m = i; m < j; m++) {
+      const sd_glyph *g = &it->glyphs[m];
+      adv += g->advance;
+      if (!is_filler(g) && len + g->text_len <= sizeof text) {
+        memcpy(text + len, g->text, g->text_len);
+        len += g->text_len;
+      }
+    }
+    i = j;
+    if ((adv * k < 5 && i < it->n_glyphs) || !len) continue;
+    st = invisible_cluster(c, s, pf, text, len, adv);
+    len = 0;
+    adv = 0;
+  }
+  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  return st;
+}
+
+/* One shaped run. HarfBuzz positions are reproduced exactly: TJ adjustments
+ * make up the difference between the advance the font's /W says and the
+ * shaped one. */
+sd_status sd_pdf_draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
+{
+  const sd_font *f = it->font;
+  sd_pdffont *pf = font_for(c, f);
+  if (!pf) return SD_E_NOMEM;
+  /* a right-to-left run's text is written apart from its glyphs, in logical order */
+  char word[256];
+  size_t wlen;
+  if (it->rtl || probe_word(c, it, word, sizeof word, &wlen) || !run_is_simple(it)) return draw_complex(c, s, it, pf);
+  double k = 1000.0 / f->upem;
+  sd_status st = SD_OK;
+  c->plain_before = 1;
+  c->space_before = 0;
+  c->y_before = it->y;
+  begin_text(s, it, pf, 0);
+  for (size_t i = 0; i < it->n_glyphs; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    int code = code_for(c, pf, g->gid, g->text, g->text_len, &st);
+    if (code < 0) return st;
+    put_code(s, code);
+    double adj = sd_pdffont_width(pf, (unsigned)code) - g->advance * k;
+    if (fabs(adj) >= 0.0005) put_num(s, adj);
+  }
+  sd_pdfbuf_str(s, "] TJ\nET\n");
+  return SD_OK;
+}
+

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Classifies every miss of a strict five-reader text round trip (issue 15).
+
+usage: text_roundtrip.py PDF EXPECTED.json --readers LIST --strict --json > RT.json
+       reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT]
+(TEXT: the reader's whole text, for a mixed line the round trip's nearest
+match cuts short)
+
+Prints one line per (string, reader) that is not exact, naming the limit it
+was proved to be, and exits 0 only when every miss is one of these and
+nothing else is wrong (/Lang and the character checks hold). A class is a
+reader's own limit, shown by the reader's text being the expected text
+changed in exactly the way that limit changes it while the readers that do
+not have the limit give the string exactly:
+
+  poppler-arabic-comma (poppler): pdftotext 22.12 rebuilds a right-to-left
+    line from glyph positions and reorders it with its own bidi guess, which
+    takes U+060C ARABIC COMMA for a number separator: the space after the
+    comma joins the comma's left-to-right stretch and comes out before it,
+    however the line is drawn. Proof: poppler's text is the expected string
+    with every "، " before a letter turned into " ،"; pdf.js and MuPDF
+    give it exactly.
+  mixed-line-order (poppler, pdfminer): a line that mixes left-to-right
+    words (a Latin name) with right-to-left text. poppler reorders it with
+    its bidi guess, pdfminer splits it where the direction changes and
+    orders the pieces by position. Proof: the string has both left-to-right
+    and right-to-left letters, the reader's text holds exactly the same
+    characters (only their order and spacing differ) in the round trip's
+    nearest match or on one line of its whole text, and pdf.js, which
+    follows the content stream, gives it exactly.
+  pdfminer-box-order (pdfminer): the text is exact but comes before a string
+    listed earlier: pdfminer orders its text boxes by position (layout
+    analysis); pdf.js and MuPDF give the strings in order.
+  zwnj-before-letter (mupdf, pdfminer): sendoc's trade-off, not theirs.
+    pdf.js skips a glyph whose text ends in a format character and reverses
+    a short item holding right-to-left letters, so a ZWNJ rides on the glyph
+    of the letter before it, written before that letter; readers that keep
+    glyph text as it is read it one letter early. Proof: the reader's text is
+    the expected string with each ZWNJ moved before the letter it follows;
+    pdf.js gives it exactly.
+"""
+import json
+import re
+import sys
+import unicodedata
+
+ZWNJ = "\u200c"
+
+
+def collapse(s):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+
+
+def is_rtl(c):
+    return unicodedata.bidirectional(c) in ("R", "AL")
+
+
+def exact(res, readers):
+    return all(res[r]["verdict"] == "ok" for r in readers if r in res)
+
+
+def comma(expected, got):
+    turned = re.sub(r"، (?=\w)", " ،", collapse(expected))
+    return turned in collapse(got)
+
+
+CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def bare(s):
+    return sorted(c for c in unicodedata.normalize("NFC", s.translate(CONTROLS)) if not c.isspace())
+
+
+def mixed(expected, got, lines):
+    letters = [c for c in expected if unicodedata.category(c)[0] == "L"]
+    if not any(is_rtl(c) for c in letters) or all(is_rtl(c) for c in letters):
+        return False
+    want = bare(expected)
+    return want == bare(got) or any(want == bare(line) for line in lines)
+
+
+def zwnj(expected, got):
+    moved = re.sub("(.)" + ZWNJ, ZWNJ + r"\1", collapse(expected))
+    return ZWNJ in expected and moved in collapse(got)
+
+
+def classify(reader, res, expected, texts):
+    v = res[reader]
+    got = v.get("nearest") or ""
+    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and comma(expected, got) and exact(res, ("pdfjs", "mupdf")):
+        return "poppler-arabic-comma"
+    if reader in ("poppler", "pdfminer") and v["verdict"] in ("FAIL", "FAIL(ws)") and mixed(expected, got, texts.get(reader, [])) \
+            and exact(res, ("pdfjs", "structtree")):
+        return "mixed-line-order"
+    if reader == "pdfminer" and v["verdict"] == "ORDER" and v.get("found") and exact(res, ("pdfjs", "mupdf")):
+        return "pdfminer-box-order"
+    if reader in ("mupdf", "pdfminer") and v["verdict"] == "FAIL(ws)" and zwnj(expected, got) \
+            and exact(res, ("pdfjs",)):
+        return "zwnj-before-letter"
+    return None
+
+
+def main():
+    d = json.load(open(sys.argv[1], encoding="utf-8"))
+    texts = [e["text"] for e in json.load(open(sys.argv[2], encoding="utf-8"))]
+    texts_by_reader = {}
+    for a in sys.argv[3:]:
+        reader, path = a.split("=", 1)
+        texts_by_reader[reader] = open(path, encoding="utf-8").read().splitlines()
+    if len(texts) != len(d["strings"]):
+        print("FAIL: the round trip and EXPECTED.json list different strings")
+        sys.exit(1)
+    ok = True
+    for s, expected in zip(d["strings"], texts):
+        if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":
+            print(f"FAIL {s['id']}: /Lang or bad characters")
+            ok = False
+        for reader, v in s["results"].items():
+            if v["verdict"] == "ok":
+                continue
+            if v.get("bad"):
+                print(f"FAIL {s['id']} {reader}: bad characters")
+                ok = False
+                continue
+            why = classify(reader, s["results"], expected, texts_by_reader)
+            if why:
+                print(f"LIMIT {why}: {s['id']} {reader}")
+            else:
+                print(f"FAIL {s['id']} {reader}: {v['verdict']} {v.get('why', '')[:200]}")
+                ok = False
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

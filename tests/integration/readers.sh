@@ -1,0 +1,85 @@
+#!/bin/sh
+# Issue 15: the text layer read exactly by five readers (pdf.js content order,
+# poppler, MuPDF, pdfminer and pdf.js's structure tree), in every script the
+# project has a catalogue or a test for: text_roundtrip.py --readers all
+# --strict on a one-page profile in each catalogue language, in Malayalam and
+# Sinhala (made from tests/integration/cases/bilal-short.xml), and in large
+# print for Arabic and Bengali. Every miss must be a limit of that reader that
+# tests/integration/reader_limits.py proves; PDF/UA must pass. The EHCPs in
+# Urdu, Arabic, Gujarati and Gurmukhi are checked with the three readers that
+# follow the content stream and the tags (pdf.js, MuPDF, the structure tree):
+# their tables are issue 15's other part.    sh tests/integration/readers.sh BUILD_DIR
+set -u
+B=${1:-build}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SOURCE_DATE_EPOCH=1764547200
+. "$HERE/a11y.sh"
+if [ "$A11Y_PDFJS" != 1 ]; then echo "SKIPPED: readers: $A11Y_MISSING"; exit 0; fi
+PDFMINER_PY=python3
+python3 -c 'import pdfminer' 2>/dev/null || PDFMINER_PY=/usr/bin/python3
+
+# Malayalam and Sinhala have no catalogue: a case whose translations are in them
+python3 - "$ROOT/tests/integration/cases/bilal-short.xml" "$T" <<'EOF'
+import re, sys
+src = re.sub(r"<!--.*?-->", "", open(sys.argv[1], encoding="utf-8").read(), count=1, flags=re.S)
+words = {"ml": "സൌഹൃദം കൂട്ടുകാർ പുസ്തകം സ്കൂൾ കളി സഹായം വായന കണക്ക് പൂന്തോട്ടം ശാന്തം സന്തോഷം അധ്യാപകൻ ശ്രദ്ധ".split(),
+         "si": "මිතුරන් පොත පාසල සෙල්ලම උදව් කියවීම ගණිතය වත්ත නිශ්ශබ්දතාව සතුට ගුරුවරයා සෝදිසිය දෝෂය".split()}
+for lang, w in words.items():
+    n = [0]
+    def rep(m):
+        n[0] += 1
+        k = max(1, min(len(m.group(2).split()), 12))
+        return m.group(1) + " ".join(w[(n[0] + i) % len(w)] for i in range(k)) + "<"
+    out = re.sub(r'(xml:lang="ur">)([^<]*)<', rep, src).replace('xml:lang="ur"', 'xml:lang="%s"' % lang)
+    open("%s/%s.xml" % (sys.argv[2], lang), "w", encoding="utf-8").write(out)
+EOF
+cp -r "$ROOT/tests/integration/cases/photos" "$T/photos"
+
+: > "$T/jobs"
+for lang in $("$B/bin/sendoc" locales | cut -f1); do
+  case "$lang" in ar) c=samples/yousef-haddad.xml ;; bn) c=samples/rumi-begum.xml ;; *) c=samples/bilal-hussain.xml ;; esac
+  echo "one-page-profile $c $lang standard all" >> "$T/jobs"
+done
+echo "one-page-profile $T/ml.xml ml standard all" >> "$T/jobs"
+echo "one-page-profile $T/si.xml si standard all" >> "$T/jobs"
+echo "one-page-profile samples/yousef-haddad.xml ar large-print all" >> "$T/jobs"
+echo "one-page-profile samples/rumi-begum.xml bn large-print all" >> "$T/jobs"
+for lang in ur gu pa-Guru; do echo "ehcp samples/bilal-hussain.xml $lang standard pdfjs,mupdf,structtree" >> "$T/jobs"; done
+echo "ehcp samples/yousef-haddad.xml ar standard pdfjs,mupdf,structtree" >> "$T/jobs"
+
+cat > "$T/one.sh" <<'ONE'
+#!/bin/sh
+# one job: TEMPLATE CASE LANG STYLE READERS; prints "ok NAME ..." or "FAIL NAME: why"
+tpl=$1 case=$2 lang=$3 style=$4 readers=$5
+name="$tpl-$lang-$style"
+out="$T/$name.pdf"
+cd "$ROOT"
+"$B/bin/sendoc" render "$case" --template "$tpl" --lang "$lang" --style "$style" -o "$out" 2>"$T/$name.err" \
+  || { echo "FAIL $name: render: $(grep -v warning "$T/$name.err" | head -2 | tr '\n' ' ')"; exit 0; }
+"$B/tools/textdump" "$B/share/sendoc" "$case" "$tpl" "$lang" "$style" > "$T/$name.json" 2>>"$T/$name.err" \
+  || { echo "FAIL $name: textdump"; exit 0; }
+python3 "$T/a11y/pdfua_check.py" "$out" > "$T/$name.ua" 2>&1 \
+  || { echo "FAIL $name: pdfua_check: $(grep FAIL "$T/$name.ua" | head -3 | tr '\n' ' ')"; exit 0; }
+python3 "$T/a11y/text_roundtrip.py" "$out" "$T/$name.json" --readers "$readers" --strict --json \
+  --pdfminer-python "$PDFMINER_PY" > "$T/$name.rt" 2>"$T/$name.rterr"
+pdftotext -enc UTF-8 "$out" "$T/$name.poppler.txt" 2>/dev/null
+"$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
+  "$out" > "$T/$name.pdfminer.txt" 2>/dev/null
+if python3 "$HERE/reader_limits.py" "$T/$name.rt" "$T/$name.json" poppler="$T/$name.poppler.txt" \
+     pdfminer="$T/$name.pdfminer.txt" > "$T/$name.lim" 2>&1; then
+  n=$(grep -c '^LIMIT' "$T/$name.lim")
+  echo "ok $name ($readers$( [ "$n" -gt 0 ] && echo "; $n proved reader limits: $(sed -n 's/^LIMIT \([^:]*\):.* \([a-z]*\)$/\1 (\2)/p' "$T/$name.lim" | sort | uniq -c | awk '{print $2" "$3" x"$1}' | paste -sd, -)"))"
+else
+  echo "FAIL $name: $(grep -v '^LIMIT' "$T/$name.lim" | head -4 | tr '\n' ' ') $(head -c 300 "$T/$name.rterr")"
+fi
+ONE
+export T ROOT B HERE PDFMINER_PY
+python3 "$HERE/test_reader_limits.py" || exit 1
+xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
+sort "$T/results"
+pass=$(grep -c '^ok' "$T/results"); fail=$(grep -c '^FAIL' "$T/results")
+echo "readers: $pass documents read exactly by their readers (or with proved reader limits), $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""reader_limits.py accepts each proved limit and nothing near it."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OK = {"verdict": "ok"}
+
+
+def run(expected, results, texts=None):
+    with tempfile.TemporaryDirectory() as d:
+        rt = {"strings": [{"id": "x/0", "lang": "x", "results": results, "lang_check": {"ok": True}, "chars": "ok"}]}
+        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
+        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(json.dumps([{"lang": "x", "text": expected}]))
+        args = []
+        for reader, text in (texts or {}).items():
+            open(os.path.join(d, reader), "w", encoding="utf-8").write(text)
+            args.append("%s=%s" % (reader, os.path.join(d, reader)))
+        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
+                            os.path.join(d, "exp.json")] + args, capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+def five(**bad):
+    r = {k: OK for k in ("pdfjs", "poppler", "mupdf", "pdfminer", "structtree")}
+    r.update(bad)
+    return r
+
+
+fails = 0
+
+
+def expect(name, got, rc, word):
+    global fails
+    if got[0] != rc or word not in got[1]:
+        fails += 1
+        print("FAIL %s: rc %d, %s" % (name, got[0], got[1].strip()))
+
+
+comma = "میرے ایڈز، اور کلاس"
+expect("comma", run(comma, five(poppler={"verdict": "FAIL(ws)", "nearest": "میرے ایڈز ،اور کلاس"})), 0,
+       "poppler-arabic-comma")
+expect("comma, other change", run(comma, five(poppler={"verdict": "FAIL(ws)", "nearest": "میرے ایڈز ،اورکلاس"})), 1,
+       "FAIL")
+expect("comma, mupdf wrong too", run(comma, five(poppler={"verdict": "FAIL(ws)", "nearest": "میرے ایڈز ،اور کلاس"},
+                                                mupdf={"verdict": "FAIL(rev)", "nearest": ""})), 1, "FAIL")
+mixed = "د Bilal یو مخیزه"
+expect("mixed", run(mixed, five(poppler={"verdict": "FAIL", "nearest": "یو مخیزهBilal د"})), 0, "mixed-line-order")
+expect("mixed, whole line", run(mixed, five(pdfminer={"verdict": "FAIL", "nearest": "یو مخیزه"}),
+                                {"pdfminer": "x\nیو مخیزه Bilal د\n"}), 0, "mixed-line-order")
+expect("mixed, a letter lost", run(mixed, five(poppler={"verdict": "FAIL", "nearest": "یو مخیزهBila د"})), 1, "FAIL")
+expect("not mixed", run("یو مخیزه", five(poppler={"verdict": "FAIL", "nearest": "مخیزه یو"})), 1, "FAIL")
+expect("box order", run("a b", five(pdfminer={"verdict": "ORDER", "found": True})), 0, "pdfminer-box-order")
+expect("box order, pdf.js too", run("a b", five(pdfminer={"verdict": "ORDER", "found": True},
+                                               pdfjs={"verdict": "ORDER", "found": True})), 1, "FAIL")
+zw = "تحسین می\u200cکنند"
+expect("zwnj", run(zw, five(mupdf={"verdict": "FAIL(ws)", "nearest": "تحسین م\u200cیکنند"})), 0, "zwnj-before-letter")
+expect("zwnj dropped", run(zw, five(mupdf={"verdict": "FAIL(ws)", "nearest": "تحسین میکنند"})), 1, "FAIL")
+expect("pdf.js space", run(mixed, five(pdfjs={"verdict": "FAIL(ws)", "nearest": "دBilal یو مخیزه"})), 1, "FAIL")
+if fails:
+    sys.exit(1)
+print("reader_limits: 12 cases ok")
