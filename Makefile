@@ -193,7 +193,7 @@ DEB_PKGS = build-essential pkg-config libhpdf-dev libxml2-dev libcmark-dev libic
   libmicrohttpd-dev libjansson-dev libcsv-dev libpoppler-glib-dev
 TEST_DEB_PKGS = check libharfbuzz-bin qpdf poppler-utils mupdf-tools python3 python3-pdfminer \
   locales clang libclang-rt-14-dev libtsan2 valgrind time strace man-db \
-  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium parallel liblzma-dev
+  debootstrap debhelper dpkg-dev fakeroot lintian git sudo chromium parallel liblzma-dev iproute2
 APT_GET = $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 SUDO_IF_USER = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo )
 deps:
@@ -206,6 +206,7 @@ test-deps: deps
 	@$(SUDO_IF_USER); \
 	$(APT_GET) install -y -qq --no-install-recommends $(TEST_DEB_PKGS) >/dev/null && \
 	if ! command -v node >/dev/null; then $(APT_GET) install -y -qq --no-install-recommends nodejs npm >/dev/null; fi && \
+	$$SUDO sh tools/node20.sh && \
 	if ! locale -a 2>/dev/null | grep -qi '^fr_FR.utf8$$'; then \
 	  echo 'fr_FR.UTF-8 UTF-8' | $$SUDO tee -a /etc/locale.gen >/dev/null && $$SUDO locale-gen >/dev/null; fi
 	@echo "test-deps: Debian packages for the tests installed"

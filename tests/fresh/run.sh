@@ -86,6 +86,15 @@ new_root() {
   if [ ! -f "$r/etc/apt/sources.list" ] && [ -z "$(ls "$r/etc/apt/sources.list.d")" ]; then
     echo "deb $MIRROR bookworm main" >"$r/etc/apt/sources.list"; fi
   cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
+  # the host network's own certificate authorities (a TLS-inspecting proxy's,
+  # as an organisation's IT installs them on every machine): without them npm
+  # cannot reach its registry from the root. Like the apt sources, taken at
+  # run time; nothing of sendoc's
+  if [ -n "$(ls /usr/local/share/ca-certificates/ 2>/dev/null)" ]; then
+    mkdir -p "$r/usr/local/share/ca-certificates"
+    cp -r /usr/local/share/ca-certificates/. "$r/usr/local/share/ca-certificates/"
+    chroot "$r" /usr/sbin/update-ca-certificates >/dev/null 2>&1 || true
+  fi
   for m in proc sys dev; do
     case $m in
       proc) mount -t proc proc "$r/proc" ;;
