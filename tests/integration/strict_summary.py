@@ -37,6 +37,20 @@ def lang_of(name):
     return "?"
 
 
+def poppler_dehyphenated(reader, res, string):
+    """pdftotext joins a word hyphenated at a line end and drops the hyphen,
+    whether the hyphen was typed or not ("real-life" broken after its hyphen
+    reads "reallife"): poppler's own limit, accepted only when every
+    difference is one dropped hyphen and MuPDF, which keeps what is drawn,
+    reads the string exactly."""
+    if reader != "poppler" or res.get("verdict") != "FAIL(ws)":
+        return False
+    diffs = res.get("differences") or []
+    mupdf = string.get("results", {}).get("mupdf", {})
+    return bool(diffs) and all(x.get("expected") == "-" and x.get("got") == "" for x in diffs) and \
+        mupdf.get("verdict") == "ok"
+
+
 def reader_verdicts(doc):
     """{reader: (passed, first reason)} for one text_roundtrip --json result."""
     out = {}
@@ -51,7 +65,7 @@ def reader_verdicts(doc):
             if res is None:
                 why = why or "not run"
                 continue
-            if res.get("verdict") != "ok":
+            if res.get("verdict") != "ok" and not poppler_dehyphenated(r, res, s):
                 why = why or "%s %s" % (res.get("verdict"), s.get("id"))
             if r == "structtree" and not s.get("lang_check", {}).get("ok", True):
                 why = why or "/Lang %s: %s" % (s.get("id"), ",".join(s["lang_check"].get("found", [])))
@@ -91,6 +105,14 @@ def main(argv):
                 docs[name] = reader_verdicts(json.load(f))
         except (OSError, ValueError) as e:
             docs[name] = {r: (False, "no result: %s" % e) for r in READERS}
+        # NAME.known: table_limits.py proved every miss of this document is a
+        # reader's reordering of grid-table cells (matrix.sh writes it): those
+        # readers pass, as known, and the gate holds them to it
+        known = os.path.join(d, name + ".known")
+        if os.path.exists(known):
+            for r, (ok, why) in list(docs[name].items()):
+                if not ok and why.startswith("ORDER"):
+                    docs[name][r] = (True, "known: table cells (table_limits.py)")
     fails = []
     for name, v in sorted(docs.items()):
         cells = " ".join("%s=%s" % (r, "ok" if v[r][0] else "FAIL") for r in READERS)
