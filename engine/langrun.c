@@ -147,22 +147,6 @@ static bool latin_runs(const char *s, size_t start, size_t len, const char *lang
   return ok && pv_add(out, from, start + len - from, lang, false);
 }
 
-static void inline_clear(sd_inline *x)
-{
-  free(x->text);
-  free(x->lang);
-  free(x->field);
-  for (size_t k = 0; k < x->n_args; k++) {
-    free(x->arg_names ? x->arg_names[k] : NULL);
-    free(x->arg_values ? x->arg_values[k] : NULL);
-    free(x->arg_langs ? x->arg_langs[k] : NULL);
-  }
-  free(x->arg_names);
-  free(x->arg_values);
-  free(x->arg_langs);
-  memset(x, 0, sizeof *x);
-}
-
 /* The pieces of one inline: markers out, then Latin runs split off. */
 static bool pieces_of(sd_inline *x, const char *ctx_lang, const char *latin_lang, pvec *out)
 {
@@ -241,7 +225,7 @@ sd_status sd_langrun_split(sd_inline **inl, size_t *n, const char *ctx_lang, con
   if (st != SD_OK) {
     /* the inlines stay as they were (markers removed from their text) */
     for (size_t k = 0; k < m; k++)
-      if (fresh[k]) inline_clear(&o[k]);
+      if (fresh[k]) sd_inline_clear(&o[k]);
     free(o);
     free(fresh);
     free(split);
@@ -250,7 +234,7 @@ sd_status sd_langrun_split(sd_inline **inl, size_t *n, const char *ctx_lang, con
   bool any = false;
   for (size_t i = 0; i < *n; i++)
     if (split[i]) {
-      inline_clear(&v[i]);
+      sd_inline_clear(&v[i]);
       any = true;
     }
   /* nothing split: the caller's array stays (it may not be from malloc) */

@@ -1,6 +1,5 @@
 /* pdf: write a laid-out document as a tagged PDF/UA-1 file with libharu. */
 #include "pdf.h"
-#include "pdf_outline.h"
 #include "pdf_text.h"
 #include "stop.h"
 #include "fileio.h"
@@ -207,7 +206,7 @@ static sd_status draw_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t
         sd_pdfbuf_str(s, "cm\n");
         turned = *it;
         turned.x = turned.y = 0;
-        st = sd_pdf_outline_glyphs(s, &turned); /* a watermark: shapes, not text (pdf_outline.h) */
+        st = sd_pdf_draw_outlines(c, s, &turned); /* a watermark: shapes, not text (pdf_text.h) */
         sd_pdfbuf_str(s, "Q\n");
       } else if (it->kind == SD_ITEM_GLYPHS) st = sd_pdf_draw_glyphs(c, s, it);
       else if (it->kind == SD_ITEM_IMAGE) st = draw_image(c, page, s, it);

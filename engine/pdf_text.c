@@ -424,15 +424,11 @@ static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdff
   return SD_OK;
 }
 
-/* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
- * outlines, then an invisible text layer (render mode 3) on the baseline
- * with one glyph per cluster standing for the cluster's whole text, each
- * advancing exactly as far as the cluster, so extractors read the run in
- * order without gaps or overlaps. */
-static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
+/* The glyphs HarfBuzz placed, as outline forms in one q ... Q (pdf_text.h) */
+sd_status sd_pdf_draw_outlines(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
 {
   const sd_font *f = it->font;
-  double scale = it->size_pt / f->upem, k = 1000.0 / f->upem, pen = 0;
+  double scale = it->size_pt / f->upem, pen = 0;
   sd_status st = SD_OK;
   /* one transform into font units for the run, then each glyph one step
    * from the last in whole font units: exact, and half the bytes of a
@@ -465,6 +461,19 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
     pen += g->advance;
   }
   sd_pdfbuf_str(s, "Q\n");
+  return st;
+}
+
+/* A complex run (outline.h says why): the glyphs HarfBuzz placed, drawn as
+ * outlines, then an invisible text layer (render mode 3) on the baseline
+ * with one glyph per cluster standing for the cluster's whole text, each
+ * advancing exactly as far as the cluster, so extractors read the run in
+ * order without gaps or overlaps. */
+static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
+{
+  const sd_font *f = it->font;
+  double scale = it->size_pt / f->upem, k = 1000.0 / f->upem;
+  sd_status st = sd_pdf_draw_outlines(c, s, it);
   if (st != SD_OK) return st;
   if (it->rtl) return draw_rtl_text(c, s, it, pf);
   char word[256];

@@ -37,4 +37,9 @@ static inline void put_rgb(sd_pdfbuf *s, sd_rgb c, const char *op)
 /* One shaped run: simple runs as glyphs with their text, the rest as
  * outlines with an invisible text layer (pdf_text.c says how). */
 sd_status sd_pdf_draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it);
+/* Only the glyphs, as outline forms (outline.h), with no text at all: the
+ * watermark (DRAFT across the page), an artifact that assistive technology
+ * never reads but that pdftotext, pdfminer and pdf.js's text layer would read
+ * into every line it crosses, splitting words and reordering lines (issue 15). */
+sd_status sd_pdf_draw_outlines(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it);
 #endif

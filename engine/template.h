@@ -113,6 +113,8 @@ const sd_front_matter *sd_template_front_matter(const sd_template *t);
 sd_status sd_template_expand(const sd_template *t, const sd_case *c, const char *lang,
                              sd_doc_tree *out, sd_diags *d);
 void sd_doc_tree_free(sd_doc_tree *t);
+/* Frees what one inline owns (text, language, field, message arguments) and zeroes it. */
+void sd_inline_clear(sd_inline *x);
 
 /* What the expansion needs beyond the case: the render date and, for review
  * paperwork, which meeting (front matter `meeting:`). */

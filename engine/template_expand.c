@@ -422,7 +422,7 @@ static sd_inline *ivec_add(ectx *e, ivec *v, sd_inline_kind k)
   return x;
 }
 
-static void inline_free(sd_inline *x)
+void sd_inline_clear(sd_inline *x)
 {
   free(x->text);
   free(x->lang);
@@ -435,11 +435,12 @@ static void inline_free(sd_inline *x)
   free(x->arg_names);
   free(x->arg_values);
   free(x->arg_langs);
+  memset(x, 0, sizeof *x);
 }
 
 static void inlines_free(sd_inline *v, size_t n)
 {
-  for (size_t i = 0; v && i < n; i++) inline_free(&v[i]);
+  for (size_t i = 0; v && i < n; i++) sd_inline_clear(&v[i]);
   free(v);
 }
 
@@ -1002,7 +1003,7 @@ static void tidy(ivec *v)
         size_t l = strlen(v->v[m].text);
         memcpy(s + k, v->v[m].text, l);
         k += l;
-        if (m > i) inline_free(&v->v[m]);
+        if (m > i) sd_inline_clear(&v->v[m]);
       }
       s[k] = '\0';
       free(x->text);
@@ -1020,7 +1021,7 @@ static void tidy(ivec *v)
     size_t k = strspn(t, " \t\n");
     memmove(t, t + k, strlen(t + k) + 1);
     if (*t) break;
-    inline_free(&v->v[drop++]);
+    sd_inline_clear(&v->v[drop++]);
   }
   if (drop) {
     memmove(v->v, v->v + drop, (v->n - drop) * sizeof *v->v);
@@ -1032,7 +1033,7 @@ static void tidy(ivec *v)
     while (k && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\n')) k--;
     t[k] = '\0';
     if (k) break;
-    inline_free(&v->v[--v->n]);
+    sd_inline_clear(&v->v[--v->n]);
   }
 }
 

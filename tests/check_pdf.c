@@ -254,6 +254,34 @@ START_TEST(test_invisible_layer_does_not_leak_render_mode)
 }
 END_TEST
 
+/* Issue 15: a watermark drawn as text was read by pdftotext, pdfminer and
+ * pdf.js into every line it crossed. It is drawn as outline forms with no
+ * text: the page still shows it, no reader gets a letter of it. */
+START_TEST(test_watermark_is_shapes_not_text)
+{
+  size_t nh, np, nw;
+  sd_glyph *h = ascii_glyphs("Hello", &nh), *p = ascii_glyphs("Plain words", &np), *w = ascii_glyphs("QZXWV", &nw);
+  sd_layout l;
+  build(&l, h, nh, p, np, p, np);
+  /* the watermark item: first, turned, an artifact (as layout_page.c makes it) */
+  static sd_item items[5];
+  items[0] = (sd_item){ .kind = SD_ITEM_GLYPHS, .elem = -1, .x = 100, .y = 300, .font = latin, .size_pt = 90,
+                        .glyphs = w, .n_glyphs = nw, .angle = 45 };
+  memcpy(items + 1, l.pages[0].items, 4 * sizeof *items);
+  l.pages[0].items = items;
+  l.pages[0].n_items = 5;
+  const char *text = inspect(&l, "T", "pdftotext %s - 2>&1");
+  ck_assert_ptr_nonnull(strstr(text, "Plain words"));
+  ck_assert_ptr_null(strstr(text, "Q"));
+  ck_assert_ptr_null(strstr(text, "ZXW"));
+  const char *qdf = inspect(&l, "T", "qpdf --qdf --object-streams=disable %s - 2>/dev/null");
+  ck_assert_int_ge(count(qdf, " Do\n"), 5); /* its five letters, as outline forms */
+  free(h);
+  free(p);
+  free(w);
+}
+END_TEST
+
 /* Regression: a complex run's scale into font units was written with three
  * decimals, so 12 pt Nastaliq (2048 units) came out at 0.006, 2.4% too big. */
 START_TEST(test_outline_run_scale_is_exact)
@@ -379,6 +407,7 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_content_numbers_ignore_decimal_comma_locale);
   tcase_add_test(tc, test_unicode_title_is_utf16_text_string);
   tcase_add_test(tc, test_invisible_layer_does_not_leak_render_mode);
+  tcase_add_test(tc, test_watermark_is_shapes_not_text);
   tcase_add_test(tc, test_outline_run_scale_is_exact);
   tcase_add_test(tc, test_rtl_text_layer_is_in_logical_order);
   tcase_add_test(tc, test_element_without_content_is_written);
