@@ -17,6 +17,17 @@ nm -D --defined-only "$LIB" | awk '$2 != "A" {print $3}' | grep -v '@@SENDOC_0$'
 sed -n 's/^ \([A-Za-z_0-9]*\)@SENDOC_0 .*/\1/p' "$ROOT/debian/libsendoc0.symbols" | grep -v '^SENDOC_0$' | sort -u >"$T/listed"
 cmp -s "$T/listed" "$T/exported" && ok || bad "debian/libsendoc0.symbols is not the exported set: $(diff "$T/listed" "$T/exported" | grep '^[<>]' | tr '\n' ' ')"
 
+# libsendoc-dev depends on the -dev package of every module sendoc.pc
+# requires, or pkg-config fails for an integrator on a machine that has only
+# the package (the fresh root found libcrypto's missing: libssl-dev)
+DEV_DEPENDS=$(sed -n '/^Package: libsendoc-dev$/,/^Description/p' "$ROOT/debian/control")
+for mod in $(sed -n 's/^PKGS *= *//p' "$ROOT/Makefile"); do
+  pc=$(pkg-config --variable=pcfiledir "$mod" 2>/dev/null)/$mod.pc
+  pkg=$(dpkg -S "$pc" 2>/dev/null | head -1 | cut -d: -f1)
+  if [ -z "$pkg" ]; then bad "no Debian package owns $mod.pc"; continue; fi
+  printf '%s\n' "$DEV_DEPENDS" | grep -q "^ *$pkg,\?$\|[ ,]$pkg," && ok || bad "libsendoc-dev does not depend on $pkg (sendoc.pc requires $mod)"
+done
+
 # The command is a thin shell over sendoc.h: its objects link against the
 # shared library, which exports only the SD_API names, with nothing missing
 # (the installed command links libsendoc.a, one binary with no rpath)
