@@ -95,6 +95,11 @@ new_root() {
     cp -r /usr/local/share/ca-certificates/. "$r/usr/local/share/ca-certificates/"
     chroot "$r" /usr/sbin/update-ca-certificates >/dev/null 2>&1 || true
   fi
+  # ... and the host's global npm configuration, which points npm at that CA
+  # bundle (Node.js 20 from the npm registry trusts only its own CAs otherwise)
+  for f in /etc/npmrc /usr/etc/npmrc; do
+    [ -f "$f" ] && mkdir -p "$r$(dirname "$f")" && cp "$f" "$r$f"
+  done
   for m in proc sys dev; do
     case $m in
       proc) mount -t proc proc "$r/proc" ;;
