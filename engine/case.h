@@ -38,6 +38,10 @@ struct sd_case {
 /* Looks up a dotted path ("child.preferred-name") below node; NULL if absent.
  * Borrowed from the case. */
 const sd_case_node *sd_case_find(const sd_case_node *node, const char *path);
+/* The first child element called name, or NULL (n may be NULL). */
+const sd_case_node *sd_case_kid(const sd_case_node *n, const char *name);
+/* The value of n's attribute name, or NULL (n may be NULL). */
+const char *sd_case_attr(const sd_case_node *n, const char *name);
 /* The text of node in language lang: a translation whose xml:lang matches
  * lang (or its primary subtag), else the node's own text. *used_lang is set
  * to the language of the text returned. */

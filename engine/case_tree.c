@@ -375,14 +375,14 @@ static int idref_cmp(const void *a, const void *b)
   return (x->node->line > y->node->line) - (x->node->line < y->node->line);
 }
 
-static const char *attr(const sd_case_node *n, const char *name)
+const char *sd_case_attr(const sd_case_node *n, const char *name)
 {
   for (size_t i = 0; n && i < n->n_children; i++)
     if (n->children[i]->is_attr && !strcmp(n->children[i]->name, name)) return n->children[i]->text;
   return NULL;
 }
 
-static const sd_case_node *child(const sd_case_node *n, const char *name)
+const sd_case_node *sd_case_kid(const sd_case_node *n, const char *name)
 {
   for (size_t i = 0; n && i < n->n_children; i++)
     if (!n->children[i]->is_attr && !strcmp(n->children[i]->name, name)) return n->children[i];
@@ -404,7 +404,7 @@ static const char *id_kind(const sd_case_node *n)
 static void collect_ids(builder *b, const sd_case_node *n, idset *s)
 {
   if (n->is_attr) return;
-  const char *kind = id_kind(n), *id = attr(n, "id");
+  const char *kind = id_kind(n), *id = sd_case_attr(n, "id");
   if (kind && id) {
     if (s->n == s->cap) {
       size_t cap = s->cap ? s->cap * 2 : 32;
@@ -433,7 +433,7 @@ static const sd_case_node *lookup(const idset *s, const char *kind, const char *
 
 static void need_ref(builder *b, const idset *s, const sd_case_node *n, const char *name, const char *kind)
 {
-  const char *id = attr(n, name);
+  const char *id = sd_case_attr(n, name);
   if (!id || lookup(s, kind, id)) return;
   char v[96];
   sd_diag_error(b->d, "case.ref", b->c->file, n->line, n->col, n->name,
@@ -449,13 +449,13 @@ static void check_refs(builder *b, const sd_case_node *n, const idset *s)
   if (!strcmp(n->name, "item") && !strcmp(pn, "provision")) {
     need_ref(b, s, n, "need", "need");
     need_ref(b, s, n, "outcome", "outcome");
-    const sd_case_node *o = attr(n, "outcome") ? lookup(s, "outcome", attr(n, "outcome")) : NULL;
-    const char *on = attr(o, "need"), *in = attr(n, "need");
+    const sd_case_node *o = sd_case_attr(n, "outcome") ? lookup(s, "outcome", sd_case_attr(n, "outcome")) : NULL;
+    const char *on = sd_case_attr(o, "need"), *in = sd_case_attr(n, "need");
     if (o && on && in && strcmp(on, in) != 0) {
       char v1[96], v2[96];
       sd_diag_warn(b->d, "case.ref", b->c->file, n->line, n->col, n->name,
                    "this provision is for need \"%s\" but its outcome \"%s\" is for need \"%s\"",
-                   sd_case_clip(in, 40, v1, sizeof v1), sd_case_clip(attr(n, "outcome"), 40, v2, sizeof v2), on);
+                   sd_case_clip(in, 40, v1, sizeof v1), sd_case_clip(sd_case_attr(n, "outcome"), 40, v2, sizeof v2), on);
     }
   }
   if (!strcmp(n->name, "view")) need_ref(b, s, n, "by", "contact");
@@ -470,7 +470,7 @@ static void check_refs(builder *b, const sd_case_node *n, const idset *s)
 static void date_order(builder *b, const sd_case_node *scope, const char *early, const char *late, bool strict,
                        const char *why)
 {
-  const sd_case_node *e = child(scope, early), *l = child(scope, late);
+  const sd_case_node *e = sd_case_kid(scope, early), *l = sd_case_kid(scope, late);
   if (!e || !l || !e->text || !l->text) return;
   int c = strcmp(l->text, e->text);
   if (c > 0 || (c == 0 && !strict)) return;
@@ -481,12 +481,12 @@ static void date_order(builder *b, const sd_case_node *scope, const char *early,
 
 static void check_dates(builder *b, const sd_case_node *root)
 {
-  const sd_case_node *plan = child(root, "plan");
+  const sd_case_node *plan = sd_case_kid(root, "plan");
   if (plan) {
     date_order(b, plan, "plan-date", "review-date", true, "the review must come after the plan");
     date_order(b, plan, "plan-date", "issue-date", false, "a plan cannot be issued before it is dated");
   }
-  const sd_case_node *ms = child(root, "meetings");
+  const sd_case_node *ms = sd_case_kid(root, "meetings");
   for (size_t i = 0; ms && i < ms->n_children; i++) {
     const sd_case_node *m = ms->children[i];
     if (m->is_attr) continue;
@@ -499,7 +499,7 @@ static void check_dates(builder *b, const sd_case_node *root)
 static void check_photo(builder *b, const sd_case_node *root)
 {
   const sd_case_node *photo = sd_case_find(root, "child.photo");
-  const char *src = attr(photo, "src");
+  const char *src = sd_case_attr(photo, "src");
   if (!photo || !src) return;
   if (!b->c->base_dir) {
     sd_diag_warn(b->d, "case.photo", b->c->file, photo->line, photo->col, "photo",

@@ -9,20 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-static const sd_case_node *kid(const sd_case_node *n, const char *name)
-{
-  for (size_t i = 0; n && i < n->n_children; i++)
-    if (!n->children[i]->is_attr && strcmp(n->children[i]->name, name) == 0) return n->children[i];
-  return NULL;
-}
-
-static const char *attr(const sd_case_node *n, const char *name)
-{
-  for (size_t i = 0; n && i < n->n_children; i++)
-    if (n->children[i]->is_attr && strcmp(n->children[i]->name, name) == 0) return n->children[i]->text;
-  return NULL;
-}
-
 const char *sd_need_type_words(const char *code)
 {
   /* DfE school census "type of need" codes */
@@ -63,7 +49,7 @@ size_t sd_case_get_all(const sd_case *c, const char *list_path, const char *item
   for (size_t i = 0; list && i < list->n_children; i++) {
     const sd_case_node *k = list->children[i];
     if (k->is_attr || strcmp(k->name, item) != 0) continue;
-    const char *v = field ? (field[0] == '@' ? attr(k, field + 1) : (kid(k, field) ? kid(k, field)->text : NULL))
+    const char *v = field ? (field[0] == '@' ? sd_case_attr(k, field + 1) : (sd_case_kid(k, field) ? sd_case_kid(k, field)->text : NULL))
                           : k->text;
     if (n < cap) out[n] = v;
     n++;
@@ -99,13 +85,13 @@ sd_status sd_case_due(const sd_case *c, const char *today, sd_due_item *out, siz
   long now = day_number(today);
   if (now < 0) return SD_E_USAGE;
   size_t n = 0;
-  const sd_case_node *meetings = kid(c->root, "meetings");
+  const sd_case_node *meetings = sd_case_kid(c->root, "meetings");
   bool review_booked = false;
   for (size_t i = 0; meetings && i < meetings->n_children; i++) {
     const sd_case_node *m = meetings->children[i];
     if (m->is_attr || strcmp(m->name, "meeting") != 0) continue;
-    const char *type = attr(m, "type"), *id = attr(m, "id");
-    const sd_case_node *date = kid(m, "date"), *inv = kid(m, "invitation-date");
+    const char *type = sd_case_attr(m, "type"), *id = sd_case_attr(m, "id");
+    const sd_case_node *date = sd_case_kid(m, "date"), *inv = sd_case_kid(m, "invitation-date");
     long d = date ? day_number(date->text) : -1;
     bool annual = type && strcmp(type, "annual-review") == 0;
     if (d >= now && annual) {
@@ -117,11 +103,11 @@ sd_status sd_case_due(const sd_case *c, const char *today, sd_due_item *out, siz
     if (d >= now && !sent && d - now <= SD_DUE_NOTICE_DAYS + SD_DUE_INVITE_MARGIN_DAYS)
       add(out, cap, &n, d - now < SD_DUE_NOTICE_DAYS ? SD_DUE_INVITE_LATE : SD_DUE_INVITE, date->text,
           d - now, NULL, id);
-    const sd_case_node *actions = kid(m, "actions");
+    const sd_case_node *actions = sd_case_kid(m, "actions");
     for (size_t k = 0; actions && k < actions->n_children; k++) {
       const sd_case_node *a = actions->children[k];
       if (a->is_attr || strcmp(a->name, "action") != 0) continue;
-      const sd_case_node *due = kid(a, "due"), *what = kid(a, "what");
+      const sd_case_node *due = sd_case_kid(a, "due"), *what = sd_case_kid(a, "what");
       long dd = due ? day_number(due->text) : -1;
       if (dd >= 0 && dd < now)
         add(out, cap, &n, SD_DUE_ACTION_OVERDUE, due->text, dd - now, what ? what->text : NULL, id);

@@ -25,20 +25,6 @@ typedef struct lctx {
 
 /* ---- the case tree ---- */
 
-static const sd_case_node *kid(const sd_case_node *n, const char *name)
-{
-  for (size_t i = 0; n && i < n->n_children; i++)
-    if (!n->children[i]->is_attr && strcmp(n->children[i]->name, name) == 0) return n->children[i];
-  return NULL;
-}
-
-static const char *attr(const sd_case_node *n, const char *name)
-{
-  for (size_t i = 0; n && i < n->n_children; i++)
-    if (n->children[i]->is_attr && strcmp(n->children[i]->name, name) == 0) return n->children[i]->text;
-  return NULL;
-}
-
 /* ---- words ---- */
 
 /* ASCII letters and digits, whatever the C locale; bytes of UTF-8 sequences
@@ -250,7 +236,7 @@ static void lint_provision(lctx *x, const sd_case_node *item)
   static const char *const FIELDS[] = { "what", "frequency", "duration" };
   static const char *const LABEL[] = { "description", "frequency", "duration" };
   for (size_t f = 0; f < 3; f++) {
-    const sd_case_node *n = kid(item, FIELDS[f]);
+    const sd_case_node *n = sd_case_kid(item, FIELDS[f]);
     if (!n || !n->text) {
       if (f > 0)
         finding(x, "lint.f-not-specific", item, FIELDS[f],
@@ -281,7 +267,7 @@ static bool points_at(const sd_case_node *list, const char *kind, const char *ne
 {
   for (size_t i = 0; list && i < list->n_children; i++) {
     const sd_case_node *k = list->children[i];
-    const char *ref = k->is_attr ? NULL : attr(k, "need");
+    const char *ref = k->is_attr ? NULL : sd_case_attr(k, "need");
     if (ref && strcmp(k->name, kind) == 0 && strcmp(ref, need_id) == 0) return true;
   }
   return false;
@@ -290,21 +276,21 @@ static bool points_at(const sd_case_node *list, const char *kind, const char *ne
 static void lint_ehcp(lctx *x)
 {
   const sd_case_node *root = x->c->root;
-  const sd_case_node *outcomes = kid(root, "outcomes"), *provision = kid(root, "provision");
+  const sd_case_node *outcomes = sd_case_kid(root, "outcomes"), *provision = sd_case_kid(root, "provision");
 
   /* Section A: the child's views, interests and aspirations (9.69) */
-  const sd_case_node *views = kid(root, "child-views");
-  if (!kid(views, "quote"))
-    finding(x, "lint.a-no-child-views", views ? views : kid(root, "child") ? kid(root, "child") : root,
+  const sd_case_node *views = sd_case_kid(root, "child-views");
+  if (!sd_case_kid(views, "quote"))
+    finding(x, "lint.a-no-child-views", views ? views : sd_case_kid(root, "child") ? sd_case_kid(root, "child") : root,
          "child-views",
          "section A has none of the child's own views: record what the child says, in their own words "
          "(Code of Practice 9.69, section A)");
 
   /* Section B: every need is met by outcomes (E) and provision (F) (9.69) */
-  const sd_case_node *needs = kid(root, "needs");
+  const sd_case_node *needs = sd_case_kid(root, "needs");
   for (size_t i = 0; needs && i < needs->n_children; i++) {
     const sd_case_node *n = needs->children[i];
-    const char *id = n->is_attr ? NULL : attr(n, "id");
+    const char *id = n->is_attr ? NULL : sd_case_attr(n, "id");
     if (!id || strcmp(n->name, "need") != 0) continue;
     if (!points_at(outcomes, "outcome", id))
       finding(x, "lint.b-no-outcome", n, "need",
@@ -321,8 +307,8 @@ static void lint_ehcp(lctx *x)
   for (size_t i = 0; outcomes && i < outcomes->n_children; i++) {
     const sd_case_node *o = outcomes->children[i];
     if (o->is_attr || strcmp(o->name, "outcome") != 0) continue;
-    const char *tf = attr(o, "timeframe"), *by = attr(o, "by-date"), *id = attr(o, "id");
-    if (attr(o, "pfa")) any_pfa = true;
+    const char *tf = sd_case_attr(o, "timeframe"), *by = sd_case_attr(o, "by-date"), *id = sd_case_attr(o, "id");
+    if (sd_case_attr(o, "pfa")) any_pfa = true;
     if (by) continue;
     if (!tf)
       finding(x, "lint.e-no-timeframe", o, "outcome",
@@ -350,10 +336,10 @@ static void lint_ehcp(lctx *x)
       lint_provision(x, provision->children[i]);
 
   /* Section I: a final plan names the school or other institution (9.69) */
-  const sd_case_node *plan = kid(root, "plan");
-  const char *status = attr(plan, "status");
-  const sd_case_node *placement = kid(root, "placement");
-  if (status && strcmp(status, "final") == 0 && !kid(placement, "school-name"))
+  const sd_case_node *plan = sd_case_kid(root, "plan");
+  const char *status = sd_case_attr(plan, "status");
+  const sd_case_node *placement = sd_case_kid(root, "placement");
+  if (status && strcmp(status, "final") == 0 && !sd_case_kid(placement, "school-name"))
     finding(x, "lint.i-no-placement", plan, "placement",
          "the plan is final but section I names no school or setting: a final plan must name the "
          "placement (Code of Practice 9.69, section I); an empty section I is only right in a draft");
@@ -363,15 +349,15 @@ static void lint_ehcp(lctx *x)
 
 static void lint_meetings(lctx *x)
 {
-  const sd_case_node *meetings = kid(x->c->root, "meetings");
+  const sd_case_node *meetings = sd_case_kid(x->c->root, "meetings");
   for (size_t i = 0; meetings && i < meetings->n_children; i++) {
     const sd_case_node *m = meetings->children[i];
     if (m->is_attr || strcmp(m->name, "meeting") != 0) continue;
-    const char *type = attr(m, "type"), *id = attr(m, "id");
+    const char *type = sd_case_attr(m, "type"), *id = sd_case_attr(m, "id");
     bool annual = type && strcmp(type, "annual-review") == 0;
 
     /* 9.176: at least two weeks' notice of an annual review */
-    const sd_case_node *inv = kid(m, "invitation-date"), *date = kid(m, "date");
+    const sd_case_node *inv = sd_case_kid(m, "invitation-date"), *date = sd_case_kid(m, "date");
     long di, dm;
     if (inv && date && parse_days(inv->text, &di) && parse_days(date->text, &dm) && dm - di < 14)
       finding(x, "lint.invite-short-notice", inv, "invitation-date",
@@ -381,11 +367,11 @@ static void lint_meetings(lctx *x)
                     "notice, as the Code of Practice (9.176) requires for annual reviews",
            id ? id : "?", dm - di);
 
-    const sd_case_node *actions = kid(m, "actions");
+    const sd_case_node *actions = sd_case_kid(m, "actions");
     for (size_t k = 0; actions && k < actions->n_children; k++) {
       const sd_case_node *a = actions->children[k];
       if (a->is_attr || strcmp(a->name, "action") != 0) continue;
-      bool owner = kid(a, "owner") != NULL, due = kid(a, "due") != NULL;
+      bool owner = sd_case_kid(a, "owner") != NULL, due = sd_case_kid(a, "due") != NULL;
       if (!owner || !due)
         finding(x, "lint.actions-incomplete", a, "action",
              "action %zu of meeting \"%s\" has no %s: every agreed action needs a named person and a date "
@@ -510,18 +496,18 @@ static void lint_translations(lctx *x, const sd_doc_tree *doc)
     check_shown(x, root);
     return;
   }
-  check_items(x, kid(root, "strengths"), "item");
-  check_items(x, kid(root, "important-to-me"), "item");
-  check_items(x, kid(root, "how-to-support"), "item");
+  check_items(x, sd_case_kid(root, "strengths"), "item");
+  check_items(x, sd_case_kid(root, "important-to-me"), "item");
+  check_items(x, sd_case_kid(root, "how-to-support"), "item");
   check_translated(x, sd_case_find(root, "child.photo.alt"));
-  const sd_case_node *hs = kid(root, "home-school");
+  const sd_case_node *hs = sd_case_kid(root, "home-school");
   for (size_t i = 0; hs && i < hs->n_children; i++) {
     const sd_case_node *s = hs->children[i];
     if (s->is_attr || strcmp(s->name, "strategy") != 0) continue;
-    check_translated(x, kid(s, "title"));
-    check_translated(x, kid(s, "what"));
-    check_translated(x, kid(s, "why"));
-    check_translated(x, kid(s, "contact"));
+    check_translated(x, sd_case_kid(s, "title"));
+    check_translated(x, sd_case_kid(s, "what"));
+    check_translated(x, sd_case_kid(s, "why"));
+    check_translated(x, sd_case_kid(s, "contact"));
   }
 }
 
@@ -530,7 +516,7 @@ static void lint_translations(lctx *x, const sd_doc_tree *doc)
  * holding the text as written followed by its translations. */
 static bool glossary_serves(const sd_case_node *root, const char *text, const char *lang)
 {
-  const sd_case_node *g = kid(root, "glossary");
+  const sd_case_node *g = sd_case_kid(root, "glossary");
   for (size_t i = 0; g && i < g->n_children; i++) {
     const sd_case_node *it = g->children[i];
     if (it->is_attr || !it->text || strcmp(it->text, text) != 0) continue;
@@ -542,7 +528,7 @@ static bool glossary_serves(const sd_case_node *root, const char *text, const ch
 
 static void check_attr_translated(lctx *x, const sd_case_node *n, const char *name, const char *what)
 {
-  const char *v = attr(n, name);
+  const char *v = sd_case_attr(n, name);
   if (!v || lang_serves(x->lang, n->lang) || glossary_serves(x->c->root, v, x->lang)) return;
   finding(x, "lint.untranslated", n, name,
           "%s \"%s\" has no translation into %s, the family's language, so it would print in English: add "
@@ -553,9 +539,9 @@ static void check_attr_translated(lctx *x, const sd_case_node *n, const char *na
 
 static void lint_attribute_translations(lctx *x)
 {
-  const sd_case_node *root = x->c->root, *ms = kid(root, "meetings"), *os = kid(root, "outcomes");
+  const sd_case_node *root = x->c->root, *ms = sd_case_kid(root, "meetings"), *os = sd_case_kid(root, "outcomes");
   for (size_t i = 0; ms && i < ms->n_children; i++) {
-    const sd_case_node *a = kid(ms->children[i], "attendees");
+    const sd_case_node *a = sd_case_kid(ms->children[i], "attendees");
     for (size_t k = 0; a && k < a->n_children; k++)
       if (!a->children[k]->is_attr) check_attr_translated(x, a->children[k], "role", "the role");
   }
@@ -569,10 +555,10 @@ static void lint_attribute_translations(lctx *x)
  * officer who issued it and the date (SEND Regulations 2014, reg. 13). */
 static void lint_plan_issue(lctx *x)
 {
-  const sd_case_node *plan = kid(x->c->root, "plan");
-  const char *status = attr(plan, "status");
+  const sd_case_node *plan = sd_case_kid(x->c->root, "plan");
+  const char *status = sd_case_attr(plan, "status");
   if (!status || (strcmp(status, "final") != 0 && strcmp(status, "amended-final") != 0)) return;
-  bool who = kid(plan, "issued-by") != NULL, when = kid(plan, "issue-date") != NULL;
+  bool who = sd_case_kid(plan, "issued-by") != NULL, when = sd_case_kid(plan, "issue-date") != NULL;
   if (who && when) return;
   finding(x, "lint.plan-unissued", plan, "plan",
           "the plan is %s, but it does not say %s: add %s to <plan>, so that the plan ends with the officer's "
@@ -650,7 +636,7 @@ done:
 static bool has_ehcp_data(const sd_case_node *root, const sd_lint_options *opt)
 {
   if (opt && opt->doc_type && strcmp(opt->doc_type, "ehcp") == 0) return true;
-  return kid(root, "plan") || kid(root, "outcomes") || kid(root, "provision");
+  return sd_case_kid(root, "plan") || sd_case_kid(root, "outcomes") || sd_case_kid(root, "provision");
 }
 
 sd_status sd_lint_case(const sd_case *c, const sd_lint_options *opt, sd_diags *d)
