@@ -150,9 +150,12 @@ def thread_errors(case, nodes, tbls):
     label = re.compile(r"^\s*([BEF])(\d+)(?=\s|\D|$)")
     b_seen = []
     for i, (d, role, _, text) in enumerate(nodes):
-        if role == "P":  # a paragraph's text, or its first line below it
-            if not text and i + 1 < len(nodes) and nodes[i + 1][0] > d and nodes[i + 1][1] == "":
-                text = nodes[i + 1][3]
+        if role == "P":  # a paragraph's text, or what is below it: lines, and Spans
+            # of another language (issue 15: "B1" is an en-GB Span in an Urdu item)
+            k = i + 1
+            while not text and k < len(nodes) and nodes[k][0] > d and nodes[k][1] in ("", "Span"):
+                text = nodes[k][3]
+                k += 1
             m = label.match(text)
             if m and m.group(1) == "B":
                 b_seen.append(int(m.group(2)))
