@@ -116,7 +116,9 @@ in_root() {
   r=$1; u=$2; shift 2
   home=/root; [ "$u" = root ] || home=/home/$u
   chroot --userspec="$u:$u" "$r" /usr/bin/env -i HOME="$home" USER="$u" LOGNAME="$u" LANG=C.UTF-8 \
-    TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/sh -c "cd && $*"
+    TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/sh -c "cd && $*" 9>&-
+  # (9>&-: what runs in the root does not hold the cache lock, so a killed run's
+  # leftovers cannot keep the next run waiting)
 }
 
 # The README's two commands: the first ```sh block, comments dropped
