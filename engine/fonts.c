@@ -512,10 +512,17 @@ static int index_widths(sd_font *ft)
   width_gid *v = malloc((n ? n : 1) * sizeof *v);
   if (!v) return -1;
   unsigned k = 0;
-  for (unsigned g = 1; g < n; g++) {
-    int32_t w = hb_font_get_glyph_h_advance(ft->font, g);
-    if (w > 0) v[k++] = (width_gid){ w, g };
-    else if (w == 0 && !ft->zero_width_gid) ft->zero_width_gid = g;
+  /* only glyphs with ink: MuPDF's display list drops a text object whose
+   * glyphs all have empty boxes (a right-to-left run of one space), and
+   * the layer is invisible (3 Tr), so the ink never shows */
+  for (int inked_only = 1; inked_only >= 0 && k == 0; inked_only--) {
+    for (unsigned g = 1; g < n; g++) {
+      int32_t w = hb_font_get_glyph_h_advance(ft->font, g);
+      hb_glyph_extents_t e;
+      int inked = hb_font_get_glyph_extents(ft->font, g, &e) && e.width && e.height;
+      if (w > 0 && (inked || !inked_only)) v[k++] = (width_gid){ w, g };
+      else if (w == 0 && !ft->zero_width_gid && (inked || !inked_only)) ft->zero_width_gid = g;
+    }
   }
   qsort(v, k, sizeof *v, by_width);
   ft->gid_by_width = malloc((k ? k : 1) * sizeof *ft->gid_by_width);

@@ -350,6 +350,50 @@ START_TEST(test_rtl_text_layer_is_in_logical_order)
 }
 END_TEST
 
+/* Issue 15: MuPDF's display list drops a text object whose glyphs all have
+ * empty boxes. A right-to-left run of one space (between an Arabic word and
+ * a middle dot from another font, in a table cell) was such an object, so
+ * MuPDF read «دراسي·»: the invisible layer's glyphs must have ink. */
+START_TEST(test_rtl_run_of_one_space_keeps_its_space_in_mupdf)
+{
+  const sd_font *urdu = sd_fonts_pick(fonts, HB_SCRIPT_ARABIC, "ur", SD_FONT_REGULAR, 0x0628);
+  ck_assert_ptr_nonnull(urdu);
+  /* logical «اب ثج» in three runs, each drawn left to right: «ب ا», « », «ج ث» */
+  static const char *cps[] = { "\xd8\xa8", "\xd8\xa7", " ", "\xd8\xac", "\xd8\xab" };
+  static const uint32_t ucs[] = { 0x0628, 0x0627, ' ', 0x062C, 0x062B };
+  sd_glyph g[5];
+  double w[5];
+  for (int i = 0; i < 5; i++) {
+    hb_codepoint_t gid = 0;
+    ck_assert(hb_font_get_nominal_glyph(urdu->font, ucs[i], &gid));
+    g[i] = (sd_glyph){ .gid = gid, .advance = hb_font_get_glyph_h_advance(urdu->font, gid), .text = cps[i],
+                       .text_len = (uint32_t)strlen(cps[i]) };
+    w[i] = g[i].advance * 14.0 / urdu->upem;
+  }
+  size_t np;
+  sd_glyph *p = ascii_glyphs("After", &np);
+  sd_layout l;
+  build(&l, g, 2, g + 2, 1, g + 3, 2);
+  sd_item *it = l.pages[0].items;
+  double x = 100;
+  for (int i = 2; i >= 0; i--) {
+    it[i].font = urdu;
+    it[i].size_pt = 14;
+    it[i].rtl = 1;
+    it[i].y = 700;
+    it[i].elem = 2;
+    it[i].x = (float)x;
+    x += i == 2 ? w[3] + w[4] : i == 1 ? w[2] : w[0] + w[1];
+  }
+  it[3].glyphs = p;
+  it[3].n_glyphs = np;
+  const char *mu = inspect(&l, "T", "mutool draw -q -F txt -o - %s 2>&1");
+  ck_assert_msg(strstr(mu, "\xd8\xa8\xd8\xa7 \xd8\xac\xd8\xab") || strstr(mu, "\xd8\xa7\xd8\xa8 \xd8\xab\xd8\xac"),
+                "MuPDF read: %s", mu);
+  free(p);
+}
+END_TEST
+
 /* issue 13: an element with no content (a Document with nothing in it)
  * once reached qsort(NULL, 0) in tags.c, which UBSan reports; under
  * make check-asan this test aborts on that */
@@ -410,6 +454,7 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_watermark_is_shapes_not_text);
   tcase_add_test(tc, test_outline_run_scale_is_exact);
   tcase_add_test(tc, test_rtl_text_layer_is_in_logical_order);
+  tcase_add_test(tc, test_rtl_run_of_one_space_keeps_its_space_in_mupdf);
   tcase_add_test(tc, test_element_without_content_is_written);
   tcase_add_test(tc, test_overlong_glyph_text_is_a_limit_not_internal);
   suite_add_tcase(s, tc);
