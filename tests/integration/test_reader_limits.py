@@ -60,6 +60,34 @@ zw = "تحسین می\u200cکنند"
 expect("zwnj", run(zw, five(mupdf={"verdict": "FAIL(ws)", "nearest": "تحسین م\u200cیکنند"})), 0, "zwnj-before-letter")
 expect("zwnj dropped", run(zw, five(mupdf={"verdict": "FAIL(ws)", "nearest": "تحسین میکنند"})), 1, "FAIL")
 expect("pdf.js space", run(mixed, five(pdfjs={"verdict": "FAIL(ws)", "nearest": "دBilal یو مخیزه"})), 1, "FAIL")
+
+
+def run_many(strings, poppler_text):
+    """several strings (text, poppler verdict); poppler's whole text given"""
+    with tempfile.TemporaryDirectory() as d:
+        rt = {"strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
+                           "results": five(poppler={"verdict": v, "found": True}) if v != "ok" else five()}
+                          for i, (_, v) in enumerate(strings)]}
+        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
+        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
+            json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
+        open(os.path.join(d, "poppler"), "w", encoding="utf-8").write(poppler_text)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
+                            os.path.join(d, "exp.json"), "poppler=" + os.path.join(d, "poppler")],
+                           capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+title = [("معرفی یک‌صفحه‌ای ", "ok"), ("Bilal", "ok"), ("آنچه دیگران", "ORDER"),
+         ("Bilal is friendly and says good morning.", "ORDER"), ("He loves football.", "ok")]
+page = "Bilal \u202bمعرفی یک‌صفحه‌ای\u202c\n\u202bآنچه دیگران\u202c\nBilal is friendly and says good morning.\n\nHe loves football.\n\f"
+expect("page direction", run_many(title, page), 0, "poppler-page-direction")
+expect("page direction, page mostly right to left",
+       run_many(title + [("یک‌صفحه‌ای آنچه دیگران معرفی", "ok")] * 3, page.replace("\f", "یک‌صفحه‌ای آنچه دیگران معرفی\n" * 3 + "\f")), 1, "FAIL")
+expect("page direction, a letter lost", run_many(title, page.replace("Bilal \u202b", "Bila \u202b")), 1, "FAIL")
+expect("page direction, later lines swapped",
+       run_many(title, "Bilal معرفی یک‌صفحه‌ای\nBilal is friendly and says good morning.\nآنچه دیگران\nHe loves football.\n"),
+       1, "FAIL")
 if fails:
     sys.exit(1)
-print("reader_limits: 12 cases ok")
+print("reader_limits: 16 cases ok")
