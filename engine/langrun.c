@@ -185,6 +185,38 @@ static bool make_piece(sd_inline *y, const sd_inline *x, const piece *p)
   return y->text && (!p->lang || y->lang) && (!x->field || y->field);
 }
 
+/* A number that goes on a Latin word with no space between, written by two
+ * inlines (the "B" of a template's "B{{need>@index}}" and the index), is
+ * part of that word: "B1" is one stretch in the Latin run's language, not
+ * "B" in English and "1" in Urdu. The leading ASCII digits of x become a
+ * piece of their own in latin_lang when the inline before it, prev, is a
+ * Latin run found by its script and ends in a letter or digit. */
+static bool glue_digits(const sd_inline *prev, const sd_inline *x, const char *latin_lang, pvec *p)
+{
+  if (!latin_lang || !p->n || prev->kind != SD_INL_TEXT || !prev->lang_by_script || !prev->text || !*prev->text ||
+      p->v[0].by_script || (p->v[0].lang && same_tag(p->v[0].lang, latin_lang)))
+    return true;
+  size_t plen = strlen(prev->text);
+  char last = prev->text[plen - 1];
+  if (!((last >= '0' && last <= '9') || (last >= 'A' && last <= 'Z') || (last >= 'a' && last <= 'z')))
+    return true;
+  const char *t = x->text + p->v[0].start;
+  size_t d = 0;
+  while (d < p->v[0].len && t[d] >= '0' && t[d] <= '9') d++;
+  if (!d) return true;
+  if (d == p->v[0].len) {
+    p->v[0].lang = latin_lang;
+    p->v[0].by_script = true;
+    return true;
+  }
+  if (!pv_add(p, 0, 1, NULL, false)) return false; /* room for one more; overwritten below */
+  memmove(p->v + 1, p->v, (p->n - 1) * sizeof *p->v);
+  p->v[0] = (piece){p->v[1].start, d, latin_lang, true};
+  p->v[1].start += d;
+  p->v[1].len -= d;
+  return true;
+}
+
 sd_status sd_langrun_split(sd_inline **inl, size_t *n, const char *ctx_lang, const char *latin_lang)
 {
   sd_status st = SD_OK;
@@ -197,6 +229,7 @@ sd_status sd_langrun_split(sd_inline **inl, size_t *n, const char *ctx_lang, con
     sd_inline *x = &v[i];
     p.n = 0;
     if (x->kind == SD_INL_TEXT && x->text && !pieces_of(x, ctx_lang, latin_lang, &p)) st = SD_E_NOMEM;
+    if (st == SD_OK && m && !glue_digits(&o[m - 1], x, latin_lang, &p)) st = SD_E_NOMEM;
     /* unchanged: one piece in the inline's own language */
     split[i] = st == SD_OK && p.n && (p.n > 1 || !same_tag(p.v[0].lang, x->lang) || p.v[0].by_script);
     size_t want = split[i] ? p.n : 1;

@@ -157,6 +157,34 @@ START_TEST(test_non_latin_languages)
 }
 END_TEST
 
+/* Issue 15: the golden thread's "B" (template text) and "1" (the need's
+ * index) are two inlines; a screen reader read "B" in English and "1" in
+ * Urdu. The number glued to the Latin letter goes with it; a number after
+ * a space, or after Urdu, stays in the paragraph's language. */
+START_TEST(test_number_glued_to_a_latin_run_is_in_its_language)
+{
+  sd_inline *v = calloc(4, sizeof *v);
+  ck_assert_ptr_nonnull(v);
+  const char *texts[] = { "B", "12 اور", "E ", "3" };
+  for (int i = 0; i < 4; i++) {
+    v[i].kind = SD_INL_TEXT;
+    v[i].text = sd_strdup(texts[i]);
+  }
+  v[1].field = sd_strdup("outcomes.outcome");
+  size_t n = 4;
+  ck_assert_int_eq(sd_langrun_split(&v, &n, "ur", "en-GB"), SD_OK);
+  ck_assert_uint_eq(n, 6);
+  piece_is(&v[0], "B", "en-GB", true);
+  piece_is(&v[1], "12", "en-GB", true);
+  ck_assert_str_eq(v[1].field, "outcomes.outcome");
+  piece_is(&v[2], " اور", NULL, false);
+  piece_is(&v[3], "E", "en-GB", true);
+  piece_is(&v[4], " ", NULL, false);
+  piece_is(&v[5], "3", NULL, false);
+  free_inls(v, n);
+}
+END_TEST
+
 /* Every inline of the tree that holds text, with the language it is read in. */
 static const sd_inline *find_text(const sd_block *b, const char *text, const char **lang, const char *ctx)
 {
@@ -220,6 +248,7 @@ static Suite *langrun_suite(void)
   tcase_add_test(tc, test_latin_script_text_and_latin_free_text_are_left_alone);
   tcase_add_test(tc, test_marked_message_values_take_their_element_language);
   tcase_add_test(tc, test_non_latin_languages);
+  tcase_add_test(tc, test_number_glued_to_a_latin_run_is_in_its_language);
   tcase_add_test(tc, test_issue15_english_name_in_arabic_message_is_english);
   suite_add_tcase(s, tc);
   return s;
