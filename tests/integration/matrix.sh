@@ -57,6 +57,12 @@ if [ "${MATRIX_STRICT:-}" = 1 ] && [ "$A11Y_PDFJS" = 1 ]; then
     node "$T/a11y/reading_order.mjs" "$out" > "$T/strict/$name.tree" 2>/dev/null &&
       python3 "$HERE/table_limits.py" "$T/$name.json" "$T/strict/$name.tree" < "$T/strict/$name.strict.json" \
         > "$T/strict/$name.known" 2>/dev/null || rm -f "$T/strict/$name.known"
+    # misses reader_limits.py proves a reader's own (its LIMIT lines), as readers.sh does
+    pdftotext -enc UTF-8 "$out" "$T/strict/$name.poppler.txt" 2>/dev/null
+    "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
+      "$out" > "$T/strict/$name.pdfminer.txt" 2>/dev/null
+    python3 "$HERE/reader_limits.py" "$T/strict/$name.strict.json" "$T/$name.json" poppler="$T/strict/$name.poppler.txt" \
+      pdfminer="$T/strict/$name.pdfminer.txt" > "$T/strict/$name.limits" 2>/dev/null
   fi
 fi
 if [ "$A11Y_PDFJS" = 1 ]; then
@@ -88,7 +94,9 @@ python3 "$HERE/test_known_limits.py" || exit 1
 PENDING_ISSUE15=""
 mkdir -p "$T/strict"
 case "${MATRIX_STRICT:-}" in 1) [ "${MATRIX_READERS:-all}" = all ] || { echo "matrix: the strict stage runs MATRIX_READERS=all only"; exit 2; } ;; esac
-export T ROOT B HERE A11Y_PDFJS PENDING_ISSUE15 MATRIX_STRICT MATRIX_READERS
+PDFMINER_PY=python3
+python3 -c 'import pdfminer' 2>/dev/null || PDFMINER_PY=/usr/bin/python3
+export T ROOT B HERE A11Y_PDFJS PENDING_ISSUE15 MATRIX_STRICT MATRIX_READERS PDFMINER_PY
 xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
 grep FAIL "$T/results" | sort
 known=$(grep -c 'KNOWN' "$T/results")

@@ -13,13 +13,15 @@ reader's own limit, shown by the reader's text being the expected text
 changed in exactly the way that limit changes it while the readers that do
 not have the limit give the string exactly:
 
-  poppler-arabic-comma (poppler): pdftotext 22.12 rebuilds a right-to-left
+  poppler-separator (poppler): pdftotext 22.12 rebuilds a right-to-left
     line from glyph positions and reorders it with its own bidi guess, which
-    takes U+060C ARABIC COMMA for a number separator: the space after the
-    comma joins the comma's left-to-right stretch and comes out before it,
-    however the line is drawn. Proof: poppler's text is the expected string
-    with every "، " before a letter turned into " ،"; pdf.js and MuPDF
-    give it exactly.
+    counts every common number separator (Unicode bidi class CS: U+060C
+    ARABIC COMMA, the colon, comma, full stop and slash) as part of a number
+    (reorderText with unicodeTypeNum): the space after one joins its
+    left-to-right stretch and comes out before it, however the line is
+    drawn. Proof: poppler's text is the expected string with every such
+    separator and the space after it, before a letter, turned round ("، "
+    into " ،", ": " into " :"); pdf.js and MuPDF give it exactly.
   mixed-line-order (poppler, pdfminer): a line that mixes left-to-right
     words (a Latin name) with right-to-left text. poppler reorders it with
     its bidi guess, pdfminer splits it where the direction changes and
@@ -70,9 +72,12 @@ def exact(res, readers):
     return all(res[r]["verdict"] == "ok" for r in readers if r in res)
 
 
-def comma(expected, got):
-    turned = re.sub(r"، (?=\w)", " ،", collapse(expected))
-    return turned in collapse(got)
+SEPARATORS = "".join(chr(c) for c in range(0x10000) if unicodedata.bidirectional(chr(c)) == "CS")
+
+
+def separator(expected, got):
+    turned = re.sub("([%s]) (?=\\w)" % re.escape(SEPARATORS), r" \1", collapse(expected))
+    return turned != collapse(expected) and turned in collapse(got)
 
 
 CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -149,8 +154,8 @@ def classify(reader, res, expected, texts, walk=None, index=None):
             (index in walk[0] or (v["verdict"] == "ORDER" and index in walk[1])):
         return "poppler-page-direction"
     got = v.get("nearest") or ""
-    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and comma(expected, got) and exact(res, ("pdfjs", "mupdf")):
-        return "poppler-arabic-comma"
+    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and separator(expected, got) and exact(res, ("pdfjs", "mupdf")):
+        return "poppler-separator"
     if reader in ("poppler", "pdfminer") and v["verdict"] in ("FAIL", "FAIL(ws)") and mixed(expected, got, texts.get(reader, [])) \
             and exact(res, ("pdfjs", "structtree")):
         return "mixed-line-order"

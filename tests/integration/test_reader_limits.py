@@ -42,7 +42,7 @@ def expect(name, got, rc, word):
 
 comma = "میرے ایڈز، اور کلاس"
 expect("comma", run(comma, five(poppler={"verdict": "FAIL(ws)", "nearest": "میرے ایڈز ،اور کلاس"})), 0,
-       "poppler-arabic-comma")
+       "poppler-separator")
 expect("comma, other change", run(comma, five(poppler={"verdict": "FAIL(ws)", "nearest": "میرے ایڈز ،اورکلاس"})), 1,
        "FAIL")
 expect("comma, mupdf wrong too", run(comma, five(poppler={"verdict": "FAIL(ws)", "nearest": "میرے ایڈز ،اور کلاس"},
@@ -59,6 +59,11 @@ expect("box order, pdf.js too", run("a b", five(pdfminer={"verdict": "ORDER", "f
 zw = "تحسین می\u200cکنند"
 expect("zwnj", run(zw, five(mupdf={"verdict": "FAIL(ws)", "nearest": "تحسین م\u200cیکنند"})), 0, "zwnj-before-letter")
 expect("zwnj dropped", run(zw, five(mupdf={"verdict": "FAIL(ws)", "nearest": "تحسین میکنند"})), 1, "FAIL")
+colon = "للمراجعة: هذه الملاحظات. يُرجى"
+expect("colon and full stop", run(colon, five(poppler={"verdict": "FAIL(ws)", "nearest": "للمراجعة :هذه الملاحظات .يُرجى"})), 0,
+       "poppler-separator")
+expect("colon, space lost", run(colon, five(poppler={"verdict": "FAIL(ws)", "nearest": "للمراجعة:هذه الملاحظات .يُرجى"})), 1,
+       "FAIL")
 expect("pdf.js space", run(mixed, five(pdfjs={"verdict": "FAIL(ws)", "nearest": "دBilal یو مخیزه"})), 1, "FAIL")
 
 
@@ -90,4 +95,4 @@ expect("page direction, later lines swapped",
        1, "FAIL")
 if fails:
     sys.exit(1)
-print("reader_limits: 16 cases ok")
+print("reader_limits: 18 cases ok")

@@ -72,6 +72,25 @@ with tempfile.TemporaryDirectory() as t:
     r2 = subprocess.run([sys.executable, os.path.join(HERE, "strict_summary.py"), t, os.path.join(t, "gate.txt")],
                         capture_output=True, text=True).returncode
 cases.append(("pdfminer ORDER fails the gate, unless table_limits.py proved it", r1 == 1 and r2 == 0))
+# reader_limits.py's LIMIT lines (NAME.limits) cover exactly the misses they name
+def with_limits(limits, failing=("poppler",), ids=("ar/0",)):
+    with tempfile.TemporaryDirectory() as t:
+        d = doc()
+        d["strings"] = [{"id": i, "lang_check": {"ok": True},
+                         "results": {r: {"verdict": "FAIL(ws)" if r in failing else "ok"} for r in READERS}}
+                        for i in ids]
+        json.dump(d, open(os.path.join(t, N + ".strict.json"), "w"))
+        open(os.path.join(t, "gate.txt"), "w").write("%s poppler\n" % N)
+        if limits is not None:
+            open(os.path.join(t, N + ".limits"), "w").write(limits)
+        return subprocess.run([sys.executable, os.path.join(HERE, "strict_summary.py"), t, os.path.join(t, "gate.txt")],
+                              capture_output=True, text=True).returncode
+cases.append(("a poppler miss fails its gate without a proof", with_limits(None) == 1))
+cases.append(("... and passes once reader_limits.py proved it", with_limits("LIMIT poppler-separator: ar/0 poppler\n") == 0))
+cases.append(("... not when the proof names another reader",
+              with_limits("LIMIT zwnj-before-letter: ar/0 mupdf\n") == 1))
+cases.append(("... not when another string's miss is unproved",
+              with_limits("LIMIT poppler-separator: ar/0 poppler\nFAIL ar/1 poppler: FAIL\n", ids=("ar/0", "ar/1")) == 1))
 bad = [name for name, ok in cases if not ok]
 for name in bad:
     print("strict_summary test failed:", name)
