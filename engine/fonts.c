@@ -554,6 +554,18 @@ uint32_t sd_font_glyph_of_width(const sd_font *ft, int32_t adv)
   return ft->gid_by_width[lo];
 }
 
+uint32_t sd_font_glyph_covering(const sd_font *ft, int32_t adv, int32_t slack)
+{
+  unsigned lo = 0, hi = ft->n_by_width;
+  while (lo < hi) {
+    unsigned mid = lo + (hi - lo) / 2;
+    if (ft->width_sorted[mid] < adv) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < ft->n_by_width && ft->width_sorted[lo] - adv <= slack) return ft->gid_by_width[lo];
+  return sd_font_glyph_of_width(ft, adv);
+}
+
 static sd_font *load_font(const char *path, unsigned index, unsigned id)
 {
   sd_font *ft = calloc(1, sizeof *ft);

@@ -66,4 +66,8 @@ void sd_font_outline_put(const sd_font *font, uint32_t gid, hb_blob_t *data, con
 /* A glyph whose advance (font units) is as close as the font has to adv;
  * 0 if the font has no glyph with an advance. */
 uint32_t sd_font_glyph_of_width(const sd_font *font, int32_t adv);
+/* The narrowest glyph at least adv wide when one is no more than slack
+ * wider, else sd_font_glyph_of_width's: a text-layer glyph that ends past
+ * its cluster leaves no gap for a reader to take for a space. */
+uint32_t sd_font_glyph_covering(const sd_font *font, int32_t adv, int32_t slack);
 #endif

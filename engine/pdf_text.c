@@ -129,7 +129,12 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
 {
   const sd_font *f = sd_pdffont_font(pf);
   double k = 1000.0 / f->upem;
-  uint32_t wide = sd_font_glyph_of_width(f, (int32_t)lround(adv));
+  /* never narrower than the cluster when the font allows: poppler puts a
+   * space after a gap of 0.03 em where it has split a word (a Bengali
+   * cluster after a zero-width mark starts at that mark's x, which poppler
+   * takes for duplicated text), and a glyph 0.08 em too wide is a small step
+   * back every reader ignores */
+  uint32_t wide = sd_font_glyph_covering(f, (int32_t)lround(adv), (int32_t)(f->upem * 8 / 100));
   uint32_t zero = f->zero_width_gid;
   size_t start, n = mark_free_span(t, len, &start);
   sd_status st = SD_OK;

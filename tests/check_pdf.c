@@ -394,6 +394,28 @@ START_TEST(test_rtl_run_of_one_space_keeps_its_space_in_mupdf)
 }
 END_TEST
 
+/* The invisible layer's glyph choice: always with ink (MuPDF culls a text
+ * object of inkless glyphs), and for a cluster's core never narrower than
+ * the cluster when a glyph at most slack wider exists (poppler reads a gap
+ * of 0.03 em after a split word as a space). */
+START_TEST(test_text_layer_glyphs_have_ink_and_cover_their_cluster)
+{
+  const sd_font *bn = sd_fonts_pick(fonts, HB_SCRIPT_BENGALI, "bn", SD_FONT_BOLD, 0x09AA);
+  ck_assert_ptr_nonnull(bn);
+  int32_t slack = (int32_t)(bn->upem * 8 / 100);
+  for (int32_t adv = bn->upem / 10; adv < (int32_t)bn->upem * 2; adv += 37) {
+    hb_glyph_extents_t e;
+    uint32_t g = sd_font_glyph_of_width(bn, adv);
+    ck_assert(hb_font_get_glyph_extents(bn->font, g, &e) && e.width && e.height);
+    uint32_t c = sd_font_glyph_covering(bn, adv, slack);
+    ck_assert(hb_font_get_glyph_extents(bn->font, c, &e) && e.width && e.height);
+    int32_t w = hb_font_get_glyph_h_advance(bn->font, c);
+    /* covering, or the nearest glyph when nothing at most slack wider exists */
+    ck_assert((w >= adv && w - adv <= slack) || c == g);
+  }
+}
+END_TEST
+
 /* issue 13: an element with no content (a Document with nothing in it)
  * once reached qsort(NULL, 0) in tags.c, which UBSan reports; under
  * make check-asan this test aborts on that */
@@ -455,6 +477,7 @@ static Suite *pdf_suite(void)
   tcase_add_test(tc, test_outline_run_scale_is_exact);
   tcase_add_test(tc, test_rtl_text_layer_is_in_logical_order);
   tcase_add_test(tc, test_rtl_run_of_one_space_keeps_its_space_in_mupdf);
+  tcase_add_test(tc, test_text_layer_glyphs_have_ink_and_cover_their_cluster);
   tcase_add_test(tc, test_element_without_content_is_written);
   tcase_add_test(tc, test_overlong_glyph_text_is_a_limit_not_internal);
   suite_add_tcase(s, tc);
