@@ -62,7 +62,7 @@ if [ "${MATRIX_STRICT:-}" = 1 ] && [ "$A11Y_PDFJS" = 1 ]; then
     "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
       "$out" > "$T/strict/$name.pdfminer.txt" 2>/dev/null
     python3 "$HERE/reader_limits.py" "$T/strict/$name.strict.json" "$T/$name.json" poppler="$T/strict/$name.poppler.txt" \
-      pdfminer="$T/strict/$name.pdfminer.txt" > "$T/strict/$name.limits" 2>/dev/null
+      pdfminer="$T/strict/$name.pdfminer.txt" bidi="$B/tools/bidivisual" > "$T/strict/$name.limits" 2>/dev/null
   fi
 fi
 if [ "$A11Y_PDFJS" = 1 ]; then
@@ -114,5 +114,5 @@ if [ "${MATRIX_STRICT:-}" = 1 ]; then
   fi
 fi
 echo "matrix: $pass passed, $fail failed, $pending pending issue 15"
-if [ -n "${MATRIX_KEEP:-}" ]; then mkdir -p "$MATRIX_KEEP" && cp "$T"/*.pdf "$T"/*.json "$MATRIX_KEEP"/ 2>/dev/null; fi
+if [ -n "${MATRIX_KEEP:-}" ]; then mkdir -p "$MATRIX_KEEP" && cp "$T"/*.pdf "$T"/*.json "$MATRIX_KEEP"/ 2>/dev/null; cp -r "$T/strict" "$MATRIX_KEEP"/ 2>/dev/null; fi
 [ "$fail" -eq 0 ] && [ "$strict_fail" -eq 0 ]

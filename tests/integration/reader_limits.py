@@ -2,9 +2,10 @@
 """Classifies every miss of a strict five-reader text round trip (issue 15).
 
 usage: text_roundtrip.py PDF EXPECTED.json --readers LIST --strict --json > RT.json
-       reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT]
+       reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT] [bidi=BIDIVISUAL]
 (TEXT: the reader's whole text, for a mixed line the round trip's nearest
-match cuts short)
+match cuts short; BIDIVISUAL: build/tools/bidivisual, the Unicode
+Bidirectional Algorithm's display order from ICU)
 
 Prints one line per (string, reader) that is not exact, naming the limit it
 was proved to be, and exits 0 only when every miss is one of these and
@@ -22,10 +23,10 @@ not have the limit give the string exactly:
     drawn. Proof: poppler's text is the expected string with every such
     separator and the space after it, before a letter, turned round ("، "
     into " ،", ": " into " :"); pdf.js and MuPDF give it exactly.
-  mixed-line-order (poppler, pdfminer): a line that mixes left-to-right
-    words (a Latin name) with right-to-left text. poppler reorders it with
-    its bidi guess, pdfminer splits it where the direction changes and
-    orders the pieces by position. Proof: the string has both left-to-right
+  mixed-line-order (pdfminer): a line that mixes left-to-right words (a
+    Latin name) with right-to-left text: pdfminer splits it where the
+    direction changes and orders the pieces by position. (poppler's
+    reordering of such a line is proved exactly: poppler-reorder.) Proof: the string has both left-to-right
     and right-to-left letters, the reader's text holds exactly the same
     characters (only their order and spacing differ) in the round trip's
     nearest match or on one line of its whole text, and pdf.js, which
@@ -41,6 +42,26 @@ not have the limit give the string exactly:
     left-to-right than right-to-left letters; pdf.js and the structure tree
     give each of them exactly; and once that line is taken as one unit,
     every later string poppler gave out of order is found in order.
+  poppler-reorder (poppler): pdftotext 22.12 does not keep a line in the
+    order it was drawn. It sorts the line's glyphs left to right by position
+    and writes them out with its own two-direction rule (reorderText): on a
+    right-to-left page, runs of right-to-left letters and runs of anything
+    else (Latin words, digits, separators, the spaces between them), each
+    kept whole, from right to left; the mirror image on a left-to-right
+    page. Where the Unicode Bidirectional Algorithm places a neutral or a
+    number differently (a colon after an Arabic word, a date, a Latin name
+    inside an Urdu sentence), its text is out of logical order, however the
+    line is drawn. pdftotext marks every run it turned with U+202A, U+202B
+    and U+202C, so its text can be put back into the left-to-right order it
+    saw. Proof: consecutive strings and consecutive poppler lines hold
+    exactly the same characters, the lines taking them in order, and each
+    line, put back into the order poppler saw, is exactly the display order
+    ICU's bidi algorithm gives that stretch of the expected text in a
+    paragraph of the document's direction (tests/tools/bidivisual), so
+    the page shows the text right and only poppler's rule turned it; pdf.js,
+    MuPDF and the structure tree give each string exactly; once those lines
+    are taken as one unit, every other string poppler gave out of order is
+    found in order.
   pdfminer-box-order (pdfminer): the text is exact but comes before a string
     listed earlier: pdfminer orders its text boxes by position (layout
     analysis); pdf.js and MuPDF give the strings in order.
@@ -54,8 +75,10 @@ not have the limit give the string exactly:
 """
 import json
 import re
+import subprocess
 import sys
 import unicodedata
+from collections import Counter
 
 ZWNJ = "\u200c"
 
@@ -148,7 +171,171 @@ def page_walk(texts, lines):
     return grouped, (in_order if grouped else set())
 
 
-def classify(reader, res, expected, texts, walk=None, index=None):
+LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+RTL_LANGS = ("ar", "ur", "fa", "ps", "he", "yi", "sd", "ug", "ckb", "pa-Arab")
+
+
+def poppler_seen(line):
+    """a pdftotext line put back into the left-to-right order its glyphs
+    stand in (undoing reorderText by the run marks it writes), or None"""
+    s = line.replace("\f", "")
+
+    def runs(t, mark):
+        out, buf, i = [], "", 0
+        while i < len(t):
+            c = t[i]
+            if c == mark:
+                j = t.find(PDF, i + 1)
+                if j < 0:
+                    return None
+                if buf:
+                    out.append((False, buf))
+                    buf = ""
+                out.append((True, t[i + 1:j]))
+                i = j + 1
+            elif c in (LRE, RLE, PDF):
+                return None
+            else:
+                buf += c
+                i += 1
+        if buf:
+            out.append((False, buf))
+        return out
+    if s.startswith(RLE) and s.endswith(PDF):
+        inner = runs(s[1:-1], LRE)
+        if inner is not None:  # a right-to-left page: runs written right to left, left-to-right ones marked
+            return "".join(t if marked else t[::-1] for marked, t in reversed(inner))
+    outer = runs(s, RLE)
+    if outer is None:
+        return None
+    return "".join(t[::-1] if marked else t for marked, t in outer)
+
+
+def solid(s):
+    return [c for c in unicodedata.normalize("NFC", s.translate(CONTROLS)) if not c.isspace()]
+
+
+def spaced(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+class Bidi:
+    """ICU's display order of a text (tests/tools/bidivisual, held open)"""
+
+    def __init__(self, path):
+        self.proc = subprocess.Popen([path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     encoding="utf-8")
+        self.memo = {}
+
+    def shown(self, text, rtl):
+        key = (text, rtl)
+        if key not in self.memo:
+            self.proc.stdin.write(("R" if rtl else "L") + "\t" + text.replace("\n", " ") + "\n")
+            self.proc.stdin.flush()
+            self.memo[key] = self.proc.stdout.readline().rstrip("\n")
+        return self.memo[key]
+
+
+def reordered_lines(block, lines, bidi, rtl):
+    """do these poppler lines hold exactly the block's characters, in order
+    line by line, each line the bidi algorithm's display order of its
+    stretch (in a paragraph of the document's direction) as poppler saw it?"""
+    block = unicodedata.normalize("NFC", block.translate(CONTROLS))
+    at, pos, turned = [i for i, c in enumerate(block) if not c.isspace()], 0, False
+    for line in lines:
+        want = solid(line)
+        part = [block[k] for k in at[pos:pos + len(want)]]
+        if Counter(part) != Counter(want):
+            return False
+        stretch = block[at[pos]:at[pos + len(want) - 1] + 1] if want else ""
+        pos += len(want)
+        if not want or collapse(stretch) == collapse(line.translate(CONTROLS)):
+            continue
+        # composed before either side is turned round: a reversed run puts a
+        # mark before its base, where no composition applies
+        seen = poppler_seen(unicodedata.normalize("NFC", line))
+        if seen is None:
+            return False
+        if spaced(seen.translate(CONTROLS)) != spaced(bidi.shown(stretch, rtl)):
+            return False
+        turned = True
+    return pos == len(at) and turned
+
+
+def joined(texts):
+    """consecutive strings as one text: a word space where two meet with
+    none, unless the second starts with closing punctuation or the first
+    ends with an opening bracket (the expected strings are trimmed where a
+    span starts or ends; a span that ends inside a word is then not proved,
+    never wrongly proved)"""
+    out = ""
+    for t in texts:
+        if out and t and not out[-1].isspace() and not t[0].isspace() and \
+                unicodedata.category(out[-1]) not in ("Ps", "Pi") and unicodedata.category(t[0]) not in ("Pe", "Pf", "Po"):
+            out += " "
+        out += t
+    return out
+
+
+def bullet(line):
+    """a line that is a list item's bullet alone: a label, not in any string
+    (poppler puts it on its own line between an item's wrapped lines)"""
+    return "".join(solid(line)) in ("•", "◦", "▪", "‣", "–")
+
+
+def line_walk(texts, lines, bidi, rtl):
+    """poppler's lines walked in the expected order, runs of lines that only
+    poppler's reorderText turned taken as one unit: which strings make such
+    runs, and which are then found in order"""
+    norm, starts, full = [collapse(l.translate(CONTROLS)) for l in lines], [], ""
+    for line in norm:
+        starts.append(len(full))
+        full += line + " "
+
+    def line_at(pos):
+        for li in range(len(lines)):
+            if starts[li] + len(norm[li]) > pos and norm[li]:
+                return li
+        return None
+    grouped, in_order, first_in_line, pos, i = set(), set(), {}, 0, 0
+    while i < len(texts):
+        here, unit = line_at(pos), None
+        # the unit starts on this line or one of the next few (poppler also
+        # gives text no string holds: running heads, list bullets)
+        for a in ([] if here is None else range(here, min(here + 4, len(lines)))):
+            begins = [i] + ([first_in_line[a]] if a == here and pos > starts[a] and first_in_line.get(a, i) < i else [])
+            for i0 in begins:
+                for j in range(i, min(i0 + 8, len(texts))):
+                    block = joined(texts[i0:j + 1])
+                    need = len(solid(block))
+                    have, b = 0, a
+                    while b < len(lines) and have < need and b < a + 10:
+                        have += 0 if bullet(lines[b]) else len(solid(lines[b]))
+                        b += 1
+                    if have == need and reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, rtl):
+                        unit = (i0, j, b - 1)
+                        break
+                if unit:
+                    break
+            if unit:
+                break
+        if unit:
+            i0, j, b = unit
+            grouped.update(range(i0, j + 1))
+            pos, i = starts[b] + len(norm[b]) + 1, j + 1
+            continue
+        at = full.find(collapse(texts[i]), pos)
+        if at >= 0:
+            in_order.add(i)
+            li = line_at(at)
+            if li is not None:
+                first_in_line.setdefault(li, i)
+            pos = at + len(collapse(texts[i]))
+        i += 1
+    return grouped, (in_order if grouped else set())
+
+
+def classify(reader, res, expected, texts, walk=None, index=None, reorder=None):
     v = res[reader]
     if reader == "poppler" and walk and exact(res, ("pdfjs", "structtree")) and \
             (index in walk[0] or (v["verdict"] == "ORDER" and index in walk[1])):
@@ -156,9 +343,12 @@ def classify(reader, res, expected, texts, walk=None, index=None):
     got = v.get("nearest") or ""
     if reader == "poppler" and v["verdict"] == "FAIL(ws)" and separator(expected, got) and exact(res, ("pdfjs", "mupdf")):
         return "poppler-separator"
-    if reader in ("poppler", "pdfminer") and v["verdict"] in ("FAIL", "FAIL(ws)") and mixed(expected, got, texts.get(reader, [])) \
+    if reader == "pdfminer" and v["verdict"] in ("FAIL", "FAIL(ws)") and mixed(expected, got, texts.get(reader, [])) \
             and exact(res, ("pdfjs", "structtree")):
         return "mixed-line-order"
+    if reader == "poppler" and reorder and exact(res, ("pdfjs", "mupdf", "structtree")) and \
+            (index in reorder[0] or (v["verdict"] == "ORDER" and index in reorder[1])):
+        return "poppler-reorder"
     if reader == "pdfminer" and v["verdict"] == "ORDER" and v.get("found") and exact(res, ("pdfjs", "mupdf")):
         return "pdfminer-box-order"
     if reader in ("mupdf", "pdfminer") and v["verdict"] == "FAIL(ws)" and zwnj(expected, got) \
@@ -170,15 +360,21 @@ def classify(reader, res, expected, texts, walk=None, index=None):
 def main():
     d = json.load(open(sys.argv[1], encoding="utf-8"))
     texts = [e["text"] for e in json.load(open(sys.argv[2], encoding="utf-8"))]
-    texts_by_reader = {}
+    texts_by_reader, bidi = {}, None
     for a in sys.argv[3:]:
         reader, path = a.split("=", 1)
+        if reader == "bidi":
+            bidi = Bidi(path)
+            continue
         texts_by_reader[reader] = open(path, encoding="utf-8").read().split("\n")
     if len(texts) != len(d["strings"]):
         print("FAIL: the round trip and EXPECTED.json list different strings")
         sys.exit(1)
     ok = True
     walk = page_walk(texts, texts_by_reader["poppler"]) if "poppler" in texts_by_reader else None
+    lang = d.get("meta", {}).get("doc_lang", "")
+    rtl = any(lang == t or lang.startswith(t + "-") for t in RTL_LANGS)
+    reorder = line_walk(texts, texts_by_reader["poppler"], bidi, rtl) if bidi and "poppler" in texts_by_reader else None
     for index, (s, expected) in enumerate(zip(d["strings"], texts)):
         if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":
             print(f"FAIL {s['id']}: /Lang or bad characters")
@@ -190,7 +386,7 @@ def main():
                 print(f"FAIL {s['id']} {reader}: bad characters")
                 ok = False
                 continue
-            why = classify(reader, s["results"], expected, texts_by_reader, walk, index)
+            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder)
             if why:
                 print(f"LIMIT {why}: {s['id']} {reader}")
             else:

@@ -69,7 +69,7 @@ pdftotext -enc UTF-8 "$out" "$T/$name.poppler.txt" 2>/dev/null
 "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
   "$out" > "$T/$name.pdfminer.txt" 2>/dev/null
 if python3 "$HERE/reader_limits.py" "$T/$name.rt" "$T/$name.json" poppler="$T/$name.poppler.txt" \
-     pdfminer="$T/$name.pdfminer.txt" > "$T/$name.lim" 2>&1; then
+     pdfminer="$T/$name.pdfminer.txt" bidi="$B/tools/bidivisual" > "$T/$name.lim" 2>&1; then
   n=$(grep -c '^LIMIT' "$T/$name.lim")
   echo "ok $name ($readers$( [ "$n" -gt 0 ] && echo "; $n proved reader limits: $(sed -n 's/^LIMIT \([^:]*\):.* \([a-z]*\)$/\1 (\2)/p' "$T/$name.lim" | sort | uniq -c | awk '{print $2" "$3" x"$1}' | paste -sd, -)"))"
 else
@@ -77,7 +77,7 @@ else
 fi
 ONE
 export T ROOT B HERE PDFMINER_PY
-python3 "$HERE/test_reader_limits.py" || exit 1
+BIDIVISUAL="$B/tools/bidivisual" python3 "$HERE/test_reader_limits.py" || exit 1
 xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
 sort "$T/results"
 pass=$(grep -c '^ok' "$T/results"); fail=$(grep -c '^FAIL' "$T/results")
