@@ -579,7 +579,11 @@ void sd_layout_free(sd_layout *l)
 
 static sd_status run_once(lay *L)
 {
-  sd_status st = lay_new_page(L);
+  float room;
+  sd_status st = lay_header_room(L, &room);
+  if (st != SD_OK) return st;
+  L->top -= room;
+  st = lay_new_page(L);
   if (st != SD_OK) return st;
   int doc = lay_add_elem(L, "Document", -1, NULL);
   if (doc < 0) return SD_E_NOMEM;

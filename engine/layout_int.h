@@ -60,5 +60,8 @@ sd_status lay_shape(lay *L, const sd_inline *inl, size_t n, const char *lang, in
 char *lay_plain_text(const sd_inline *inl, size_t n);
 /* Running header, footer, page numbers and watermark on every page. */
 sd_status lay_page_furniture(lay *L);
+/* How far the body must start below the usual top margin: a running header
+ * that takes two lines needs room for its second (0 otherwise). */
+sd_status lay_header_room(lay *L, float *room);
 sd_status lay_table(lay *L, const sd_block *blk, box b, int parent);
 #endif

@@ -102,19 +102,42 @@ static const char *page_lang(const lay *L, size_t page)
   return NULL;
 }
 
+/* Header and footer type: the style's footer size, scaled with the body
+ * when a one-page document steps its type down, never below 10 pt. */
+static float furniture_size(const lay *L)
+{
+  float size = L->sty->footer_pt * (L->body / L->sty->body_pt);
+  return size < 10 ? 10 : size;
+}
+
+static sd_status shape_header(lay *L, sd_para **header)
+{
+  *header = NULL;
+  if (!L->t->n_header) return SD_OK;
+  return lay_shape(L, L->t->header, L->t->n_header, L->doc_lang, 0, furniture_size(L), (L->pw - 2 * L->margin) * 0.62f,
+                   header);
+}
+
+sd_status lay_header_room(lay *L, float *room)
+{
+  sd_para *header = NULL;
+  sd_status st = shape_header(L, &header);
+  *room = 0;
+  if (st == SD_OK && header && header->n_lines > 1) *room = furniture_size(L) * 1.25f * (FURNITURE_LINES - 1);
+  return st;
+}
+
 sd_status lay_page_furniture(lay *L)
 {
   const sd_doc_tree *t = L->t;
   size_t n = L->out->n_pages;
-  float k = L->body / L->sty->body_pt;
-  float size = L->sty->footer_pt * k;
-  if (size < 10) size = 10;
+  float size = furniture_size(L);
   float width = L->pw - 2 * L->margin;
   sd_para *footer = NULL, *header = NULL, *mark = NULL;
   sd_status st = SD_OK;
   /* the same text on every page: shaped once */
   if (t->n_footer) st = lay_shape(L, t->footer, t->n_footer, L->doc_lang, 0, size, width * 0.62f, &footer);
-  if (st == SD_OK && t->n_header) st = lay_shape(L, t->header, t->n_header, L->doc_lang, 0, size, width * 0.62f, &header);
+  if (st == SD_OK) st = shape_header(L, &header);
   float wm_size = L->pw / 7;
   if (st == SD_OK && t->n_watermark)
     st = lay_shape(L, t->watermark, t->n_watermark, L->doc_lang, 1, wm_size, L->ph, &mark);

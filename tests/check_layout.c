@@ -1,5 +1,7 @@
 /* layout: hand-built document trees to pages of tagged items. */
 #include "layout.h"
+#include "fonts.h"
+#include <hb.h>
 #include "testutil.h"
 
 static sd_fonts *fonts;
@@ -481,6 +483,72 @@ START_TEST(test_english_name_in_urdu_heading_is_a_span_and_page_stays_urdu)
 }
 END_TEST
 
+/* The ink of one glyph run: its highest top and lowest bottom, in points. */
+static void run_ink(const sd_item *it, float *top, float *bottom)
+{
+  for (size_t g = 0; g < it->n_glyphs; g++) {
+    hb_glyph_extents_t e;
+    if (!hb_font_get_glyph_extents(it->font->font, it->glyphs[g].gid, &e)) continue;
+    float k = it->size_pt / (float)it->font->upem, dy = (float)it->glyphs[g].y_offset;
+    float t = it->y + ((float)e.y_bearing + dy) * k, b = it->y + ((float)(e.y_bearing + e.height) + dy) * k;
+    if (t > *top) *top = t;
+    if (b < *bottom) *bottom = b;
+  }
+}
+
+/* A running header too long for one line takes two; the body then starts
+ * below its second line. (Bengali large print: the second line, the plan's
+ * status, was drawn into the first heading's ink.) */
+START_TEST(test_two_line_running_header_stays_above_the_body)
+{
+  char dir[512];
+  sd_locale *bn = NULL;
+  sd_diags *d0 = sd_diags_new();
+  snprintf(dir, sizeof dir, "%s/locales", test_data_dir());
+  ck_assert_int_eq(sd_locale_open(dir, "bn", &bn, d0), SD_OK);
+  sd_diags_free(d0);
+  sd_inline hdr = text("Muhammad Bilal Hussain \xC2\xB7 EHC \xE0\xA6\xAA\xE0\xA6\xB0\xE0\xA6\xBF\xE0\xA6\x95\xE0\xA6"
+                       "\xB2\xE0\xA7\x8D\xE0\xA6\xAA\xE0\xA6\xA8\xE0\xA6\xBE \xC2\xB7 \xE0\xA6\x9A\xE0\xA7\x82"
+                       "\xE0\xA6\xA1\xE0\xA6\xBC\xE0\xA6\xBE\xE0\xA6\xA8\xE0\xA7\x8D\xE0\xA6\xA4 \xE0\xA6\xAA\xE0"
+                       "\xA6\xB0\xE0\xA6\xBF\xE0\xA6\x95\xE0\xA6\xB2\xE0\xA7\x8D\xE0\xA6\xAA\xE0\xA6\xA8\xE0\xA6\xBE"),
+            /* শিক্ষা, স্বাস্থ্য ও পরিচর্যা পরিকল্পনা: ি and the reph reach high */
+            h = text("\xE0\xA6\xB6\xE0\xA6\xBF\xE0\xA6\x95\xE0\xA7\x8D\xE0\xA6\xB7\xE0\xA6\xBE, \xE0\xA6\xAA"
+                     "\xE0\xA6\xB0\xE0\xA6\xBF\xE0\xA6\x9A\xE0\xA6\xB0\xE0\xA7\x8D\xE0\xA6\xAF\xE0\xA6\xBE"),
+            in = text(LONG);
+  sd_block kids[2] = { { .kind = SD_BLK_HEADING, .level = 1, .inl = &h, .n_inl = 1 },
+                       { .kind = SD_BLK_PARAGRAPH, .inl = &in, .n_inl = 1 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 2 }, .lang = "bn",
+                    .header = &hdr, .n_header = 1 };
+  const char *styles[] = { "standard", "large-print", "dyslexia" };
+  int two_lines = 0;
+  for (size_t s = 0; s < 3; s++) {
+    sd_layout l;
+    sd_diags *d = sd_diags_new();
+    ck_assert_int_eq(sd_layout_run(&t, bn, fonts, sd_style_find(styles[s]), &l, d), SD_OK);
+    const sd_page *pg = &l.pages[0];
+    float header_top = 0, header_bottom = pg->height, body_top = 0, body_bottom = pg->height, first_base = 0;
+    int lines = 0;
+    for (size_t i = 0; i < pg->n_items; i++) {
+      const sd_item *it = &pg->items[i];
+      if (it->kind != SD_ITEM_GLYPHS) continue;
+      if (it->elem < 0 && it->y > pg->height / 2) {
+        if (lines == 0 || it->y < first_base - 1) lines = lines == 0 ? (first_base = it->y, 1) : 2;
+        run_ink(it, &header_top, &header_bottom);
+      } else if (it->elem >= 0) {
+        run_ink(it, &body_top, &body_bottom);
+      }
+    }
+    two_lines += lines == 2;
+    ck_assert_msg(header_bottom > body_top + 3, "%s: header ink down to %.1f, body ink up to %.1f", styles[s],
+                  (double)header_bottom, (double)body_top);
+    sd_layout_free(&l);
+    sd_diags_free(d);
+  }
+  ck_assert_msg(two_lines >= 1, "the header should take two lines in at least the large print");
+  sd_locale_free(bn);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
   Suite *s = suite_create("layout");
@@ -500,6 +568,7 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_arabic_cell_lines_are_close_enough_for_poppler);
   tcase_add_test(tc, test_running_header_page_numbers_and_watermark_are_artifacts);
   tcase_add_test(tc, test_english_name_in_urdu_heading_is_a_span_and_page_stays_urdu);
+  tcase_add_test(tc, test_two_line_running_header_stays_above_the_body);
   suite_add_tcase(s, tc);
   return s;
 }
