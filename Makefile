@@ -147,6 +147,7 @@ check-integration: all $(TOOL_BIN)
 check-scaling: all $(TOOL_BIN)
 	@python3 tests/scaling/run.py $(B)/bin/sendoc
 	@sh tests/scaling/hostile.sh $(B)
+	@python3 tests/scaling/batch_memory.py $(B)/bin/sendoc
 
 # The command line as other systems use it: exit codes, batch, hostile input, install;
 # then every command the docs show (tests/docs/run.py)

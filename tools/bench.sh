@@ -7,7 +7,8 @@
 # (the median of BENCH_REPS runs, 3 unless set), peak RSS (GNU time) and output
 # bytes per page; the 1,000 again with every case's own text made new
 # (tools/fresh_text.py), so that no paragraph recurs. Then hooks: 200 EHCPs and
-# 1,000 postcards when those templates exist, and build/bench/bench_text.
+# 1,000 postcards when those templates exist, a batch day of 10,000 cases
+# (BENCH_DAY; tests/scaling/batch_memory.py), and build/bench/bench_text.
 #   BENCH_SIZES="250 500 1000" BENCH_JOBS="1 2" BENCH_REPS=3 sh tools/bench.sh build
 set -u
 B=${1:-build}
@@ -148,6 +149,10 @@ hook() { # TEMPLATE N
 }
 hook ehcp 200
 hook postcard-try 1000
+
+# a batch day at scale (issue 16): BENCH_DAY cases (10,000 unless set) as one
+# batch with the report and print volumes; peak RSS and descriptors
+python3 "$ROOT/tests/scaling/batch_memory.py" "$BIN" "${BENCH_DAY:-10000}"
 
 if [ -x "$B/bench/bench_text" ]; then
   echo "bench_text:"; "$B/bench/bench_text"
