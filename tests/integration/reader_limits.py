@@ -300,9 +300,11 @@ def line_walk(texts, lines, bidi, rtl):
     grouped, in_order, first_in_line, pos, i = set(), set(), {}, 0, 0
     while i < len(texts):
         here, unit = line_at(pos), None
-        # the unit starts on this line or one of the next few (poppler also
-        # gives text no string holds: running heads, list bullets)
-        for a in ([] if here is None else range(here, min(here + 4, len(lines)))):
+        # the unit starts on this line or one of the next few that hold text
+        # (poppler also gives text no string holds: running heads and page
+        # numbers at a page break, list bullets)
+        nexts = [] if here is None else [li for li in range(here, len(lines)) if norm[li]][:5]
+        for a in nexts:
             begins = [i] + ([first_in_line[a]] if a == here and pos > starts[a] and first_in_line.get(a, i) < i else [])
             for i0 in begins:
                 for j in range(i, min(i0 + 8, len(texts))):
