@@ -23,6 +23,18 @@ static void teardown(void)
   sd_fonts_free(fonts);
 }
 
+/* A catalogue other than the fixture's English one. */
+static sd_locale *open_locale(const char *tag)
+{
+  char dir[512];
+  sd_locale *l = NULL;
+  sd_diags *d = sd_diags_new();
+  snprintf(dir, sizeof dir, "%s/locales", test_data_dir());
+  ck_assert_int_eq(sd_locale_open(dir, tag, &l, d), SD_OK);
+  sd_diags_free(d);
+  return l;
+}
+
 static sd_inline text(const char *s)
 {
   return (sd_inline){ .kind = SD_INL_TEXT, .text = (char *)s };
@@ -453,11 +465,8 @@ END_TEST
  * once the name was tagged: the page took the language of its first element). */
 START_TEST(test_english_name_in_urdu_heading_is_a_span_and_page_stays_urdu)
 {
-  char dir[512];
-  sd_locale *ur = NULL;
+  sd_locale *ur = open_locale("ur");
   sd_diags *d = sd_diags_new();
-  snprintf(dir, sizeof dir, "%s/locales", test_data_dir());
-  ck_assert_int_eq(sd_locale_open(dir, "ur", &ur, d), SD_OK);
   sd_inline h[2] = { { .kind = SD_INL_TEXT, .text = "Bilal", .lang = "en-GB", .field = "child.preferred-name" },
                      { .kind = SD_INL_TEXT, .text = " کا ایک صفحے کا تعارف" } };
   sd_inline p = text("یہ ایک پیراگراف ہے۔");
@@ -501,12 +510,7 @@ static void run_ink(const sd_item *it, float *top, float *bottom)
  * status, was drawn into the first heading's ink.) */
 START_TEST(test_two_line_running_header_stays_above_the_body)
 {
-  char dir[512];
-  sd_locale *bn = NULL;
-  sd_diags *d0 = sd_diags_new();
-  snprintf(dir, sizeof dir, "%s/locales", test_data_dir());
-  ck_assert_int_eq(sd_locale_open(dir, "bn", &bn, d0), SD_OK);
-  sd_diags_free(d0);
+  sd_locale *bn = open_locale("bn");
   sd_inline hdr = text("Muhammad Bilal Hussain \xC2\xB7 EHC \xE0\xA6\xAA\xE0\xA6\xB0\xE0\xA6\xBF\xE0\xA6\x95\xE0\xA6"
                        "\xB2\xE0\xA7\x8D\xE0\xA6\xAA\xE0\xA6\xA8\xE0\xA6\xBE \xC2\xB7 \xE0\xA6\x9A\xE0\xA7\x82"
                        "\xE0\xA6\xA1\xE0\xA6\xBC\xE0\xA6\xBE\xE0\xA6\xA8\xE0\xA7\x8D\xE0\xA6\xA4 \xE0\xA6\xAA\xE0"
