@@ -25,12 +25,13 @@ not have the limit give the string exactly:
     into " ،", ": " into " :"); pdf.js and MuPDF give it exactly.
   mixed-line-order (pdfminer): a line that mixes left-to-right words (a
     Latin name) with right-to-left text: pdfminer splits it where the
-    direction changes and orders the pieces by position. (poppler's
-    reordering of such a line is proved exactly: poppler-reorder.) Proof: the string has both left-to-right
-    and right-to-left letters, the reader's text holds exactly the same
-    characters (only their order and spacing differ) in the round trip's
-    nearest match or on one line of its whole text, and pdf.js, which
-    follows the content stream, gives it exactly.
+    direction changes and orders the pieces by position (poppler's
+    reordering of such a line is proved exactly: poppler-reorder). Proof:
+    the string has both left-to-right and right-to-left letters, the
+    reader's text holds exactly the same characters (only their order and
+    spacing differ) in the round trip's nearest match or on one line of its
+    whole text, and pdf.js, which follows the content stream, gives it
+    exactly.
   poppler-page-direction (poppler): pdftotext takes one direction for the
     whole page, the one most of its letters have, and orders every line by
     it. On a page written mostly left to right (a Persian profile of an
