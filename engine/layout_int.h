@@ -34,6 +34,7 @@ typedef struct lay {
   int seen_h1;           /* level-1 headings laid out so far */
   float overflow;        /* height laid out past the page limit */
   sd_stop *stop;         /* cancel and time limit, asked per block, paragraph and page; NULL: never */
+  sd_para *header;       /* the running header, shaped once before the body (lay_header_room) */
 } lay;
 
 

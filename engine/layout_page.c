@@ -120,10 +120,9 @@ static sd_status shape_header(lay *L, sd_para **header)
 
 sd_status lay_header_room(lay *L, float *room)
 {
-  sd_para *header = NULL;
-  sd_status st = shape_header(L, &header);
+  sd_status st = shape_header(L, &L->header);
   *room = 0;
-  if (st == SD_OK && header && header->n_lines > 1) *room = furniture_size(L) * 1.25f * (FURNITURE_LINES - 1);
+  if (st == SD_OK && L->header && L->header->n_lines > 1) *room = furniture_size(L) * 1.25f * (FURNITURE_LINES - 1);
   return st;
 }
 
@@ -133,11 +132,10 @@ sd_status lay_page_furniture(lay *L)
   size_t n = L->out->n_pages;
   float size = furniture_size(L);
   float width = L->pw - 2 * L->margin;
-  sd_para *footer = NULL, *header = NULL, *mark = NULL;
+  sd_para *footer = NULL, *header = L->header, *mark = NULL;
   sd_status st = SD_OK;
-  /* the same text on every page: shaped once */
+  /* the same text on every page: shaped once (the header before the body) */
   if (t->n_footer) st = lay_shape(L, t->footer, t->n_footer, L->doc_lang, 0, size, width * 0.62f, &footer);
-  if (st == SD_OK) st = shape_header(L, &header);
   float wm_size = L->pw / 7;
   if (st == SD_OK && t->n_watermark)
     st = lay_shape(L, t->watermark, t->n_watermark, L->doc_lang, 1, wm_size, L->ph, &mark);
