@@ -20,7 +20,7 @@ Exits 1 otherwise: a real failure.
 """
 import json, re, sys, unicodedata
 
-RTL = ("ar", "ur", "fa", "ps", "he", "yi", "sd", "ug", "ckb", "pa-Arab")
+from reader_limits import RTL_LANGS as RTL  # one list of right-to-left languages
 
 
 def bare(s):
