@@ -2,10 +2,12 @@
 """Classifies every miss of a strict five-reader text round trip (issue 15).
 
 usage: text_roundtrip.py PDF EXPECTED.json --readers LIST --strict --json > RT.json
-       reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT] [bidi=BIDIVISUAL]
+       reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT] [mupdf=TEXT]
+                        [bidi=BIDIVISUAL]
 (TEXT: the reader's whole text, for a mixed line the round trip's nearest
-match cuts short; BIDIVISUAL: build/tools/bidivisual, the Unicode
-Bidirectional Algorithm's display order from ICU)
+match cuts short; MuPDF's (mutool draw -F txt) says which punctuation the
+document draws around the strings; BIDIVISUAL: build/tools/bidivisual, the
+Unicode Bidirectional Algorithm's display order from ICU)
 
 Prints one line per (string, reader) that is not exact, naming the limit it
 was proved to be, and exits 0 only when every miss is one of these and
@@ -62,7 +64,17 @@ not have the limit give the string exactly:
     the page shows the text right and only poppler's rule turned it; pdf.js,
     MuPDF and the structure tree give each string exactly; once those lines
     are taken as one unit, every other string poppler gave out of order is
-    found in order.
+    found in order. The stretch may also hold the punctuation MuPDF reads
+    just before or after the strings where no letter stands (the quotation
+    marks round an English quote in an Urdu plan are a span of punctuation
+    alone, in no expected string, but on poppler's line).
+  poppler-line-end-hyphen (poppler): pdftotext takes a line that ends in a
+    hyphen for a word it must join: it drops the hyphen and runs the next
+    line on (TextPage::dump, "hyphenated"), so "co-ordinator", broken after
+    its own hyphen, reads "coordinator". Proof: poppler's text is the
+    expected string with exactly the hyphens taken out that MuPDF's text
+    shows ending a line, the next line going on with the rest of the word;
+    pdf.js and MuPDF give it exactly.
   pdfminer-box-order (pdfminer): the text is exact but comes before a string
     listed earlier: pdfminer orders its text boxes by position (layout
     analysis); pdf.js and MuPDF give the strings in order.
@@ -278,16 +290,88 @@ def joined(texts):
     return out
 
 
+class Between:
+    """what the document draws around consecutive strings, as MuPDF reads it
+    in content order. The expected strings hold every letter but not the
+    punctuation a template puts around a span of another language (the
+    quotation marks round an English quote in an Urdu plan), and poppler's
+    lines hold those marks too. MuPDF gives every string exactly, so its
+    text next to them is the document's own. Its lines are matched as the
+    round trip matches them: a line break stands for a space or for nothing."""
+
+    def __init__(self, texts, lines):
+        self.full = "\n".join(t for t in (spaced(l.translate(CONTROLS)) for l in lines) if t)
+        self.spans, self.memo, pos = [], {}, 0
+        for t in texts:
+            needle = collapse(t.translate(CONTROLS))
+            pattern = "\n?".join(spaces_or_breaks(c) for c in needle)
+            m = re.compile(pattern).search(self.full, pos) if needle and self.full else None
+            self.spans.append((m.start(), m.end()) if m else None)
+            if m:
+                pos = m.end()
+
+    def gap(self, a, b, after):
+        """what the document draws from a to b that no string holds (a
+        quotation mark, a bracket, a telephone number, which has no letter):
+        the stretch up to the first letter after a string, or from the last
+        one before it"""
+        if a is None or b is None or a > b:
+            return ""
+        g = self.full[a:b].replace("\n", "")
+        cut = [k for k, c in enumerate(g) if unicodedata.category(c)[0] == "L"]
+        g = g[:cut[0]] if after and cut else g[cut[-1] + 1:] if cut else g
+        # a list item's bullet is a label: poppler puts it on a line of its own
+        return collapse("".join(c for c in g if c not in BULLETS))
+
+    def blocks(self, texts, i0, j):
+        """the strings i0..j as one text: joined as the expected strings
+        are, then with what the document draws just before and just after
+        them (only where nothing but space stands between the strings);
+        each with its count of characters other than spaces"""
+        key = (i0, j)
+        if key not in self.memo:
+            self.memo[key] = [(b, len(solid(b))) for b in self.texts(texts, i0, j)]
+        return self.memo[key]
+
+    def texts(self, texts, i0, j):
+        core = joined(texts[i0:j + 1])
+        spans = self.spans[i0:j + 1]
+        if not all(spans) or any(self.full[x[1]:y[0]].strip() for x, y in zip(spans, spans[1:])):
+            return [core]
+        before = self.spans[i0 - 1] if i0 > 0 else (0, 0)
+        after = self.spans[j + 1] if j + 1 < len(texts) else (len(self.full), len(self.full))
+        lead = self.gap(before and before[1], spans[0][0], False)
+        trail = self.gap(spans[-1][1], after and after[0], True)
+        # what stands between two strings belongs to either: each end of a
+        # gap, any length, is tried (poppler's lines decide which)
+        leads = [""] + [lead[k:] for k in range(len(lead)) if lead[k:].strip()][-MAX_GAP:]
+        trails = [""] + [trail[:k] for k in range(1, len(trail) + 1) if trail[:k].strip()][:MAX_GAP]
+        out = []
+        for a in leads:
+            for b in trails:
+                block = a.lstrip() + core + b.rstrip()
+                if block not in out:
+                    out.append(block)
+        return out
+
+
+MAX_GAP = 24
+
+
+BULLETS = ("•", "◦", "▪", "‣", "–")
+
+
 def bullet(line):
     """a line that is a list item's bullet alone: a label, not in any string
     (poppler puts it on its own line between an item's wrapped lines)"""
-    return "".join(solid(line)) in ("•", "◦", "▪", "‣", "–")
+    return "".join(solid(line)) in BULLETS
 
 
-def line_walk(texts, lines, bidi, rtl):
+def line_walk(texts, lines, bidi, rtl, between=None):
     """poppler's lines walked in the expected order, runs of lines that only
     poppler's reorderText turned taken as one unit: which strings make such
     runs, and which are then found in order"""
+    between = between or Between(texts, [])
     norm, starts, full = [collapse(l.translate(CONTROLS)) for l in lines], [], ""
     for line in norm:
         starts.append(len(full))
@@ -306,17 +390,19 @@ def line_walk(texts, lines, bidi, rtl):
         # numbers at a page break, list bullets)
         nexts = [] if here is None else [li for li in range(here, len(lines)) if norm[li]][:5]
         for a in nexts:
+            ends, have = {}, 0  # characters in lines a.. -> where they end
+            for b in range(a, min(len(lines), a + 10)):
+                have += 0 if bullet(lines[b]) else len(solid(lines[b]))
+                ends.setdefault(have, b + 1)
             begins = [i] + ([first_in_line[a]] if a == here and pos > starts[a] and first_in_line.get(a, i) < i else [])
             for i0 in begins:
                 for j in range(i, min(i0 + 8, len(texts))):
-                    block = joined(texts[i0:j + 1])
-                    need = len(solid(block))
-                    have, b = 0, a
-                    while b < len(lines) and have < need and b < a + 10:
-                        have += 0 if bullet(lines[b]) else len(solid(lines[b]))
-                        b += 1
-                    if have == need and reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, rtl):
-                        unit = (i0, j, b - 1)
+                    for block, need in between.blocks(texts, i0, j):
+                        b = ends.get(need)
+                        if need and b and reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, rtl):
+                            unit = (i0, j, b - 1)
+                            break
+                    if unit:
                         break
                 if unit:
                     break
@@ -338,8 +424,28 @@ def line_walk(texts, lines, bidi, rtl):
     return grouped, (in_order if grouped else set())
 
 
-def classify(reader, res, expected, texts, walk=None, index=None, reorder=None):
+def spaces_or_breaks(s):
+    """a pattern for s in which each space may be a line break"""
+    return "".join("[ \n]" if c == " " else re.escape(c) for c in s)
+
+
+def line_end_hyphen(expected, got, between):
+    """is got the expected text with hyphens taken out, each one that MuPDF
+    shows ending a line (the word was broken after its own hyphen)?"""
+    e, full, turned = collapse(expected), between.full if between else "", ""
+    for k, c in enumerate(e):
+        if c in "-\u2010" and 0 < k < len(e) - 1 and \
+                re.search(spaces_or_breaks(e[max(0, k - 10):k + 1]) + "\n" + spaces_or_breaks(e[k + 1:k + 11]), full):
+            continue
+        turned += c
+    return turned != e and turned in collapse(got)
+
+
+def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, between=None):
     v = res[reader]
+    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and line_end_hyphen(expected, v.get("nearest") or "", between) \
+            and exact(res, ("pdfjs", "mupdf")):
+        return "poppler-line-end-hyphen"
     if reader == "poppler" and walk and exact(res, ("pdfjs", "structtree")) and \
             (index in walk[0] or (v["verdict"] == "ORDER" and index in walk[1])):
         return "poppler-page-direction"
@@ -369,7 +475,10 @@ def main():
         if reader == "bidi":
             bidi = Bidi(path)
             continue
-        texts_by_reader[reader] = open(path, encoding="utf-8").read().split("\n")
+        try:
+            texts_by_reader[reader] = open(path, encoding="utf-8").read().split("\n")
+        except OSError:  # a reader that wrote nothing proves nothing
+            texts_by_reader[reader] = []
     if len(texts) != len(d["strings"]):
         print("FAIL: the round trip and EXPECTED.json list different strings")
         sys.exit(1)
@@ -377,7 +486,9 @@ def main():
     walk = page_walk(texts, texts_by_reader["poppler"]) if "poppler" in texts_by_reader else None
     lang = d.get("meta", {}).get("doc_lang", "")
     rtl = any(lang == t or lang.startswith(t + "-") for t in RTL_LANGS)
-    reorder = line_walk(texts, texts_by_reader["poppler"], bidi, rtl) if bidi and "poppler" in texts_by_reader else None
+    between = Between(texts, texts_by_reader.get("mupdf", []))
+    reorder = line_walk(texts, texts_by_reader["poppler"], bidi, rtl, between) \
+        if bidi and "poppler" in texts_by_reader else None
     for index, (s, expected) in enumerate(zip(d["strings"], texts)):
         if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":
             print(f"FAIL {s['id']}: /Lang or bad characters")
@@ -389,7 +500,7 @@ def main():
                 print(f"FAIL {s['id']} {reader}: bad characters")
                 ok = False
                 continue
-            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder)
+            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between)
             if why:
                 print(f"LIMIT {why}: {s['id']} {reader}")
             else:

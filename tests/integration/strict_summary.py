@@ -40,20 +40,6 @@ def lang_of(name):
     return "?"
 
 
-def poppler_dehyphenated(reader, res, string):
-    """pdftotext joins a word hyphenated at a line end and drops the hyphen,
-    whether the hyphen was typed or not ("real-life" broken after its hyphen
-    reads "reallife"): poppler's own limit, accepted only when every
-    difference is one dropped hyphen and MuPDF, which keeps what is drawn,
-    reads the string exactly."""
-    if reader != "poppler" or res.get("verdict") != "FAIL(ws)":
-        return False
-    diffs = res.get("differences") or []
-    mupdf = string.get("results", {}).get("mupdf", {})
-    return bool(diffs) and all(x.get("expected") == "-" and x.get("got") == "" for x in diffs) and \
-        mupdf.get("verdict") == "ok"
-
-
 def read_limits(path):
     """{(string id, reader)} that reader_limits.py proved a reader's own limit
     (its LIMIT lines: "LIMIT class: id reader")"""
@@ -84,8 +70,7 @@ def reader_verdicts(doc, proved=frozenset(), table_order=False):
             if res is None:
                 why = why or "not run"
                 continue
-            if res.get("verdict") != "ok" and not poppler_dehyphenated(r, res, s) and \
-                    (s.get("id"), r) not in proved and not (table_order and res.get("verdict") == "ORDER"):
+            if res.get("verdict") != "ok" and (s.get("id"), r) not in proved and not (table_order and res.get("verdict") == "ORDER"):
                 why = why or "%s %s" % (res.get("verdict"), s.get("id"))
             if r == "structtree" and not s.get("lang_check", {}).get("ok", True):
                 why = why or "/Lang %s: %s" % (s.get("id"), ",".join(s["lang_check"].get("found", [])))

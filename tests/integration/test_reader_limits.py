@@ -69,9 +69,9 @@ expect("colon, space lost", run(colon, five(poppler={"verdict": "FAIL(ws)", "nea
 expect("pdf.js space", run(mixed, five(pdfjs={"verdict": "FAIL(ws)", "nearest": "دBilal یو مخیزه"})), 1, "FAIL")
 
 
-def run_many(strings, poppler_text, bidi=None, lang="x"):
+def run_many(strings, poppler_text, bidi=None, lang="x", mupdf_text=None):
     """several strings (text, poppler verdict); poppler's whole text given;
-    bidi: the bidivisual tool"""
+    bidi: the bidivisual tool; mupdf_text: MuPDF's whole text"""
     with tempfile.TemporaryDirectory() as d:
         rt = {"meta": {"doc_lang": lang}, "strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
                            "results": five(poppler={"verdict": v, "found": True}) if v != "ok" else five()}
@@ -80,9 +80,12 @@ def run_many(strings, poppler_text, bidi=None, lang="x"):
         open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
             json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
         open(os.path.join(d, "poppler"), "w", encoding="utf-8").write(poppler_text)
+        if mupdf_text is not None:
+            open(os.path.join(d, "mupdf"), "w", encoding="utf-8").write(mupdf_text)
         p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
                             os.path.join(d, "exp.json"), "poppler=" + os.path.join(d, "poppler")] +
-                           (["bidi=" + bidi] if bidi else []),
+                           (["bidi=" + bidi] if bidi else []) +
+                           (["mupdf=" + os.path.join(d, "mupdf")] if mupdf_text is not None else []),
                            capture_output=True, text=True)
         return p.returncode, p.stdout
 
@@ -123,6 +126,32 @@ ltr_drawn = R + L + " Bilal" + P + "تاریخ" + P + "\nاور\n"
 expect("reorder, drawn in the wrong paragraph direction", run_many(named, ltr_drawn, BIDI, "ur"), 1, "FAIL")
 expect("reorder, the document's paragraph direction", run_many(named, ltr_drawn, BIDI, "en-GB"), 0, "poppler-reorder")
 expect("reorder, a word more on the line", run_many(date, shown.replace("تاریخ", "تاریخ اور", 1), BIDI, "ur"), 1, "FAIL")
+# the quotation marks round an English quote in an Urdu plan are in no
+# expected string (a span of punctuation alone), but poppler's line holds
+# them: MuPDF, which reads the content stream in order, says where they stand
+quote = [("وہ کہتا ہے", "ok"), ("I like it.", "FAIL"), ("اور", "ok")]
+quoted = R + "وہ کہتا ہے" + P + "\n" + R + "“" + L + "”.I like it" + P + P + "\n" + R + "اور" + P + "\n"
+in_mupdf = "وہ کہتا ہے\n“\nI like it\n.”\nاور\n"
+expect("reorder, quotation marks", run_many(quote, quoted, BIDI, "ur", in_mupdf), 0, "poppler-reorder")
+expect("reorder, quotation marks, no MuPDF text", run_many(quote, quoted, BIDI, "ur"), 1, "FAIL")
+expect("reorder, quotation marks MuPDF does not have",
+       run_many(quote, quoted, BIDI, "ur", in_mupdf.replace("“", "")), 1, "FAIL")
+expect("reorder, quotation marks turned round",
+       run_many(quote, quoted.replace("“" + L + "”.", "”" + L + "“."), BIDI, "ur", in_mupdf), 1, "FAIL")
+expect("reorder, a letter beside the marks",
+       run_many(quote, quoted.replace("“" + L, "“ہ" + L), BIDI, "ur", in_mupdf.replace("“", "“ہ")), 1, "FAIL")
+# pdftotext drops a hyphen that ends a line and runs the word on
+senco = "the special educational needs co-ordinator (SENCo)"
+broken = "the special educational needs co-\nordinator (SENCo)\n"
+
+
+def hyphen(got, mupdf_text):
+    return run(senco, five(poppler={"verdict": "FAIL(ws)", "nearest": got}), {"mupdf": mupdf_text})
+
+
+expect("hyphen at a line end", hyphen(senco.replace("co-", "co"), broken), 0, "poppler-line-end-hyphen")
+expect("hyphen not at a line end", hyphen(senco.replace("co-", "co"), broken.replace("-\n", "-")), 1, "FAIL")
+expect("hyphen at a line end, a bracket lost too", hyphen(senco.replace("co-", "co").replace("(", ""), broken), 1, "FAIL")
 if fails:
     sys.exit(1)
-print("reader_limits: 27 cases ok")
+print("reader_limits: 35 cases ok")

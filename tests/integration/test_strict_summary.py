@@ -46,20 +46,13 @@ rc, _, _ = run({N: doc()}, "%s poppler\nreview-record-ur-standard poppler\n" % N
 cases.append(("a gated document the matrix did not make fails", rc == 1))
 rc, _, _ = run({N: doc(failing=READERS)}, "# nothing gated yet\n")
 cases.append(("ungated failures are reported, not fatal", rc == 0))
-# poppler's dehyphenation ("real-life" broken after its hyphen reads "reallife"):
-# known only when every difference is one dropped hyphen and MuPDF reads it exactly
-def dehyph(mupdf="ok", got=""):
-    d = doc()
-    d["strings"][0]["results"]["poppler"] = {"verdict": "FAIL(ws)", "differences": [
-        {"kind": "differs", "expected": "-", "got": got}]}
-    d["strings"][0]["results"]["mupdf"] = {"verdict": mupdf}
-    return d
-rc, _, _ = run({N: dehyph()}, "%s poppler\n" % N)
-cases.append(("poppler dropping a line-end hyphen that MuPDF keeps: known", rc == 0))
-rc, _, _ = run({N: dehyph(mupdf="FAIL(ws)")}, "%s poppler\n" % N)
-cases.append(("... not when MuPDF misses the string too", rc == 1))
-rc, _, _ = run({N: dehyph(got=" ")}, "%s poppler\n" % N)
-cases.append(("... not for any other difference", rc == 1))
+# a dropped line-end hyphen is no longer accepted here: reader_limits.py
+# proves it (poppler-line-end-hyphen) from where MuPDF shows the line break
+d = doc()
+d["strings"][0]["results"]["poppler"] = {"verdict": "FAIL(ws)", "differences": [
+    {"kind": "differs", "expected": "-", "got": ""}]}
+rc, _, _ = run({N: d}, "%s poppler\n" % N)
+cases.append(("a dropped hyphen without reader_limits' proof fails", rc == 1))
 # table_limits.py's proof (NAME.known beside the result) turns ORDER into known
 with tempfile.TemporaryDirectory() as t:
     d = doc()
