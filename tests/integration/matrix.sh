@@ -60,10 +60,12 @@ if [ "${MATRIX_STRICT:-}" = 1 ] && [ "$A11Y_PDFJS" = 1 ]; then
     # misses reader_limits.py proves a reader's own (its LIMIT lines), as readers.sh does
     pdftotext -enc UTF-8 "$out" "$T/strict/$name.poppler.txt" 2>/dev/null
     mutool draw -q -F txt -o "$T/strict/$name.mupdf.txt" "$out" 2>/dev/null
+    pdftotext -bbox-layout "$out" "$T/strict/$name.bbox.html" 2>/dev/null
     "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
       "$out" > "$T/strict/$name.pdfminer.txt" 2>/dev/null
     python3 "$HERE/reader_limits.py" "$T/strict/$name.strict.json" "$T/$name.json" poppler="$T/strict/$name.poppler.txt" \
-      pdfminer="$T/strict/$name.pdfminer.txt" mupdf="$T/strict/$name.mupdf.txt" bidi="$B/tools/bidivisual" \
+      pdfminer="$T/strict/$name.pdfminer.txt" mupdf="$T/strict/$name.mupdf.txt" \
+      poppler-blocks="$T/strict/$name.bbox.html" bidi="$B/tools/bidivisual" \
       > "$T/strict/$name.limits" 2>/dev/null
   fi
 fi

@@ -3,10 +3,11 @@
 
 usage: text_roundtrip.py PDF EXPECTED.json --readers LIST --strict --json > RT.json
        reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT] [mupdf=TEXT]
-                        [bidi=BIDIVISUAL]
+                        [poppler-blocks=HTML] [bidi=BIDIVISUAL]
 (TEXT: the reader's whole text, for a mixed line the round trip's nearest
 match cuts short; MuPDF's (mutool draw -F txt) says which punctuation the
-document draws around the strings; BIDIVISUAL: build/tools/bidivisual, the
+document draws around the strings; HTML: pdftotext -bbox-layout, poppler's
+blocks; BIDIVISUAL: build/tools/bidivisual, the
 Unicode Bidirectional Algorithm's display order from ICU)
 
 Prints one line per (string, reader) that is not exact, naming the limit it
@@ -59,15 +60,33 @@ not have the limit give the string exactly:
     saw. Proof: consecutive strings and consecutive poppler lines hold
     exactly the same characters, the lines taking them in order, and each
     line, put back into the order poppler saw, is exactly the display order
-    ICU's bidi algorithm gives that stretch of the expected text in a
-    paragraph of the document's direction (tests/tools/bidivisual), so
+    ICU's bidi algorithm gives that line of the expected text, the strings
+    taken as a paragraph of the document's direction and reordered line by
+    line as UAX #9 says a wrapped paragraph is (tests/tools/bidivisual), so
     the page shows the text right and only poppler's rule turned it; pdf.js,
     MuPDF and the structure tree give each string exactly; once those lines
     are taken as one unit, every other string poppler gave out of order is
-    found in order. The stretch may also hold the punctuation MuPDF reads
-    just before or after the strings where no letter stands (the quotation
-    marks round an English quote in an Urdu plan are a span of punctuation
-    alone, in no expected string, but on poppler's line).
+    found in order. The strings may also be taken with what MuPDF reads
+    between them or just before or after them where no letter stands (the
+    quotation marks round an English quote in an Urdu plan are a span of
+    punctuation alone, and a telephone number has no letter: no expected
+    string holds them, but poppler's line does).
+  poppler-block-order (poppler): pdftotext joins lines into one block only
+    when their baselines are at most 1.5 font sizes apart
+    (maxLineSpacingDelta); Arabic, Nastaliq and large-print lines are set
+    further apart, so each is a block of its own. It then orders a page's
+    blocks by position (Breuel's rules: above, or before in the page's
+    direction), so a list's bullet column, the next item or a table's other
+    columns can come between two lines of one paragraph or cell, and a whole
+    block can come before one listed earlier. Proof, for a string split
+    (FAIL): consecutive strings are exactly the characters of poppler lines
+    taken in order, each line the bidi algorithm's display order of its
+    stretch (as for poppler-reorder), all on one page; and wherever two of
+    those lines are not next to each other, the first ends one of poppler's
+    blocks and the second starts another (pdftotext -bbox-layout, matched to
+    its text line by line): only whole blocks come between them. For a
+    string out of order (ORDER): it is exact. Either way pdf.js, MuPDF and
+    the structure tree give it exactly and in order.
   poppler-line-end-hyphen (poppler): pdftotext takes a line that ends in a
     hyphen for a word it must join: it drops the hyphen and runs the next
     line on (TextPage::dump, "hyphenated"), so "co-ordinator", broken after
@@ -240,19 +259,25 @@ class Bidi:
                                      encoding="utf-8")
         self.memo = {}
 
-    def shown(self, text, rtl):
-        key = (text, rtl)
+    def shown(self, text, rtl, line=None):
+        """text's display order; line=(start, end): only that stretch of it,
+        resolved in the whole text as a renderer shows one line of a
+        wrapped paragraph (UAX #9: the levels of the paragraph, then each
+        line reordered on its own)"""
+        key = (text, rtl, line)
         if key not in self.memo:
-            self.proc.stdin.write(("R" if rtl else "L") + "\t" + text.replace("\n", " ") + "\n")
+            where = ":%d:%d" % line if line else ""
+            self.proc.stdin.write(("R" if rtl else "L") + where + "\t" + text.replace("\n", " ") + "\n")
             self.proc.stdin.flush()
             self.memo[key] = self.proc.stdout.readline().rstrip("\n")
         return self.memo[key]
 
 
-def reordered_lines(block, lines, bidi, rtl):
+def reordered_lines(block, lines, bidi, rtl, turned_one=True):
     """do these poppler lines hold exactly the block's characters, in order
     line by line, each line the bidi algorithm's display order of its
-    stretch (in a paragraph of the document's direction) as poppler saw it?"""
+    stretch (in a paragraph of the document's direction) as poppler saw it?
+    (turned_one: and is at least one line not simply in logical order)"""
     block = unicodedata.normalize("NFC", block.translate(CONTROLS))
     at, pos, turned = [i for i, c in enumerate(block) if not c.isspace()], 0, False
     for line in lines:
@@ -260,19 +285,20 @@ def reordered_lines(block, lines, bidi, rtl):
         part = [block[k] for k in at[pos:pos + len(want)]]
         if Counter(part) != Counter(want):
             return False
-        stretch = block[at[pos]:at[pos + len(want) - 1] + 1] if want else ""
+        span = (at[pos], at[pos + len(want) - 1] + 1) if want else None
+        stretch = block[span[0]:span[1]] if want else ""
         pos += len(want)
         if not want or collapse(stretch) == collapse(line.translate(CONTROLS)):
             continue
         # composed before either side is turned round: a reversed run puts a
         # mark before its base, where no composition applies
         seen = poppler_seen(unicodedata.normalize("NFC", line))
-        if seen is None:
+        if seen is None or bidi is None:
             return False
-        if spaced(seen.translate(CONTROLS)) != spaced(bidi.shown(stretch, rtl)):
+        if spaced(seen.translate(CONTROLS)) != spaced(bidi.shown(block, rtl, span)):
             return False
         turned = True
-    return pos == len(at) and turned
+    return pos == len(at) and (turned or not turned_one)
 
 
 def joined(texts):
@@ -320,14 +346,14 @@ class Between:
         g = self.full[a:b].replace("\n", "")
         cut = [k for k, c in enumerate(g) if unicodedata.category(c)[0] == "L"]
         g = g[:cut[0]] if after and cut else g[cut[-1] + 1:] if cut else g
-        # a list item's bullet is a label: poppler puts it on a line of its own
-        return collapse("".join(c for c in g if c not in BULLETS))
+        return collapse(g)
 
     def blocks(self, texts, i0, j):
         """the strings i0..j as one text: joined as the expected strings
-        are, then with what the document draws just before and just after
-        them (only where nothing but space stands between the strings);
-        each with its count of characters other than spaces"""
+        are, or with what the document draws between them where that has no
+        letter (the comma between a name and a title), then with what it
+        draws just before and just after them; each with its count of
+        characters other than spaces"""
         key = (i0, j)
         if key not in self.memo:
             self.memo[key] = [(b, len(solid(b))) for b in self.texts(texts, i0, j)]
@@ -336,8 +362,17 @@ class Between:
     def texts(self, texts, i0, j):
         core = joined(texts[i0:j + 1])
         spans = self.spans[i0:j + 1]
-        if not all(spans) or any(self.full[x[1]:y[0]].strip() for x, y in zip(spans, spans[1:])):
+        if not all(spans):
             return [core]
+        gaps = [self.full[x[1]:y[0]] for x, y in zip(spans, spans[1:])]
+        if any(unicodedata.category(c)[0] == "L" for g in gaps for c in g):
+            return [core]
+        cores = [core]
+        if any(g.strip() for g in gaps):  # the comma between a name and a title
+            drawn = texts[i0]
+            for g, t in zip(gaps, texts[i0 + 1:j + 1]):
+                drawn = joined([drawn, t]) if not g.strip() else drawn + re.sub(r"\s+", " ", g) + t
+            cores = [drawn]
         before = self.spans[i0 - 1] if i0 > 0 else (0, 0)
         after = self.spans[j + 1] if j + 1 < len(texts) else (len(self.full), len(self.full))
         lead = self.gap(before and before[1], spans[0][0], False)
@@ -347,11 +382,12 @@ class Between:
         leads = [""] + [lead[k:] for k in range(len(lead)) if lead[k:].strip()][-MAX_GAP:]
         trails = [""] + [trail[:k] for k in range(1, len(trail) + 1) if trail[:k].strip()][:MAX_GAP]
         out = []
-        for a in leads:
-            for b in trails:
-                block = a.lstrip() + core + b.rstrip()
-                if block not in out:
-                    out.append(block)
+        for core in cores:
+            for a in leads:
+                for b in trails:
+                    block = a.lstrip() + core + b.rstrip()
+                    if block not in out:
+                        out.append(block)
         return out
 
 
@@ -424,6 +460,114 @@ def line_walk(texts, lines, bidi, rtl, between=None):
     return grouped, (in_order if grouped else set())
 
 
+def bag(s):
+    """a text's characters, spaces aside, in any order (decomposed: a
+    pdftotext -bbox-layout word holds a glyph's text as the font maps it)"""
+    return Counter(c for c in unicodedata.normalize("NFKD", s.translate(CONTROLS)) if not c.isspace())
+
+
+def poppler_blocks(path, lines):
+    """for each of poppler's text lines: (page, starts its block, ends its
+    block), from pdftotext -bbox-layout, which lists the same blocks and
+    lines in the same order; {} where the two cannot be matched line by line
+    (a line ending in a hyphen is joined to the next in the text)"""
+    import html
+    try:
+        doc = open(path, encoding="utf-8").read()
+    except OSError:
+        return {}
+    flat = []
+    for page, body in enumerate(re.findall(r"<page .*?</page>", doc, re.S)):
+        for block in re.findall(r"<block .*?</block>", body, re.S):
+            rows = re.findall(r"<line .*?</line>", block, re.S)
+            for k, row in enumerate(rows):
+                text = html.unescape("".join(re.findall(r"<word [^>]*>(.*?)</word>", row, re.S)))
+                flat.append((page, k == 0, k == len(rows) - 1, bag(text)))
+    out, k = {}, 0
+    for li, line in enumerate(lines):
+        want = bag(line)
+        if not want:
+            continue
+        got, first = Counter(), k
+        while k < len(flat) and sum(got.values()) < sum(want.values()):
+            got += flat[k][3]
+            k += 1
+        dropped = got.copy()
+        dropped["-"] -= 1
+        if got != want and +dropped != want:
+            return {}
+        out[li] = (flat[first][0], flat[first][1], flat[k - 1][2])
+    return out if k == len(flat) else {}
+
+
+def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
+    """strings poppler split over lines that are not next to each other
+    (FAIL), each run of lines ending a block and the next run starting
+    one on the same page: which strings make such units. Lines inside one
+    block stay together; only whole blocks come between them."""
+    if not blocks:
+        return set()
+    usable = [li for li in range(len(lines)) if li in blocks and not bullet(lines[li])]
+    by_bag = {}
+    for li in usable:
+        by_bag.setdefault(tuple(sorted(solid(lines[li]))), []).append(li)
+    sizes = sorted({len(solid(lines[li])) for li in usable})
+    follows = {a: b for a, b in zip(usable, usable[1:])}
+
+    def fits(chars, at, after):
+        """lines after line `after` (or anywhere, None) holding exactly
+        chars[at:at + n] for some n, first the nearest"""
+        for n in sizes:
+            if at + n > len(chars):
+                break
+            for li in by_bag.get(tuple(sorted(chars[at:at + n])), ()):
+                if after is None or li > after:
+                    yield li, n
+
+    def chain(chars, at, cur):
+        if at == len(chars):
+            return [cur]
+        page, _, ends = blocks[cur]
+        if not ends:  # the rest of its block comes next
+            nxt = follows.get(cur)
+            cands = [(nxt, len(solid(lines[nxt])))] if nxt is not None and chars[at:at + len(solid(lines[nxt]))] \
+                and Counter(chars[at:at + len(solid(lines[nxt]))]) == Counter(solid(lines[nxt])) else []
+        else:  # a later block on the same page that starts with the rest
+            cands = [(li, n) for li, n in fits(chars, at, cur) if blocks[li][0] == page and blocks[li][1]][:3]
+        for li, n in cands:
+            rest = chain(chars, at + n, li)
+            if rest:
+                return [cur] + rest
+        return None
+
+    units = set()
+    for i in sorted(todo):
+        if i in units:
+            continue
+        found = None
+        for i0 in range(max(0, i - 3), i + 1):
+            for j in range(i, min(i0 + 8, len(texts))):
+                for block, need in between.blocks(texts, i0, j):
+                    chars = solid(block)
+                    for a, n in fits(chars, 0, None):
+                        if n == need:
+                            continue  # one whole line: the walk above decides it
+                        picked = chain(chars, n, a)
+                        if picked and len({blocks[x][0] for x in picked}) == 1 and \
+                                reordered_lines(block, [lines[x] for x in picked], bidi, rtl, False):
+                            found = (i0, j)
+                            break
+                    if found:
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found:
+            units.update(range(found[0], found[1] + 1))
+    return units
+
+
 def spaces_or_breaks(s):
     """a pattern for s in which each space may be a line break"""
     return "".join("[ \n]" if c == " " else re.escape(c) for c in s)
@@ -441,7 +585,7 @@ def line_end_hyphen(expected, got, between):
     return turned != e and turned in collapse(got)
 
 
-def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, between=None):
+def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, between=None, blocks=None):
     v = res[reader]
     if reader == "poppler" and v["verdict"] == "FAIL(ws)" and line_end_hyphen(expected, v.get("nearest") or "", between) \
             and exact(res, ("pdfjs", "mupdf")):
@@ -460,6 +604,9 @@ def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, 
         return "poppler-reorder"
     if reader == "pdfminer" and v["verdict"] == "ORDER" and v.get("found") and exact(res, ("pdfjs", "mupdf")):
         return "pdfminer-box-order"
+    if reader == "poppler" and blocks is not None and exact(res, ("pdfjs", "mupdf", "structtree")) and \
+            ((v["verdict"] == "ORDER" and v.get("found")) or index in blocks):
+        return "poppler-block-order"
     if reader in ("mupdf", "pdfminer") and v["verdict"] == "FAIL(ws)" and zwnj(expected, got) \
             and exact(res, ("pdfjs",)):
         return "zwnj-before-letter"
@@ -469,11 +616,14 @@ def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, 
 def main():
     d = json.load(open(sys.argv[1], encoding="utf-8"))
     texts = [e["text"] for e in json.load(open(sys.argv[2], encoding="utf-8"))]
-    texts_by_reader, bidi = {}, None
+    texts_by_reader, bidi, blocks_path = {}, None, None
     for a in sys.argv[3:]:
         reader, path = a.split("=", 1)
         if reader == "bidi":
             bidi = Bidi(path)
+            continue
+        if reader == "poppler-blocks":
+            blocks_path = path
             continue
         try:
             texts_by_reader[reader] = open(path, encoding="utf-8").read().split("\n")
@@ -489,6 +639,12 @@ def main():
     between = Between(texts, texts_by_reader.get("mupdf", []))
     reorder = line_walk(texts, texts_by_reader["poppler"], bidi, rtl, between) \
         if bidi and "poppler" in texts_by_reader else None
+    split = None
+    if blocks_path and "poppler" in texts_by_reader:
+        info = poppler_blocks(blocks_path, texts_by_reader["poppler"])
+        todo = {i for i, s in enumerate(d["strings"])
+                if s["results"].get("poppler", {}).get("verdict") in ("FAIL", "FAIL(ws)") and not (reorder and i in reorder[0])}
+        split = block_walk(texts, texts_by_reader["poppler"], bidi, rtl, between, info, todo) if info else None
     for index, (s, expected) in enumerate(zip(d["strings"], texts)):
         if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":
             print(f"FAIL {s['id']}: /Lang or bad characters")
@@ -500,7 +656,7 @@ def main():
                 print(f"FAIL {s['id']} {reader}: bad characters")
                 ok = False
                 continue
-            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between)
+            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between, split)
             if why:
                 print(f"LIMIT {why}: {s['id']} {reader}")
             else:

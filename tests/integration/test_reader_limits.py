@@ -69,9 +69,26 @@ expect("colon, space lost", run(colon, five(poppler={"verdict": "FAIL(ws)", "nea
 expect("pdf.js space", run(mixed, five(pdfjs={"verdict": "FAIL(ws)", "nearest": "دBilal یو مخیزه"})), 1, "FAIL")
 
 
-def run_many(strings, poppler_text, bidi=None, lang="x", mupdf_text=None):
+def bbox_layout(pages):
+    """pdftotext -bbox-layout's page, block, line and word elements (a word
+    per character, as for a right-to-left line; positions do not matter)"""
+    out = ["<doc>"]
+    for page in pages:
+        out.append('<page width="595" height="842"><flow>')
+        for block in page:
+            out.append('<block xMin="0" yMin="0" xMax="1" yMax="1">')
+            for line in block:
+                out.append('<line xMin="0" yMin="0" xMax="1" yMax="1">' + "".join(
+                    '<word xMin="0" yMin="0" xMax="1" yMax="1">%s</word>' % c for c in line if not c.isspace()) + "</line>")
+            out.append("</block>")
+        out.append("</flow></page>")
+    return "\n".join(out + ["</doc>"])
+
+
+def run_many(strings, poppler_text, bidi=None, lang="x", mupdf_text=None, pages=None):
     """several strings (text, poppler verdict); poppler's whole text given;
-    bidi: the bidivisual tool; mupdf_text: MuPDF's whole text"""
+    bidi: the bidivisual tool; mupdf_text: MuPDF's whole text; pages:
+    poppler's blocks as pdftotext -bbox-layout lists them, [[[line, ...]]]"""
     with tempfile.TemporaryDirectory() as d:
         rt = {"meta": {"doc_lang": lang}, "strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
                            "results": five(poppler={"verdict": v, "found": True}) if v != "ok" else five()}
@@ -82,10 +99,13 @@ def run_many(strings, poppler_text, bidi=None, lang="x", mupdf_text=None):
         open(os.path.join(d, "poppler"), "w", encoding="utf-8").write(poppler_text)
         if mupdf_text is not None:
             open(os.path.join(d, "mupdf"), "w", encoding="utf-8").write(mupdf_text)
+        if pages is not None:
+            open(os.path.join(d, "bbox"), "w", encoding="utf-8").write(bbox_layout(pages))
         p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
                             os.path.join(d, "exp.json"), "poppler=" + os.path.join(d, "poppler")] +
                            (["bidi=" + bidi] if bidi else []) +
-                           (["mupdf=" + os.path.join(d, "mupdf")] if mupdf_text is not None else []),
+                           (["mupdf=" + os.path.join(d, "mupdf")] if mupdf_text is not None else []) +
+                           (["poppler-blocks=" + os.path.join(d, "bbox")] if pages is not None else []),
                            capture_output=True, text=True)
         return p.returncode, p.stdout
 
@@ -152,6 +172,40 @@ def hyphen(got, mupdf_text):
 expect("hyphen at a line end", hyphen(senco.replace("co-", "co"), broken), 0, "poppler-line-end-hyphen")
 expect("hyphen not at a line end", hyphen(senco.replace("co-", "co"), broken.replace("-\n", "-")), 1, "FAIL")
 expect("hyphen at a line end, a bracket lost too", hyphen(senco.replace("co-", "co").replace("(", ""), broken), 1, "FAIL")
+# poppler-block-order: poppler joins lines into a block only when their
+# baselines are at most 1.5 font sizes apart; Nastaliq lines are further
+# apart, so a list item's wrapped line is a block of its own, and poppler may
+# put the next item's bullet and text before it
+first, wrap, second, third = "میٹنگ سے پہلے ہم رپورٹس بھیجیں گے", "ملے۔", "دوسری بات", "تیسری بات"
+items = [(first + " " + wrap, "FAIL"), (second, "ok"), (third, "ok")]
+apart = first + "\n•\n" + second + "\n•\n" + wrap + "\n" + third + "\n"
+own_blocks = [[[first], ["•"], [second], ["•"], [wrap], [third]]]
+expect("block order, a wrapped line after the next item", run_many(items, apart, BIDI, "ur", pages=own_blocks), 0,
+       "poppler-block-order")
+expect("block order, no blocks from poppler", run_many(items, apart, BIDI, "ur"), 1, "FAIL")
+expect("block order, a line of the same block between",
+       run_many(items, first + "\n" + second + "\n•\n•\n" + wrap + "\n" + third + "\n", BIDI, "ur",
+                pages=[[[first, second], ["•"], ["•"], [wrap], [third]]]), 1, "FAIL")
+expect("block order, the wrapped line on the next page",
+       run_many(items, apart.replace(wrap, "\f" + wrap), BIDI, "ur",
+                pages=[[[first], ["•"], [second], ["•"]], [[wrap], [third]]]), 1, "FAIL")
+expect("block order, a letter lost", run_many(items, apart.replace(wrap, "ملے"), BIDI, "ur",
+                                              pages=[[[first], ["•"], [second], ["•"], ["ملے"], [third]]]), 1, "FAIL")
+expect("block order, blocks that are not poppler's lines", run_many(items, apart, BIDI, "ur",
+                                                                    pages=[[[first], [second], [wrap]]]), 1, "FAIL")
+swapped = [("a b", "ok"), ("c d", "ORDER")]
+expect("block order, a block before an earlier one", run_many(swapped, "c d\n\na b\n", pages=[[["c d"], ["a b"]]]), 0,
+       "poppler-block-order")
+expect("block order, no blocks", run_many(swapped, "c d\n\na b\n"), 1, "FAIL")
+# a wrapped paragraph is reordered line by line after its levels are
+# resolved in the whole paragraph (UAX #9): the comma ending the first line
+# sits between two Latin words, so it stays with "Officer", where the line
+# taken alone would put it at the far left
+issued = [("جاری: ", "FAIL"), ("Priya Nair, SEND Officer, Northdale", "ok")]
+two_lines = R + "جاری" + L + "Priya Nair, SEND Officer, :" + P + P + "\n" + "Northdale\n"
+expect("reorder, a line of a wrapped paragraph", run_many(issued, two_lines, BIDI, "ur"), 0, "poppler-reorder")
+expect("reorder, a line of a wrapped paragraph, the comma moved",
+       run_many(issued, two_lines.replace("Officer, :", ",Officer :"), BIDI, "ur"), 1, "FAIL")
 if fails:
     sys.exit(1)
-print("reader_limits: 35 cases ok")
+print("reader_limits: 45 cases ok")
