@@ -94,9 +94,16 @@ not have the limit give the string exactly:
     expected string with exactly the hyphens taken out that MuPDF's text
     shows ending a line, the next line going on with the rest of the word;
     pdf.js and MuPDF give it exactly.
-  pdfminer-box-order (pdfminer): the text is exact but comes before a string
-    listed earlier: pdfminer orders its text boxes by position (layout
-    analysis); pdf.js and MuPDF give the strings in order.
+  pdfminer-box-order (pdfminer): pdfminer groups lines into text boxes and
+    orders the boxes by position (layout analysis), so a string comes before
+    one listed earlier, or the lines of one paragraph land in different
+    boxes with other boxes between them. Proof: the text is exact but out
+    of order, pdf.js and MuPDF giving the strings in order; or, for a split
+    string, consecutive strings are exactly pdfminer lines taken in order,
+    each line exactly its stretch in logical order, all on one page, and
+    wherever two of those lines are not next to each other the first ends
+    a box and the second starts one (extract_text ends a box with a blank
+    line), pdf.js, MuPDF and the structure tree giving them exactly.
   zwnj-before-letter (mupdf, pdfminer): sendoc's trade-off, not theirs.
     pdf.js skips a glyph whose text ends in a format character and reverses
     a short item holding right-to-left letters, so a ZWNJ rides on the glyph
@@ -500,11 +507,29 @@ def poppler_blocks(path, lines):
     return out if k == len(flat) else {}
 
 
+def pdfminer_boxes(lines):
+    """for each of pdfminer's text lines: (page, starts its box, ends its
+    box). extract_text writes each text box as its lines, each ending in a
+    line break, then one more: a blank line ends a box, and a form feed a
+    page."""
+    out, page = {}, 0
+    for li, line in enumerate(lines):
+        page += line.count("\f")
+        if not solid(line):
+            continue
+        starts = li == 0 or not solid(lines[li - 1]) or "\f" in line
+        ends = li + 1 >= len(lines) or not solid(lines[li + 1]) or "\f" in lines[li + 1]
+        out[li] = (page, starts, ends)
+    return out
+
+
 def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
-    """strings poppler split over lines that are not next to each other
-    (FAIL), each run of lines ending a block and the next run starting
-    one on the same page: which strings make such units. Lines inside one
-    block stay together; only whole blocks come between them."""
+    """strings a reader split over lines that are not next to each other
+    (FAIL), each run of lines ending a block (pdfminer: a box) and the next
+    run starting another on the same page, before or after it (the reader
+    orders blocks by position): which strings make such units. Lines inside
+    one block stay together; only whole blocks stand between them.
+    bidi None: every line must be exactly its stretch, in logical order."""
     if not blocks:
         return set()
     usable = [li for li in range(len(lines)) if li in blocks and not bullet(lines[li])]
@@ -514,17 +539,15 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
     sizes = sorted({len(solid(lines[li])) for li in usable})
     follows = {a: b for a, b in zip(usable, usable[1:])}
 
-    def fits(chars, at, after):
-        """lines after line `after` (or anywhere, None) holding exactly
-        chars[at:at + n] for some n, first the nearest"""
+    def fits(chars, at):
+        """lines holding exactly chars[at:at + n] for some n"""
         for n in sizes:
             if at + n > len(chars):
                 break
             for li in by_bag.get(tuple(sorted(chars[at:at + n])), ()):
-                if after is None or li > after:
-                    yield li, n
+                yield li, n
 
-    def chain(chars, at, cur):
+    def chain(chars, at, cur, used):
         if at == len(chars):
             return [cur]
         page, _, ends = blocks[cur]
@@ -532,10 +555,11 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
             nxt = follows.get(cur)
             cands = [(nxt, len(solid(lines[nxt])))] if nxt is not None and chars[at:at + len(solid(lines[nxt]))] \
                 and Counter(chars[at:at + len(solid(lines[nxt]))]) == Counter(solid(lines[nxt])) else []
-        else:  # a later block on the same page that starts with the rest
-            cands = [(li, n) for li, n in fits(chars, at, cur) if blocks[li][0] == page and blocks[li][1]][:3]
+        else:  # another block on the same page, before or after, that starts with the rest
+            cands = [(li, n) for li, n in fits(chars, at)
+                     if blocks[li][0] == page and blocks[li][1] and li not in used][:3]
         for li, n in cands:
-            rest = chain(chars, at + n, li)
+            rest = chain(chars, at + n, li, used | {li})
             if rest:
                 return [cur] + rest
         return None
@@ -549,10 +573,10 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
             for j in range(i, min(i0 + 8, len(texts))):
                 for block, need in between.blocks(texts, i0, j):
                     chars = solid(block)
-                    for a, n in fits(chars, 0, None):
+                    for a, n in fits(chars, 0):
                         if n == need:
                             continue  # one whole line: the walk above decides it
-                        picked = chain(chars, n, a)
+                        picked = chain(chars, n, a, {a})
                         if picked and len({blocks[x][0] for x in picked}) == 1 and \
                                 reordered_lines(block, [lines[x] for x in picked], bidi, rtl, False):
                             found = (i0, j)
@@ -585,7 +609,8 @@ def line_end_hyphen(expected, got, between):
     return turned != e and turned in collapse(got)
 
 
-def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, between=None, blocks=None):
+def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, between=None, blocks=None,
+             boxes=None):
     v = res[reader]
     if reader == "poppler" and v["verdict"] == "FAIL(ws)" and line_end_hyphen(expected, v.get("nearest") or "", between) \
             and exact(res, ("pdfjs", "mupdf")):
@@ -603,6 +628,8 @@ def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, 
             (index in reorder[0] or (v["verdict"] == "ORDER" and index in reorder[1])):
         return "poppler-reorder"
     if reader == "pdfminer" and v["verdict"] == "ORDER" and v.get("found") and exact(res, ("pdfjs", "mupdf")):
+        return "pdfminer-box-order"
+    if reader == "pdfminer" and index in (boxes or ()) and exact(res, ("pdfjs", "mupdf", "structtree")):
         return "pdfminer-box-order"
     if reader == "poppler" and blocks is not None and exact(res, ("pdfjs", "mupdf", "structtree")) and \
             ((v["verdict"] == "ORDER" and v.get("found")) or index in blocks):
@@ -639,6 +666,12 @@ def main():
     between = Between(texts, texts_by_reader.get("mupdf", []))
     reorder = line_walk(texts, texts_by_reader["poppler"], bidi, rtl, between) \
         if bidi and "poppler" in texts_by_reader else None
+    box_split = None
+    if "pdfminer" in texts_by_reader:
+        todo = {i for i, s in enumerate(d["strings"])
+                if s["results"].get("pdfminer", {}).get("verdict") in ("FAIL", "FAIL(ws)")}
+        box_split = block_walk(texts, texts_by_reader["pdfminer"], None, rtl, between,
+                               pdfminer_boxes(texts_by_reader["pdfminer"]), todo)
     split = None
     if blocks_path and "poppler" in texts_by_reader:
         info = poppler_blocks(blocks_path, texts_by_reader["poppler"])
@@ -656,7 +689,8 @@ def main():
                 print(f"FAIL {s['id']} {reader}: bad characters")
                 ok = False
                 continue
-            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between, split)
+            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between, split,
+                           box_split)
             if why:
                 print(f"LIMIT {why}: {s['id']} {reader}")
             else:

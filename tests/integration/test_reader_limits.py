@@ -206,6 +206,32 @@ two_lines = R + "جاری" + L + "Priya Nair, SEND Officer, :" + P + P + "\n" + 
 expect("reorder, a line of a wrapped paragraph", run_many(issued, two_lines, BIDI, "ur"), 0, "poppler-reorder")
 expect("reorder, a line of a wrapped paragraph, the comma moved",
        run_many(issued, two_lines.replace("Officer, :", ",Officer :"), BIDI, "ur"), 1, "FAIL")
+
+
+def run_pdfminer(strings, pdfminer_text):
+    """several strings (text, pdfminer verdict); pdfminer's whole text given"""
+    with tempfile.TemporaryDirectory() as d:
+        rt = {"strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
+                           "results": five(pdfminer={"verdict": v, "found": v == "ORDER"}) if v != "ok" else five()}
+                          for i, (_, v) in enumerate(strings)]}
+        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
+        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
+            json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
+        open(os.path.join(d, "pdfminer"), "w", encoding="utf-8").write(pdfminer_text)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
+                            os.path.join(d, "exp.json"), "pdfminer=" + os.path.join(d, "pdfminer")],
+                           capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+# pdfminer-box-order, split: extract_text ends each text box with a blank
+# line; a paragraph's lines in two boxes with another box between them
+boxed = first + "\n\n" + second + "\n\n" + wrap + "\n" + third + "\n\n"
+expect("box order, a paragraph split over boxes", run_pdfminer(items, boxed), 0, "pdfminer-box-order")
+expect("box order, split inside one box",
+       run_pdfminer(items, first + "\n" + second + "\n" + wrap + "\n\n" + third + "\n\n"), 1, "FAIL")
+expect("box order, split over pages", run_pdfminer(items, boxed.replace("\n\n" + wrap, "\n\n\f" + wrap)), 1, "FAIL")
+expect("box order, a split line turned round", run_pdfminer(items, boxed.replace(wrap, wrap[::-1])), 1, "FAIL")
 if fails:
     sys.exit(1)
-print("reader_limits: 45 cases ok")
+print("reader_limits: 49 cases ok")
