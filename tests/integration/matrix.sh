@@ -61,11 +61,13 @@ if [ "${MATRIX_STRICT:-}" = 1 ] && [ "$A11Y_PDFJS" = 1 ]; then
     pdftotext -enc UTF-8 "$out" "$T/strict/$name.poppler.txt" 2>/dev/null
     mutool draw -q -F txt -o "$T/strict/$name.mupdf.txt" "$out" 2>/dev/null
     pdftotext -bbox-layout "$out" "$T/strict/$name.bbox.html" 2>/dev/null
+    "$PDFMINER_PY" "$HERE/pdfminer_layout.py" "$out" > "$T/strict/$name.pdfminer.json" 2>/dev/null
     "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
       "$out" > "$T/strict/$name.pdfminer.txt" 2>/dev/null
     python3 "$HERE/reader_limits.py" "$T/strict/$name.strict.json" "$T/$name.json" poppler="$T/strict/$name.poppler.txt" \
       pdfminer="$T/strict/$name.pdfminer.txt" mupdf="$T/strict/$name.mupdf.txt" \
-      poppler-blocks="$T/strict/$name.bbox.html" bidi="$B/tools/bidivisual" \
+      poppler-blocks="$T/strict/$name.bbox.html" pdfminer-layout="$T/strict/$name.pdfminer.json" \
+      bidi="$B/tools/bidivisual" \
       > "$T/strict/$name.limits" 2>/dev/null
   fi
 fi

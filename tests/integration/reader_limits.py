@@ -3,11 +3,11 @@
 
 usage: text_roundtrip.py PDF EXPECTED.json --readers LIST --strict --json > RT.json
        reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT] [mupdf=TEXT]
-                        [poppler-blocks=HTML] [bidi=BIDIVISUAL]
+                        [poppler-blocks=HTML] [pdfminer-layout=JSON] [bidi=BIDIVISUAL]
 (TEXT: the reader's whole text, for a mixed line the round trip's nearest
 match cuts short; MuPDF's (mutool draw -F txt) says which punctuation the
 document draws around the strings; HTML: pdftotext -bbox-layout, poppler's
-blocks; BIDIVISUAL: build/tools/bidivisual, the
+blocks; JSON: pdfminer_layout.py, pdfminer's boxes and baselines; BIDIVISUAL: build/tools/bidivisual, the
 Unicode Bidirectional Algorithm's display order from ICU)
 
 Prints one line per (string, reader) that is not exact, naming the limit it
@@ -103,7 +103,12 @@ not have the limit give the string exactly:
     each line exactly its stretch in logical order, all on one page, and
     wherever two of those lines are not next to each other the first ends
     a box and the second starts one (extract_text ends a box with a blank
-    line), pdf.js, MuPDF and the structure tree giving them exactly.
+    line), pdf.js, MuPDF and the structure tree giving them exactly. pdfminer
+    also splits a visual line where the drawing jumps over a run of the
+    other direction and files the pieces in boxes by position; with its
+    layout (pdfminer_layout.py: each line's baseline) a piece of the same
+    visual line may follow in any box, and a box the unit has begun may go
+    on once every earlier visual line of it is taken.
   zwnj-before-letter (mupdf, pdfminer): sendoc's trade-off, not theirs.
     pdf.js skips a glyph whose text ends in a format character and reverses
     a short item holding right-to-left letters, so a ZWNJ rides on the glyph
@@ -475,7 +480,7 @@ def bag(s):
 
 def poppler_blocks(path, lines):
     """for each of poppler's text lines: (page, starts its block, ends its
-    block), from pdftotext -bbox-layout, which lists the same blocks and
+    block, None: no baseline, block), from pdftotext -bbox-layout, which lists the same blocks and
     lines in the same order; {} where the two cannot be matched line by line
     (a line ending in a hyphen is joined to the next in the text)"""
     import html
@@ -489,7 +494,7 @@ def poppler_blocks(path, lines):
             rows = re.findall(r"<line .*?</line>", block, re.S)
             for k, row in enumerate(rows):
                 text = html.unescape("".join(re.findall(r"<word [^>]*>(.*?)</word>", row, re.S)))
-                flat.append((page, k == 0, k == len(rows) - 1, bag(text)))
+                flat.append((page, k == 0, k == len(rows) - 1, bag(text), len(flat) - k))
     out, k = {}, 0
     for li, line in enumerate(lines):
         want = bag(line)
@@ -503,32 +508,50 @@ def poppler_blocks(path, lines):
         dropped["-"] -= 1
         if got != want and +dropped != want:
             return {}
-        out[li] = (flat[first][0], flat[first][1], flat[k - 1][2])
+        out[li] = (flat[first][0], flat[first][1], flat[k - 1][2], None, flat[first][4])
     return out if k == len(flat) else {}
 
 
-def pdfminer_boxes(lines):
+def pdfminer_boxes(lines, path=None):
     """for each of pdfminer's text lines: (page, starts its box, ends its
-    box). extract_text writes each text box as its lines, each ending in a
-    line break, then one more: a blank line ends a box, and a form feed a
-    page."""
-    out, page = {}, 0
+    box, baseline or None, box). extract_text writes each text box as its
+    lines, each ending in a line break, then one more: a blank line ends a
+    box, and a form feed a page. path: pdfminer_layout.py's JSON of the same
+    boxes, which also says where each line stands ({} if the two do not
+    match)."""
+    out, page, box = {}, 0, -1
     for li, line in enumerate(lines):
         page += line.count("\f")
         if not solid(line):
             continue
         starts = li == 0 or not solid(lines[li - 1]) or "\f" in line
         ends = li + 1 >= len(lines) or not solid(lines[li + 1]) or "\f" in lines[li + 1]
-        out[li] = (page, starts, ends)
-    return out
+        box += starts
+        out[li] = (page, starts, ends, None, box)
+    if not path:
+        return out
+    try:
+        pages = json.load(open(path, encoding="utf-8"))
+    except (OSError, ValueError):
+        return out
+    flat = []
+    for p, boxes in enumerate(pages):
+        for rows in boxes:
+            rows = [r for r in rows if bag(r["text"])]
+            flat += [(p, k == 0, k == len(rows) - 1, r["y"], len(flat), bag(r["text"])) for k, r in enumerate(rows)]
+    if len(flat) != len(out) or any(bag(lines[li]) != f[5] for li, f in zip(sorted(out), flat)):
+        return {}
+    return {li: f[:5] for li, f in zip(sorted(out), flat)}
 
 
 def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
     """strings a reader split over lines that are not next to each other
     (FAIL), each run of lines ending a block (pdfminer: a box) and the next
     run starting another on the same page, before or after it (the reader
-    orders blocks by position): which strings make such units. Lines inside
-    one block stay together; only whole blocks stand between them.
+    orders blocks by position), or going on with a block the unit began, or
+    (with baselines: pdfminer) being another piece of the same visual line:
+    which strings make such units. Lines inside one block stay together;
+    only whole blocks, or the rest of one, stand between them.
     bidi None: every line must be exactly its stretch, in logical order."""
     if not blocks:
         return set()
@@ -538,6 +561,22 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
         by_bag.setdefault(tuple(sorted(solid(lines[li]))), []).append(li)
     sizes = sorted({len(solid(lines[li])) for li in usable})
     follows = {a: b for a, b in zip(usable, usable[1:])}
+    members = {}
+    for li in usable:
+        members.setdefault(blocks[li][4], []).append(li)
+
+    def first_row(li):
+        """is li on the first visual line of its block (baselines known)?"""
+        _, _, _, y, block = blocks[li]
+        return y is not None and all(blocks[m][3] == y for m in members[block] if m < li)
+
+    def begun(li, used):
+        """is li in a block the unit has begun, every line on an earlier row
+        of it (another baseline, or any earlier line where none is known)
+        taken?"""
+        _, _, _, y, block = blocks[li]
+        earlier = [m for m in members[block] if m < li and (y is None or blocks[m][3] != y)]
+        return any(m in used for m in members[block]) and all(m in used for m in earlier)
 
     def fits(chars, at):
         """lines holding exactly chars[at:at + n] for some n"""
@@ -550,14 +589,21 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
     def chain(chars, at, cur, used):
         if at == len(chars):
             return [cur]
-        page, _, ends = blocks[cur]
-        if not ends:  # the rest of its block comes next
+        page, _, ends, y, block = blocks[cur]
+        if not ends:  # the rest of its block comes next (pdfminer: any piece of its next visual line)
             nxt = follows.get(cur)
-            cands = [(nxt, len(solid(lines[nxt])))] if nxt is not None and chars[at:at + len(solid(lines[nxt]))] \
-                and Counter(chars[at:at + len(solid(lines[nxt]))]) == Counter(solid(lines[nxt])) else []
+            cands = [] if nxt is None else [(li, n) for li, n in fits(chars, at) if li == nxt or (
+                li not in used and y is not None and blocks[li][4] == block and blocks[li][3] == blocks[nxt][3])][:3]
         else:  # another block on the same page, before or after, that starts with the rest
+            # (pdfminer: with a piece of its first visual line)
             cands = [(li, n) for li, n in fits(chars, at)
-                     if blocks[li][0] == page and blocks[li][1] and li not in used][:3]
+                     if blocks[li][0] == page and li not in used and (blocks[li][1] or first_row(li))][:3]
+        if y is not None:  # or another piece of the same visual line, in any box
+            cands += [(li, n) for li, n in fits(chars, at)
+                      if blocks[li][0] == page and abs(blocks[li][3] - y) < 0.5 and li not in used][:3]
+        # or a line of a block the unit has begun, every earlier row of it taken
+        # (pdfminer: the pieces of one visual line, in any order)
+        cands += [(li, n) for li, n in fits(chars, at) if li not in used and not blocks[li][1] and begun(li, used)][:3]
         for li, n in cands:
             rest = chain(chars, at + n, li, used | {li})
             if rest:
@@ -643,7 +689,7 @@ def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, 
 def main():
     d = json.load(open(sys.argv[1], encoding="utf-8"))
     texts = [e["text"] for e in json.load(open(sys.argv[2], encoding="utf-8"))]
-    texts_by_reader, bidi, blocks_path = {}, None, None
+    texts_by_reader, bidi, blocks_path, layout_path = {}, None, None, None
     for a in sys.argv[3:]:
         reader, path = a.split("=", 1)
         if reader == "bidi":
@@ -651,6 +697,9 @@ def main():
             continue
         if reader == "poppler-blocks":
             blocks_path = path
+            continue
+        if reader == "pdfminer-layout":
+            layout_path = path
             continue
         try:
             texts_by_reader[reader] = open(path, encoding="utf-8").read().split("\n")
@@ -671,7 +720,7 @@ def main():
         todo = {i for i, s in enumerate(d["strings"])
                 if s["results"].get("pdfminer", {}).get("verdict") in ("FAIL", "FAIL(ws)")}
         box_split = block_walk(texts, texts_by_reader["pdfminer"], None, rtl, between,
-                               pdfminer_boxes(texts_by_reader["pdfminer"]), todo)
+                               pdfminer_boxes(texts_by_reader["pdfminer"], layout_path), todo)
     split = None
     if blocks_path and "poppler" in texts_by_reader:
         info = poppler_blocks(blocks_path, texts_by_reader["poppler"])

@@ -68,11 +68,12 @@ python3 "$T/a11y/text_roundtrip.py" "$out" "$T/$name.json" --readers "$readers" 
 pdftotext -enc UTF-8 "$out" "$T/$name.poppler.txt" 2>/dev/null
 mutool draw -q -F txt -o "$T/$name.mupdf.txt" "$out" 2>/dev/null
 pdftotext -bbox-layout "$out" "$T/$name.bbox.html" 2>/dev/null
+"$PDFMINER_PY" "$HERE/pdfminer_layout.py" "$out" > "$T/$name.pdfminer.json" 2>/dev/null
 "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
   "$out" > "$T/$name.pdfminer.txt" 2>/dev/null
 if python3 "$HERE/reader_limits.py" "$T/$name.rt" "$T/$name.json" poppler="$T/$name.poppler.txt" \
      pdfminer="$T/$name.pdfminer.txt" mupdf="$T/$name.mupdf.txt" \
-     poppler-blocks="$T/$name.bbox.html" bidi="$B/tools/bidivisual" > "$T/$name.lim" 2>&1; then
+     poppler-blocks="$T/$name.bbox.html" pdfminer-layout="$T/$name.pdfminer.json" bidi="$B/tools/bidivisual" > "$T/$name.lim" 2>&1; then
   n=$(grep -c '^LIMIT' "$T/$name.lim")
   echo "ok $name ($readers$( [ "$n" -gt 0 ] && echo "; $n proved reader limits: $(sed -n 's/^LIMIT \([^:]*\):.* \([a-z]*\)$/\1 (\2)/p' "$T/$name.lim" | sort | uniq -c | awk '{print $2" "$3" x"$1}' | paste -sd, -)"))"
 else
