@@ -6,6 +6,10 @@
 #   poppler    tests/integration/text_order.py (needs only pdftotext)
 #   pdf.js     ../shared/a11y/text_roundtrip.py (pdf.js + pdftotext + /Lang + bad characters)
 #   PDF/UA     ../shared/a11y/pdfua_check.py
+#   strict     text_roundtrip.py --readers all --strict (pdf.js, poppler, MuPDF,
+#              pdfminer, the structure tree), each miss proved that reader's own
+#              limit by tests/integration/reader_limits.py; a note listed in
+#              tests/text/strict_gate.txt fails when it does not hold
 # The kit is ../shared/a11y when ../shared is beside the clone, else the
 # project's copy tests/a11y; without node/npm its checks are reported SKIPPED. SENDOC_A11Y=DIR uses a ready copy (with
 # node_modules) instead of copying ../shared/a11y and running npm ci.
@@ -36,9 +40,32 @@ else
     echo "SKIPPED: $A11Y_MISSING: pdf.js round-trip, /Lang and PDF/UA checks not run (pdftotext order still checked)"; fi
 fi
 
-pass=0; fail=0
-# order: text_order.py (poppler only); pdftotext, pdf.js, /Lang: text_roundtrip.py; pdfua: pdfua_check.py
-printf '%-9s %-7s %-6s %-9s %-9s %-6s %-6s %-6s %s\n' note lang order pdftotext pdf.js /Lang pdfua result notes
+PDFMINER_PY=python3
+python3 -c 'import pdfminer' 2>/dev/null || PDFMINER_PY=/usr/bin/python3
+IL=$ROOT/tests/integration
+GATE=$HERE/strict_gate.txt
+
+# strict NAME PDF EXPECTED: all five readers of text_roundtrip.py --strict, each
+# miss proved that reader's own limit by reader_limits.py (as the matrix does);
+# prints ok or FAIL and leaves the reasons in $T/strict.txt
+strict() {
+  python3 "$W/text_roundtrip.py" "$2" "$3" --readers all --strict --json --pdfminer-python "$PDFMINER_PY" \
+    > "$T/s.rt" 2>/dev/null
+  pdftotext -enc UTF-8 "$2" "$T/s.poppler.txt" 2>/dev/null
+  pdftotext -bbox-layout "$2" "$T/s.bbox.html" 2>/dev/null
+  mutool draw -q -F txt -o "$T/s.mupdf.txt" "$2" 2>/dev/null
+  "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
+    "$2" > "$T/s.pdfminer.txt" 2>/dev/null
+  "$PDFMINER_PY" "$IL/pdfminer_layout.py" "$2" > "$T/s.pdfminer.json" 2>/dev/null
+  if python3 "$IL/reader_limits.py" "$T/s.rt" "$3" poppler="$T/s.poppler.txt" pdfminer="$T/s.pdfminer.txt" \
+       mupdf="$T/s.mupdf.txt" poppler-blocks="$T/s.bbox.html" pdfminer-layout="$T/s.pdfminer.json" \
+       bidi="$B/tools/bidivisual" > "$T/strict.txt" 2>&1; then echo ok; else echo FAIL; fi
+}
+
+pass=0; fail=0; strict_pass=0
+# order: text_order.py (poppler only); pdftotext, pdf.js, /Lang: text_roundtrip.py; pdfua: pdfua_check.py;
+# strict: all five readers, exact or a proved reader limit (a note in strict_gate.txt must pass it)
+printf '%-9s %-7s %-6s %-9s %-9s %-6s %-6s %-6s %-6s %s\n' note lang order pdftotext pdf.js /Lang pdfua strict result notes
 for md in "$HERE"/notes/*.md; do
   name=$(basename "$md" .md)
   case $name in
@@ -49,7 +76,7 @@ for md in "$HERE"/notes/*.md; do
   pdf=$OUT/$name.pdf
   exp=$HERE/expected/$name.json
   ok=1; detail=
-  po=- pt=- pj=- la=- ua=-
+  po=- pt=- pj=- la=- ua=- st=-
   if ! "$BIN" render --markdown "$md" --lang "$lang" -o "$pdf" 2>"$T/err.txt"; then
     printf '%-9s %-7s %s\n' "$name" "$lang" "FAIL: render"; sed 's/^/    /' "$T/err.txt"
     fail=$((fail+1)); continue
@@ -84,9 +111,14 @@ print(pj.replace(" ", "_"), pt.replace(" ", "_"), la.replace(" ", "_"), "ok" if 
       pj=ERROR; ok=0; detail="$detail text_roundtrip: $(head -3 "$T/rt.err" | tr '\n' ' ')"
     fi
     if python3 "$W/pdfua_check.py" "$pdf" >"$T/ua.txt" 2>&1; then ua=ok; else ua=FAIL; ok=0; fi
+    st=$(strict "$name" "$pdf" "$exp")
+    if [ "$st" = ok ]; then strict_pass=$((strict_pass+1))
+    elif grep -qx "$name" "$GATE"; then ok=0
+    else detail="$detail strict FAIL (not gated, issue 15)"; fi
   fi
   if [ $ok = 1 ]; then r=PASS; pass=$((pass+1)); else r=FAIL; fail=$((fail+1)); fi
-  printf '%-9s %-7s %-6s %-9s %-9s %-6s %-6s %-6s %s\n' "$name" "$lang" "$po" "$pt" "$pj" "$la" "$ua" "$r" "$detail"
+  printf '%-9s %-7s %-6s %-9s %-9s %-6s %-6s %-6s %-6s %s\n' "$name" "$lang" "$po" "$pt" "$pj" "$la" "$ua" "$st" "$r" "$detail"
+  [ "$st" = FAIL ] && grep '^FAIL' "$T/strict.txt" | head -4 | sed 's/^/    strict: /'
   if [ $ok = 0 ]; then
     [ "$po" = ok ] || sed 's/^/    pdftotext: /' "$T/po.txt"
     if [ -n "$W" ]; then
@@ -95,5 +127,6 @@ print(pj.replace(" ", "_"), pt.replace(" ", "_"), la.replace(" ", "_"), "ok" if 
     fi
   fi
 done
+[ -n "$W" ] && echo "text-roundtrip: $strict_pass notes read by all five readers exactly or with proved reader limits (--strict)"
 echo "text-roundtrip: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
