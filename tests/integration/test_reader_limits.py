@@ -208,8 +208,9 @@ expect("reorder, a line of a wrapped paragraph, the comma moved",
        run_many(issued, two_lines.replace("Officer, :", ",Officer :"), BIDI, "ur"), 1, "FAIL")
 
 
-def run_pdfminer(strings, pdfminer_text):
-    """several strings (text, pdfminer verdict); pdfminer's whole text given"""
+def run_pdfminer(strings, pdfminer_text, pages=None):
+    """several strings (text, pdfminer verdict); pdfminer's whole text given;
+    pages: pdfminer_layout.py's JSON, pages of boxes of (line, baseline)"""
     with tempfile.TemporaryDirectory() as d:
         rt = {"strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
                            "results": five(pdfminer={"verdict": v, "found": v == "ORDER"}) if v != "ok" else five()}
@@ -218,8 +219,13 @@ def run_pdfminer(strings, pdfminer_text):
         open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
             json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
         open(os.path.join(d, "pdfminer"), "w", encoding="utf-8").write(pdfminer_text)
+        args = []
+        if pages is not None:
+            layout = [[[{"text": t, "y": y} for t, y in box] for box in page] for page in pages]
+            open(os.path.join(d, "layout.json"), "w", encoding="utf-8").write(json.dumps(layout))
+            args = ["pdfminer-layout=" + os.path.join(d, "layout.json")]
         p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
-                            os.path.join(d, "exp.json"), "pdfminer=" + os.path.join(d, "pdfminer")],
+                            os.path.join(d, "exp.json"), "pdfminer=" + os.path.join(d, "pdfminer")] + args,
                            capture_output=True, text=True)
         return p.returncode, p.stdout
 
@@ -234,43 +240,24 @@ expect("box order, split over pages", run_pdfminer(items, boxed.replace("\n\n" +
 expect("box order, a split line turned round", run_pdfminer(items, boxed.replace(wrap, wrap[::-1])), 1, "FAIL")
 
 
-def run_layout(strings, pdfminer_text, pages):
-    """run_pdfminer with pdfminer_layout.py's JSON: pages of boxes of
-    (line, baseline)"""
-    with tempfile.TemporaryDirectory() as d:
-        layout = [[[{"text": t, "y": y} for t, y in box] for box in page] for page in pages]
-        open(os.path.join(d, "layout.json"), "w", encoding="utf-8").write(json.dumps(layout))
-        rt = {"strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
-                           "results": five(pdfminer={"verdict": v}) if v != "ok" else five()}
-                          for i, (_, v) in enumerate(strings)]}
-        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
-        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
-            json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
-        open(os.path.join(d, "pdfminer"), "w", encoding="utf-8").write(pdfminer_text)
-        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
-                            os.path.join(d, "exp.json"), "pdfminer=" + os.path.join(d, "pdfminer"),
-                            "pdfminer-layout=" + os.path.join(d, "layout.json")], capture_output=True, text=True)
-        return p.returncode, p.stdout
-
-
 # pdfminer splits a visual line where the drawing jumps over a Latin run and
 # files the pieces in boxes by position: "تواصلوا مع Mrs Sarah Whitfield،
 # منسّق" on one line, "المدرسة." wrapped below it, in the box of "تواصلوا مع"
 contact = [("تواصلوا مع ", "ok"), ("Mrs Sarah Whitfield", "ok"), ("، منسّق المدرسة.", "FAIL")]
 pieces = [[[("، منسّق", 700)], [("Mrs Sarah Whitfield", 700)], [("تواصلوا مع", 700), ("المدرسة.", 680)]]]
 as_text = "، منسّق\n\nMrs Sarah Whitfield\n\nتواصلوا مع\nالمدرسة.\n\n"
-expect("box order, pieces of one visual line", run_layout(contact, as_text, pieces), 0, "pdfminer-box-order")
+expect("box order, pieces of one visual line", run_pdfminer(contact, as_text, pieces), 0, "pdfminer-box-order")
 expect("box order, pieces of one visual line, no layout", run_pdfminer(contact, as_text), 1, "FAIL")
 expect("box order, a piece on another line, inside a box",
-       run_layout(contact + [("أين", "ok")], "أين\n، منسّق\n\nMrs Sarah Whitfield\n\nتواصلوا مع\nالمدرسة.\n\n",
+       run_pdfminer(contact + [("أين", "ok")], "أين\n، منسّق\n\nMrs Sarah Whitfield\n\nتواصلوا مع\nالمدرسة.\n\n",
                   [[[("أين", 720), ("، منسّق", 705)], [("Mrs Sarah Whitfield", 700)],
                     [("تواصلوا مع", 700), ("المدرسة.", 680)]]]), 1, "FAIL")
 expect("box order, a row of the box skipped",
-       run_layout(contact + [("شيء آخر", "ok")], "، منسّق\n\nMrs Sarah Whitfield\n\nتواصلوا مع\nشيء آخر\nالمدرسة.\n\n",
+       run_pdfminer(contact + [("شيء آخر", "ok")], "، منسّق\n\nMrs Sarah Whitfield\n\nتواصلوا مع\nشيء آخر\nالمدرسة.\n\n",
                   [[[("، منسّق", 700)], [("Mrs Sarah Whitfield", 700)],
                     [("تواصلوا مع", 700), ("شيء آخر", 690), ("المدرسة.", 680)]]]), 1, "FAIL")
 expect("box order, a layout that is not pdfminer's text",
-       run_layout(contact, as_text, [[[("، منسّق", 700)], [("تواصلوا مع", 700), ("المدرسة.", 680)]]]), 1, "FAIL")
+       run_pdfminer(contact, as_text, [[[("، منسّق", 700)], [("تواصلوا مع", 700), ("المدرسة.", 680)]]]), 1, "FAIL")
 if fails:
     sys.exit(1)
 print("reader_limits: 54 cases ok")
