@@ -225,6 +225,9 @@ static sd_status draw_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t
 static sd_status write_page(pdf_ctx *c, sd_tags *tags, const sd_layout *l, size_t pi, HPDF_Page page)
 {
   sd_pdfbuf content = {0};
+  /* pdf.js reads each page alone: nothing drawn before is on this page's lines */
+  c->plain_before = c->rtl_before = c->space_before = 0;
+  c->y_before = -1e30;
   sd_status st = draw_page(c, tags, l, pi, page, &content);
   if (st == SD_OK && content.oom) st = SD_E_NOMEM;
   if (st == SD_OK) st = sd_pdf_put_flate(((HPDF_PageAttr)page->attr)->contents, content.p, content.len, 1);

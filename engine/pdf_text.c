@@ -273,6 +273,49 @@ static size_t rtl_layout(const sd_item *it, rtl_cp *out, char *scratch, size_t *
   return n;
 }
 
+static int cp_is_space(const rtl_cp *cp)
+{
+  UChar32 u;
+  int32_t at = 0;
+  U8_NEXT(cp->t, at, (int32_t)cp->len, u);
+  return u >= 0 && u_isUWhiteSpace(u);
+}
+
+/* The text before a run on its baseline was drawn to the run's left (the
+ * run follows it in a left-to-right line), not to its right. */
+static int right_of_before(const pdf_ctx *c, double left, double right)
+{
+  return left + right > c->left_before + c->right_before;
+}
+
+/* How many code points at the start of a right-to-left run go unmirrored.
+ * pdf.js compares each glyph's origin with where the glyph before it
+ * ended, in the frame of the new glyph (a mirrored one negates both): a
+ * step forward of 0.102 em or more is a space, a step back of 0.2 em or
+ * more is no space. A mirrored run starts at its right edge; unmirrored,
+ * its first glyph starts one glyph left of that. So after unmirrored text
+ * on its baseline:
+ * - to the run's left (a left-to-right line), a mirrored start is a step
+ *   back, right when nothing separates the two ("(" before an Urdu word),
+ *   and an unmirrored first word is a step forward, right after a space;
+ * - to the run's right (a right-to-left line), an unmirrored first word
+ *   is a step back (a full stop after a Latin word), and a space the run
+ *   begins with is kept only in the mirrored frame.
+ * From the first space on the run is mirrored: its words need the forward
+ * flow that lets pdf.js see the spaces between them. */
+static size_t rtl_unmirrored(const pdf_ctx *c, const sd_item *it, const rtl_cp *cps, size_t n, double right)
+{
+  if (!(c->plain_before && c->y_before == it->y)) return 0;
+  size_t i = 0;
+  if (right_of_before(c, it->x, right)) {
+    int spaced = c->space_before || (n && cp_is_space(&cps[0]));
+    if (!spaced) return 0;
+    while (i < n && cp_is_space(&cps[i])) i++;
+  }
+  while (i < n && !cp_is_space(&cps[i])) i++;
+  return i;
+}
+
 /* The text layer of a right-to-left run, written in logical order so that
  * readers that keep content order (MuPDF, pdfminer) read it right: one
  * invisible glyph per code point, from the run's right edge leftwards, each
@@ -282,7 +325,9 @@ static size_t rtl_layout(const sd_item *it, rtl_cp *out, char *scratch, size_t *
  * space. pdf.js also reverses any text item holding right-to-left letters
  * (it assumes visual order), so every code point is made its own item: the
  * font size alternates by 0.001 pt from one glyph to the next, and pdf.js
- * starts a new item at each size change. */
+ * starts a new item at each size change. The first word may be drawn
+ * unmirrored instead (rtl_unmirrored says when), each glyph a step left of
+ * the one before. */
 static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf)
 {
   const sd_font *f = it->font;
@@ -300,28 +345,20 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     return SD_E_NOMEM;
   }
   size_t used = 0, n = rtl_layout(it, cps, scratch, &used);
-  /* a run with no space in it that follows unmirrored text on its line
-   * needs no forward flow: drawn unmirrored, each glyph to the left of the
-   * one before, pdf.js adds no space at either end (a full stop after a
-   * Latin word, a bracket after a number) */
-  int mirror = 0;
-  for (size_t i = 0; i < n && !mirror; i++) {
-    UChar32 cp;
-    int32_t at = 0;
-    U8_NEXT(cps[i].t, at, (int32_t)cps[i].len, cp);
-    mirror = u_isUWhiteSpace(cp);
-  }
-  if (!(c->plain_before && c->y_before == it->y)) mirror = 1;
-  c->plain_before = !mirror;
-  c->y_before = it->y;
   double k = 1000.0 / f->upem, sizes[2] = { it->size_pt, it->size_pt + 0.001 };
-  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
-  put_rgb(s, it->color, mirror ? "rg\n-1 0 0 1 " : "rg\n1 0 0 1 ");
-  put_num(s, it->x + width * it->size_pt / f->upem);
-  put_num(s, it->y);
-  sd_pdfbuf_str(s, "Tm\n");
+  double right = it->x + width * it->size_pt / f->upem, pen = right;
+  size_t plain = rtl_unmirrored(c, it, cps, n, right);
   sd_status st = SD_OK;
   for (size_t i = 0; i < n && st == SD_OK; i++) {
+    int mirror = i >= plain;
+    if (i == 0 || i == plain) {
+      if (i) sd_pdfbuf_str(s, "ET Q\n");
+      sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+      put_rgb(s, it->color, mirror ? "rg\n-1 0 0 1 " : "rg\n1 0 0 1 ");
+      put_num(s, pen);
+      put_num(s, it->y);
+      sd_pdfbuf_str(s, "Tm\n");
+    }
     double size = sizes[i & 1];
     /* a mark gets a glyph of some width all the same: pdfminer ends a line
      * between two glyphs of no width (two marks on one letter) */
@@ -349,28 +386,56 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     put_code(s, code);
     if (fabs(post) >= 0.0005) put_num(s, post);
     sd_pdfbuf_str(s, "] TJ\n");
+    pen -= cps[i].adv * it->size_pt / f->upem;
   }
-  sd_pdfbuf_str(s, "ET Q\n");
-  c->space_before = 0;
-  if (mirror && n) {
-    UChar32 cp;
-    int32_t at = 0;
-    U8_NEXT(cps[n - 1].t, at, (int32_t)cps[n - 1].len, cp);
-    c->space_before = u_isUWhiteSpace(cp);
-    c->size_before = sizes[(n - 1) & 1];
-  }
+  if (n) sd_pdfbuf_str(s, "ET Q\n");
+  c->plain_before = n > 0 && plain == n;
+  c->rtl_before = 1;
+  c->y_before = it->y;
+  c->left_before = it->x;
+  c->right_before = right;
+  c->space_before = n > 0 && cp_is_space(&cps[n - 1]);
+  c->size_before = sizes[n ? (n - 1) & 1 : 0];
   free(cps);
   free(scratch);
   return st;
 }
 
-/* The first word of a left-to-right run that follows, on its line, a
- * mirrored run ending in a space (a Latin name in an Urdu title): how many
- * glyphs it takes, its text in buf, or 0 when it has text pdf.js would not
- * treat as ordinary letters (marks, format characters). */
+/* A left-to-right run was drawn: what the next run on its line needs to know. */
+static void note_ltr_run(pdf_ctx *c, const sd_item *it)
+{
+  double width = 0;
+  for (size_t i = 0; i < it->n_glyphs; i++) width += it->glyphs[i].advance;
+  c->plain_before = 1;
+  c->rtl_before = 0;
+  c->y_before = it->y;
+  c->left_before = it->x;
+  c->right_before = it->x + width * it->size_pt / it->font->upem;
+  c->space_before = 0;
+  if (it->n_glyphs) {
+    const sd_glyph *g = &it->glyphs[it->n_glyphs - 1];
+    UChar32 cp = 0;
+    int32_t at = (int32_t)g->text_len;
+    if (at) U8_PREV(g->text, 0, at, cp);
+    c->space_before = cp > 0 && u_isUWhiteSpace(cp);
+  }
+  c->size_before = it->size_pt;
+}
+
+/* The first word of a left-to-right run that follows a right-to-left run
+ * on its line with no space pdf.js would lose (draw_probe says why): after
+ * a run ending in a space, drawn to the run's right (a Latin name in an
+ * Urdu title), or straight after a run drawn to its left (a full stop
+ * after an Urdu word in an English sentence). How many glyphs it takes,
+ * its text in buf, or 0 when it has text pdf.js would not treat as
+ * ordinary letters (marks, format characters). */
 static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t cap, size_t *len)
 {
-  if (it->rtl || !c->space_before || c->y_before != it->y) return 0;
+  if (it->rtl || !c->rtl_before || c->y_before != it->y) return 0;
+  double width = 0;
+  for (size_t i = 0; i < it->n_glyphs; i++) width += it->glyphs[i].advance;
+  int after_left = right_of_before(c, it->x, it->x + width * it->size_pt / it->font->upem);
+  if (after_left ? c->space_before : !c->space_before) return 0;
   size_t n = 0, units = 0;
   *len = 0;
   for (; n < it->n_glyphs; n++) {
@@ -393,16 +458,19 @@ static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t 
 }
 
 /* pdf.js drops the space between a mirrored run and a run drawn to its left
- * (it takes that for a step back). So the left-to-right run's first word is
- * written first, whole, on one glyph in the mirrored frame, the font size
- * chosen so that the glyph is exactly as wide as the word: pdf.js sees the
- * space's gap before it and keeps the space, reads the word as one item (no
- * right-to-left letters, so not reversed), and the rest of the run follows
- * the word's left edge as after any word. */
+ * (it takes that for a step back), and reads a space between a
+ * right-to-left run and a word drawn straight to its right (a step forward
+ * by the run's width). So the left-to-right run's first word is written
+ * first, whole, on one glyph in the mirrored frame, the font size chosen so
+ * that the glyph is exactly as wide as the word: pdf.js sees the space's
+ * gap before it and keeps the space, or a step back over the run and adds
+ * none; it reads the word as one item (no right-to-left letters, so not
+ * reversed), and the rest of the run follows the word as after any word. */
 static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, const char *t, size_t len,
-                            size_t n)
+                            size_t n, int *drawn)
 {
   const sd_font *f = it->font;
+  *drawn = 0;
   double adv = 0;
   for (size_t i = 0; i < n; i++) adv += it->glyphs[i].advance;
   uint32_t gid = sd_font_glyph_of_width(f, (int32_t)lround(adv));
@@ -411,8 +479,16 @@ static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdff
   sd_status st = SD_OK;
   int code = code_for(c, pf, gid, t, len, &st);
   if (code < 0) return st;
-  double size = it->size_pt * adv / gw;
-  if (fabs(size - c->size_before) < 0.0005) size += 0.001;
+  /* the glyph's box (its /W width at this size, as pdfminer sees it) stays
+   * 0.002 pt inside the word, whatever the rounding: a box reaching into
+   * the run before it joins the two into one pdfminer box, lines ordered by
+   * their tops (a full stop above the Urdu words it follows) */
+  double wc = sd_pdffont_width(pf, (unsigned)code);
+  double word = adv * it->size_pt / f->upem;
+  if (wc <= 0 || word <= 0.004) return SD_OK;
+  double size = floor((word - 0.002) * 1000.0 / wc * 1000.0) / 1000.0;
+  if (fabs(size - c->size_before) < 0.0005) size -= 0.001;
+  if (size <= 0) return SD_OK;
   sd_pdfbuf_str(s, "q BT\n3 Tr\n");
   put_rgb(s, it->color, "rg\n-1 0 0 1 ");
   put_num(s, it->x + adv * it->size_pt / f->upem);
@@ -423,9 +499,10 @@ static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdff
   put_num(s, size);
   sd_pdfbuf_str(s, "Tf [");
   put_code(s, code);
-  double adj = sd_pdffont_width(pf, (unsigned)code) - adv * it->size_pt / f->upem * 1000.0 / size;
+  double adj = wc - word * 1000.0 / size;
   if (fabs(adj) >= 0.0005) put_num(s, adj);
   sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  *drawn = 1;
   return SD_OK;
 }
 
@@ -485,12 +562,13 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   size_t wlen, from = probe_word(c, it, word, sizeof word, &wlen);
   sd_item rest = *it;
   if (from) {
-    if ((st = draw_probe(c, s, it, pf, word, wlen, from)) != SD_OK) return st;
-    for (size_t i = 0; i < from; i++) rest.x += (float)(it->glyphs[i].advance * scale);
+    int drawn;
+    if ((st = draw_probe(c, s, it, pf, word, wlen, from, &drawn)) != SD_OK) return st;
+    if (drawn) {
+      for (size_t i = 0; i < from; i++) rest.x += (float)(it->glyphs[i].advance * scale);
+    } else from = 0;
   }
-  c->plain_before = 1;
-  c->space_before = 0;
-  c->y_before = it->y;
+  note_ltr_run(c, it);
   begin_text(s, &rest, pf, 1);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
    * gaps against /W (ignoring Tz), so the glyph must be as wide as the
@@ -533,9 +611,7 @@ sd_status sd_pdf_draw_glyphs(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
   if (it->rtl || probe_word(c, it, word, sizeof word, &wlen) || !run_is_simple(it)) return draw_complex(c, s, it, pf);
   double k = 1000.0 / f->upem;
   sd_status st = SD_OK;
-  c->plain_before = 1;
-  c->space_before = 0;
-  c->y_before = it->y;
+  note_ltr_run(c, it);
   begin_text(s, it, pf, 0);
   for (size_t i = 0; i < it->n_glyphs; i++) {
     const sd_glyph *g = &it->glyphs[i];

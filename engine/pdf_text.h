@@ -16,9 +16,14 @@ typedef struct pdf_ctx {
   sd_pdffont **fonts;      /* by sd_font id */
   size_t n_fonts;
   sd_diags *d;
-  int plain_before;        /* the last text drawn on baseline y_before was not mirrored */
-  int space_before;        /* ... was mirrored and ended in a space, its last glyph at size_before */
-  double y_before, size_before;
+  /* The text drawn last, as pdf.js saw it (pdf_text.c: it decides whether
+   * pdf.js reads a space between that run and the next on its baseline) */
+  double y_before;         /* its baseline */
+  double left_before, right_before; /* where it was drawn */
+  int plain_before;        /* its text layer ended in an unmirrored (forward) step */
+  int rtl_before;          /* it was a right-to-left run's text layer */
+  int space_before;        /* its text ended in white space */
+  double size_before;      /* the font size of its last glyph */
 } pdf_ctx;
 
 static inline void put_num(sd_pdfbuf *s, double v)
