@@ -123,6 +123,20 @@ static sd_status show_code(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, uint32_t gi
   return SD_OK;
 }
 
+/* Marks after a cluster's core, on a zero-width glyph just inside the
+ * cluster's end (1/1000 em): exactly at the end, it starts where the next
+ * cluster starts, and poppler, which sorts the words of a line by where they
+ * start, put the bindi of «ਲੋੜਾਂ:» after the colon. */
+#define MARK_INSIDE 2.0
+
+static sd_status show_trailing_marks(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, uint32_t zero, const char *t, size_t n)
+{
+  put_num(s, MARK_INSIDE);
+  sd_status st = show_code(c, s, pf, zero, t, n, 0);
+  put_num(s, -MARK_INSIDE);
+  return st;
+}
+
 /* One cluster of the invisible layer: its mark-free core on a glyph as wide
  * as the cluster, marks before and after it on zero-width glyphs. */
 static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, const char *t, size_t len, double adv)
@@ -157,7 +171,7 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
                      adv / (double)ncp * k);
     }
     if (st == SD_OK && zero && start + n < len)
-      st = show_code(c, s, pf, zero, t + start + n, len - start - n, 0);
+      st = show_trailing_marks(c, s, pf, zero, t + start + n, len - start - n);
     if (zero || n == len) return st;
   }
   if (!zero || n == 0 || n == len) return show_code(c, s, pf, wide, t, len, adv * k);
@@ -177,7 +191,7 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
     /* nothing to share: the rest rides on one zero-width glyph (pdf.js
      * keeps a space in it as text) */
     if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, adv * k);
-    if (st == SD_OK && at < len) st = show_code(c, s, pf, zero, t + at, len - at, 0);
+    if (st == SD_OK && at < len) st = show_trailing_marks(c, s, pf, zero, t + at, len - at);
     return st;
   }
   if (st == SD_OK) st = show_code(c, s, pf, wide, t + start, n, (adv - rest) * k);
