@@ -9,7 +9,9 @@
 #   strict     text_roundtrip.py --readers all --strict (pdf.js, poppler, MuPDF,
 #              pdfminer, the structure tree), each miss proved that reader's own
 #              limit by tests/integration/reader_limits.py; a note listed in
-#              tests/text/strict_gate.txt fails when it does not hold
+#              tests/text/strict_gate.txt fails when it does not hold. Where it
+#              holds, poppler's misses in the first two columns are proved
+#              poppler's own and show as "limit" (Urdu words in English text)
 # The kit is ../shared/a11y when ../shared is beside the clone, else the
 # project's copy tests/a11y; without node/npm its checks are reported SKIPPED. SENDOC_A11Y=DIR uses a ready copy (with
 # node_modules) instead of copying ../shared/a11y and running npm ci.
@@ -86,7 +88,8 @@ for md in "$HERE"/notes/*.md; do
   if [ ! -f "$exp" ]; then
     printf '%-9s %-7s %s\n' "$name" "$lang" "FAIL: no $exp"; fail=$((fail+1)); continue
   fi
-  if python3 "$ROOT/tests/integration/text_order.py" "$pdf" "$exp" >"$T/po.txt" 2>&1; then po=ok; else po=FAIL; ok=0; fi
+  po_ok=1; rt_ok=1
+  if python3 "$ROOT/tests/integration/text_order.py" "$pdf" "$exp" >"$T/po.txt" 2>&1; then po=ok; else po=FAIL; po_ok=0; fi
   if [ -n "$W" ]; then
     python3 "$W/text_roundtrip.py" "$pdf" "$exp" --json >"$T/rt.json" 2>"$T/rt.err"
     rc=$?
@@ -106,7 +109,7 @@ for r in d["rows"]:
 print(pj.replace(" ", "_"), pt.replace(" ", "_"), la.replace(" ", "_"), "ok" if d["ok"] else "FAIL")
 ' "$T/rt.json")
       pj=$1; pt=$2; la=$3
-      [ "$4" = ok ] || ok=0
+      [ "$4" = ok ] || rt_ok=0
     else
       pj=ERROR; ok=0; detail="$detail text_roundtrip: $(head -3 "$T/rt.err" | tr '\n' ' ')"
     fi
@@ -116,11 +119,21 @@ print(pj.replace(" ", "_"), pt.replace(" ", "_"), la.replace(" ", "_"), "ok" if 
     elif grep -qx "$name" "$GATE"; then ok=0
     else detail="$detail strict FAIL (not gated, issue 15)"; fi
   fi
+  # poppler's misses in the order and pdftotext columns pass as "limit" when the
+  # strict column proved every one of them poppler's own (reader_limits.py); the
+  # note's other checks still decide
+  case $pj in ok|ok\(ws\)) pj_ok=1 ;; *) pj_ok=0 ;; esac
+  if [ "$st" = ok ] && [ "$pj_ok" = 1 ] && [ "$la" = ok ]; then
+    [ "$po" = FAIL ] && po=limit && po_ok=1
+    case $pt in ok|ok\(ws\)) ;; *) pt=limit ;; esac
+    rt_ok=1
+  fi
+  [ "$po_ok" = 1 ] && [ "$rt_ok" = 1 ] || ok=0
   if [ $ok = 1 ]; then r=PASS; pass=$((pass+1)); else r=FAIL; fail=$((fail+1)); fi
   printf '%-9s %-7s %-6s %-9s %-9s %-6s %-6s %-6s %-6s %s\n' "$name" "$lang" "$po" "$pt" "$pj" "$la" "$ua" "$st" "$r" "$detail"
   [ "$st" = FAIL ] && grep '^FAIL' "$T/strict.txt" | head -4 | sed 's/^/    strict: /'
   if [ $ok = 0 ]; then
-    [ "$po" = ok ] || sed 's/^/    pdftotext: /' "$T/po.txt"
+    [ "$po_ok" = 1 ] || sed 's/^/    pdftotext: /' "$T/po.txt"
     if [ -n "$W" ]; then
       [ "$ua" = ok ] || grep -E '^FAIL' "$T/ua.txt" | sed 's/^/    pdfua: /'
       python3 "$W/text_roundtrip.py" "$pdf" "$exp" -v 2>&1 | grep -vE '^(file:|lang  )' | sed 's/^/    /' | head -30
