@@ -436,20 +436,26 @@ static void note_ltr_run(pdf_ctx *c, const sd_item *it)
   c->size_before = it->size_pt;
 }
 
-/* The first word of a left-to-right run that follows a right-to-left run
- * on its line with no space pdf.js would lose (draw_probe says why): after
- * a run ending in a space, drawn to the run's right (a Latin name in an
- * Urdu title), or straight after a run drawn to its left (a full stop
- * after an Urdu word in an English sentence). How many glyphs it takes,
- * its text in buf, or 0 when it has text pdf.js would not treat as
- * ordinary letters (marks, format characters). */
-static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t cap, size_t *len)
+/* Does a left-to-right run follow a right-to-left run on its line with no
+ * space pdf.js would lose (draw_probe says why): after a run ending in a
+ * space, drawn to the run's right (a Latin name in an Urdu title), or
+ * straight after a run drawn to its left (a full stop after an Urdu word in
+ * an English sentence)? */
+static int probe_wanted(const pdf_ctx *c, const sd_item *it)
 {
   if (it->rtl || !c->rtl_before || c->y_before != it->y) return 0;
   double width = 0;
   for (size_t i = 0; i < it->n_glyphs; i++) width += it->glyphs[i].advance;
   int after_left = right_of_before(c, it->x, it->x + width * it->size_pt / it->font->upem);
-  if (after_left ? c->space_before : !c->space_before) return 0;
+  return after_left ? !c->space_before : c->space_before;
+}
+
+/* The first word of such a run: how many glyphs it takes, its text in buf,
+ * or 0 when it has text pdf.js would not treat as ordinary letters (marks,
+ * format characters). */
+static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t cap, size_t *len)
+{
+  if (!probe_wanted(c, it)) return 0;
   size_t n = 0, units = 0;
   *len = 0;
   for (; n < it->n_glyphs; n++) {
@@ -520,6 +526,86 @@ static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdff
   return SD_OK;
 }
 
+/* A word with marks (a Bengali or Tamil name in an Urdu sentence) cannot
+ * be a probe: pdf.js counts any glyph whose text holds a mark (\p{M}) as a
+ * zero-width diacritic and never compares its position. So its first
+ * cluster is split instead: the letters before the first mark (at most 8
+ * UTF-16 units, for MuPDF) in buf, how many glyphs the cluster takes, and
+ * where the rest of its text starts (tail, tail_len). */
+static size_t probe_cluster(const pdf_ctx *c, const sd_item *it, char *buf, size_t cap, size_t *len,
+                            char *tail, size_t *tail_len)
+{
+  if (!probe_wanted(c, it) || !it->n_glyphs) return 0;
+  size_t n = 1, all = 0;
+  while (n < it->n_glyphs && it->glyphs[n].cluster_cont) n++;
+  for (size_t i = 0; i < n; i++) {
+    const sd_glyph *g = &it->glyphs[i];
+    if (is_filler(g)) continue;
+    if (all + g->text_len > cap) return 0;
+    memcpy(tail + all, g->text, g->text_len);
+    all += g->text_len;
+  }
+  int32_t at = 0, core = 0, units = 0;
+  while (at < (int32_t)all) {
+    UChar32 cp;
+    int32_t was = at;
+    U8_NEXT(tail, at, (int32_t)all, cp);
+    int t = cp < 0 ? U_UNASSIGNED : u_charType(cp);
+    if (cp < 0 || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK ||
+        t == U_FORMAT_CHAR || u_isUWhiteSpace(cp) || (units += U16_LENGTH(cp)) > 8) {
+      at = was;
+      break;
+    }
+    core = at;
+  }
+  /* the rest of the cluster rides on a zero-width glyph */
+  if (!core || ((size_t)core < all && !it->font->zero_width_gid)) return 0;
+  memcpy(buf, tail, (size_t)core);
+  *len = (size_t)core;
+  memmove(tail, tail + core, all - (size_t)core);
+  *tail_len = all - (size_t)core;
+  return n;
+}
+
+/* The split cluster's letters on the font's narrowest glyph in the mirrored
+ * frame, drawn to end 0.004 em before the next cluster (right): pdf.js sees
+ * the space's gap before it (or, after a run to its left, a step back and
+ * no space) and a step of 0.004 em to the next cluster, no space inside the
+ * word; poppler, which sorts by where characters start, finds the letters
+ * before the rest. Not drawn when the word is too short for the gap. */
+#define PROBE_BEFORE 4.0 /* 1/1000 em */
+
+static sd_status draw_narrow_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, const char *t,
+                                   size_t len, double right, int *drawn)
+{
+  const sd_font *f = it->font;
+  *drawn = 0;
+  uint32_t gid = sd_font_glyph_of_width(f, (int32_t)(f->upem * 5 / 100));
+  sd_status st = SD_OK;
+  int code = code_for(c, pf, gid, t, len, &st);
+  if (code < 0) return st;
+  double size = it->size_pt;
+  if (fabs(size - c->size_before) < 0.0005) size -= 0.001;
+  double wg = sd_pdffont_width(pf, (unsigned)code) * size / 1000.0;
+  double origin = right + wg - PROBE_BEFORE * it->size_pt / 1000.0;
+  if (wg <= 0) return SD_OK;
+  /* after a run drawn to the right: pdf.js must see a space's step before it */
+  if (!right_of_before(c, it->x, right) && c->left_before - origin < 0.12 * it->size_pt) return SD_OK;
+  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
+  put_num(s, origin);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n/");
+  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+  sd_pdfbuf_str(s, " ");
+  put_num(s, size);
+  sd_pdfbuf_str(s, "Tf [");
+  put_code(s, code);
+  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  *drawn = 1;
+  return SD_OK;
+}
+
 /* The glyphs HarfBuzz placed, as outline forms in one q ... Q (pdf_text.h) */
 sd_status sd_pdf_draw_outlines(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it)
 {
@@ -572,18 +658,26 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
   sd_status st = sd_pdf_draw_outlines(c, s, it);
   if (st != SD_OK) return st;
   if (it->rtl) return draw_rtl_text(c, s, it, pf);
-  char word[256];
-  size_t wlen, from = probe_word(c, it, word, sizeof word, &wlen);
+  char word[256], tail[256];
+  size_t wlen, tail_len = 0, from = probe_word(c, it, word, sizeof word, &wlen);
   sd_item rest = *it;
+  int drawn = 0;
   if (from) {
-    int drawn;
     if ((st = draw_probe(c, s, it, pf, word, wlen, from, &drawn)) != SD_OK) return st;
-    if (drawn) {
-      for (size_t i = 0; i < from; i++) rest.x += (float)(it->glyphs[i].advance * scale);
-    } else from = 0;
+  } else if ((from = probe_cluster(c, it, word, sizeof word, &wlen, tail, &tail_len))) {
+    double right = it->x;
+    for (size_t i = 0; i < from; i++) right += it->glyphs[i].advance * scale;
+    if ((st = draw_narrow_probe(c, s, it, pf, word, wlen, right, &drawn)) != SD_OK) return st;
+  }
+  if (drawn) {
+    for (size_t i = 0; i < from; i++) rest.x += (float)(it->glyphs[i].advance * scale);
+  } else {
+    from = 0;
+    tail_len = 0;
   }
   note_ltr_run(c, it);
   begin_text(s, &rest, pf, 1);
+  if (tail_len) st = show_trailing_marks(c, s, pf, it->font->zero_width_gid, tail, tail_len);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
    * gaps against /W (ignoring Tz), so the glyph must be as wide as the
    * cluster; a cluster with no advance joins the next one */
