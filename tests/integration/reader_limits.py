@@ -92,8 +92,17 @@ not have the limit give the string exactly:
     line on (TextPage::dump, "hyphenated"), so "co-ordinator", broken after
     its own hyphen, reads "coordinator". Proof: poppler's text is the
     expected string with exactly the hyphens taken out that MuPDF's text
-    shows ending a line, the next line going on with the rest of the word;
-    pdf.js and MuPDF give it exactly.
+    shows ending a line, the next line going on with the rest of the word
+    (a hyphen that begins the string, a Bengali suffix «-এর» after a name,
+    ends a line after the string before it); pdf.js and MuPDF give it
+    exactly.
+  poppler-letter-spacing (poppler): pdftotext takes a line whose words are
+    all one character («b > c», the last line of a wrapped sentence) for
+    letter-spaced text: a gap under 1.3 times the line's smallest is no
+    space (TextLine::coalesce), so «b > c» reads «b>c». Proof: poppler's
+    text is the expected string with spaces taken out only between the
+    words of such lines, as pdftotext -bbox-layout lists them; pdf.js,
+    MuPDF and the structure tree give it exactly.
   pdfminer-box-order (pdfminer): pdfminer groups lines into text boxes and
     orders the boxes by position (layout analysis), so a string comes before
     one listed earlier, or the lines of one paragraph land in different
@@ -544,6 +553,9 @@ def pdfminer_boxes(lines, path=None):
     return {li: f[:5] for li, f in zip(sorted(out), flat)}
 
 
+CHAIN_BUDGET = 30000  # walks tried per string: seconds at most
+
+
 def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
     """strings a reader split over lines that are not next to each other
     (FAIL), each run of lines ending a block (pdfminer: a box) and the next
@@ -578,15 +590,22 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
         earlier = [m for m in members[block] if m < li and (y is None or blocks[m][3] != y)]
         return any(m in used for m in members[block]) and all(m in used for m in earlier)
 
+    fit_cache = {}  # at -> fits, for the chars being walked (cleared for each new chars)
+
     def fits(chars, at):
         """lines holding exactly chars[at:at + n] for some n"""
-        for n in sizes:
-            if at + n > len(chars):
-                break
-            for li in by_bag.get(tuple(sorted(chars[at:at + n])), ()):
-                yield li, n
+        hit = fit_cache.get(at)
+        if hit is None:
+            hit = fit_cache[at] = [(li, n) for n in sizes if at + n <= len(chars)
+                                   for li in by_bag.get(tuple(sorted(chars[at:at + n])), ())]
+        return hit
 
     def chain(chars, at, cur, used):
+        # a bounded search: lines of equal letters (a generated case repeats its
+        # words) make the walks many; past the budget the string stays unproved
+        steps[0] += 1
+        if steps[0] > CHAIN_BUDGET:
+            return None
         if at == len(chars):
             return [cur]
         page, _, ends, y, block = blocks[cur]
@@ -611,14 +630,17 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
         return None
 
     units = set()
+    steps = [0]
     for i in sorted(todo):
         if i in units:
             continue
+        steps[0] = 0
         found = None
         for i0 in range(max(0, i - 3), i + 1):
             for j in range(i, min(i0 + 8, len(texts))):
                 for block, need in between.blocks(texts, i0, j):
                     chars = solid(block)
+                    fit_cache.clear()
                     for a, n in fits(chars, 0):
                         if n == need:
                             continue  # one whole line: the walk above decides it
@@ -643,24 +665,60 @@ def spaces_or_breaks(s):
     return "".join("[ \n]" if c == " " else re.escape(c) for c in s)
 
 
-def line_end_hyphen(expected, got, between):
+def line_end_hyphen(expected, got, between, before=""):
     """is got the expected text with hyphens taken out, each one that MuPDF
-    shows ending a line (the word was broken after its own hyphen)?"""
+    shows ending a line (the word was broken after its own hyphen)? A
+    hyphen may begin the string (a Bengali suffix, «-এর», after a name):
+    before is the string that comes before it, which the line then ends in."""
     e, full, turned = collapse(expected), between.full if between else "", ""
+    b = collapse(before)
     for k, c in enumerate(e):
-        if c in "-\u2010" and 0 < k < len(e) - 1 and \
-                re.search(spaces_or_breaks(e[max(0, k - 10):k + 1]) + "\n" + spaces_or_breaks(e[k + 1:k + 11]), full):
+        if c in "-\u2010" and 0 <= k < len(e) - 1 and (k > 0 or b) and \
+                re.search(spaces_or_breaks(e[max(0, k - 10):k + 1] if k else b[-10:] + c) + "\n" +
+                          spaces_or_breaks(e[k + 1:k + 11]), full):
             continue
         turned += c
     return turned != e and turned in collapse(got)
 
 
+def letter_spaced_lines(path):
+    """poppler's lines (pdftotext -bbox-layout) whose every word is one
+    character, each as its list of words"""
+    import html
+    try:
+        doc = open(path, encoding="utf-8").read()
+    except (OSError, TypeError):
+        return []
+    out = []
+    for row in re.findall(r"<line .*?</line>", doc, re.S):
+        words = [html.unescape(w) for w in re.findall(r"<word [^>]*>(.*?)</word>", row, re.S)]
+        if len(words) > 1 and all(len(w) == 1 for w in words):
+            out.append(words)
+    return out
+
+
+def letter_spaced(expected, got, lines):
+    """is got the expected text with spaces taken out only between the
+    one-character words of poppler lines made of nothing else?"""
+    e, g = collapse(expected), collapse(got)
+    turned = e
+    for words in lines:
+        spaced = " ".join(words)
+        m = re.search(" ?".join(re.escape(w) for w in words), g)
+        if spaced in turned and m and m.group(0) != spaced:
+            turned = turned.replace(spaced, m.group(0), 1)
+    return turned != e and turned in g
+
+
 def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, between=None, blocks=None,
-             boxes=None):
+             boxes=None, before="", spaced_lines=()):
     v = res[reader]
-    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and line_end_hyphen(expected, v.get("nearest") or "", between) \
-            and exact(res, ("pdfjs", "mupdf")):
+    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and \
+            line_end_hyphen(expected, v.get("nearest") or "", between, before) and exact(res, ("pdfjs", "mupdf")):
         return "poppler-line-end-hyphen"
+    if reader == "poppler" and v["verdict"] == "FAIL(ws)" and \
+            letter_spaced(expected, v.get("nearest") or "", spaced_lines) and exact(res, ("pdfjs", "mupdf", "structtree")):
+        return "poppler-letter-spacing"
     if reader == "poppler" and walk and exact(res, ("pdfjs", "structtree")) and \
             (index in walk[0] or (v["verdict"] == "ORDER" and index in walk[1])):
         return "poppler-page-direction"
@@ -727,6 +785,7 @@ def main():
         todo = {i for i, s in enumerate(d["strings"])
                 if s["results"].get("poppler", {}).get("verdict") in ("FAIL", "FAIL(ws)") and not (reorder and i in reorder[0])}
         split = block_walk(texts, texts_by_reader["poppler"], bidi, rtl, between, info, todo) if info else None
+    spaced_lines = letter_spaced_lines(blocks_path)
     for index, (s, expected) in enumerate(zip(d["strings"], texts)):
         if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":
             print(f"FAIL {s['id']}: /Lang or bad characters")
@@ -739,7 +798,7 @@ def main():
                 ok = False
                 continue
             why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between, split,
-                           box_split)
+                           box_split, texts[index - 1] if index else "", spaced_lines)
             if why:
                 print(f"LIMIT {why}: {s['id']} {reader}")
             else:

@@ -31,10 +31,12 @@ def five(**bad):
 
 
 fails = 0
+cases = 0
 
 
 def expect(name, got, rc, word):
-    global fails
+    global fails, cases
+    cases += 1
     if got[0] != rc or word not in got[1]:
         fails += 1
         print("FAIL %s: rc %d, %s" % (name, got[0], got[1].strip()))
@@ -172,6 +174,56 @@ def hyphen(got, mupdf_text):
 expect("hyphen at a line end", hyphen(senco.replace("co-", "co"), broken), 0, "poppler-line-end-hyphen")
 expect("hyphen not at a line end", hyphen(senco.replace("co-", "co"), broken.replace("-\n", "-")), 1, "FAIL")
 expect("hyphen at a line end, a bracket lost too", hyphen(senco.replace("co-", "co").replace("(", ""), broken), 1, "FAIL")
+
+# a hyphen that begins a string (a Bengali suffix after a name) ends the line
+# after the string before it
+
+
+def suffix(got, mupdf_text, hyphen_first="-এর বিষয়ে কাগজপত্র"):
+    with tempfile.TemporaryDirectory() as d:
+        rt = {"strings": [{"id": "bn/%d" % i, "lang": "bn", "lang_check": {"ok": True}, "chars": "ok", "results": r}
+                          for i, r in enumerate((five(), five(poppler={"verdict": "FAIL(ws)", "nearest": got})))]}
+        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
+        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
+            json.dumps([{"lang": "en-GB", "text": "calm patient"}, {"lang": "bn", "text": hyphen_first}]))
+        open(os.path.join(d, "mupdf"), "w", encoding="utf-8").write(mupdf_text)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
+                            os.path.join(d, "exp.json"), "mupdf=" + os.path.join(d, "mupdf")], capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+expect("hyphen beginning a string, at a line end", suffix("patientএর বিষয়ে কাগজপত্র", "calm patient-\nএর বিষয়ে কাগজপত্র\n"), 0,
+       "poppler-line-end-hyphen")
+expect("hyphen beginning a string, not at a line end",
+       suffix("patientএর বিষয়ে কাগজপত্র", "calm patient-এর বিষয়ে\nকাগজপত্র\n"), 1, "FAIL")
+expect("hyphen beginning a string, after another string",
+       suffix("patientএর বিষয়ে কাগজপত্র", "calm other-\nএর বিষয়ে কাগজপত্র\n"), 1, "FAIL")
+# poppler reads a line of one-character words as letter-spaced text
+lt = "kind a < b > c"
+
+
+def letters(got, words, **bad):
+    with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "bbox"), "w", encoding="utf-8").write(bbox_layout([[[words]]]).replace(
+            "".join('<word xMin="0" yMin="0" xMax="1" yMax="1">%s</word>' % c for c in words if not c.isspace()),
+            "".join('<word xMin="0" yMin="0" xMax="1" yMax="1">%s</word>' % w.replace("<", "&lt;").replace(">", "&gt;")
+                    for w in words.split())))
+        rt = {"strings": [{"id": "x/0", "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
+                           "results": five(poppler={"verdict": "FAIL(ws)", "nearest": got}, **bad)}]}
+        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
+        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(json.dumps([{"lang": "x", "text": lt}]))
+        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
+                            os.path.join(d, "exp.json"), "poppler-blocks=" + os.path.join(d, "bbox")],
+                           capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+expect("letter-spaced line", letters("kind a < b>c", "b > c"), 0, "poppler-letter-spacing")
+expect("letter-spaced line, one space kept", letters("kind a < b >c", "> c"), 0, "poppler-letter-spacing")
+expect("letter-spaced line, a word of two letters", letters("kind a < b>c", "b > cc"), 1, "FAIL")
+expect("letter-spaced line, a space lost elsewhere", letters("kinda < b>c", "b > c"), 1, "FAIL")
+expect("letter-spaced line, pdf.js wrong too", letters("kind a < b>c", "b > c", pdfjs={"verdict": "FAIL(ws)", "nearest": "x"}),
+       1, "FAIL")
 # poppler-block-order: poppler joins lines into a block only when their
 # baselines are at most 1.5 font sizes apart; Nastaliq lines are further
 # apart, so a list item's wrapped line is a block of its own, and poppler may
@@ -260,4 +312,4 @@ expect("box order, a layout that is not pdfminer's text",
        run_pdfminer(contact, as_text, [[[("، منسّق", 700)], [("تواصلوا مع", 700), ("المدرسة.", 680)]]]), 1, "FAIL")
 if fails:
     sys.exit(1)
-print("reader_limits: 54 cases ok")
+print("reader_limits: %d cases ok" % cases)
