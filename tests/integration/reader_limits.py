@@ -133,6 +133,8 @@ import sys
 import unicodedata
 from collections import Counter
 
+from reader_layout import CONTROLS, letter_spaced_lines, pdfminer_boxes, poppler_blocks, solid
+
 ZWNJ = "\u200c"
 
 
@@ -154,9 +156,6 @@ SEPARATORS = "".join(chr(c) for c in range(0x10000) if unicodedata.bidirectional
 def separator(expected, got):
     turned = re.sub("([%s]) (?=\\w)" % re.escape(SEPARATORS), r" \1", collapse(expected))
     return turned != collapse(expected) and turned in collapse(got)
-
-
-CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def bare(s):
@@ -262,10 +261,6 @@ def poppler_seen(line):
     if outer is None:
         return None
     return "".join(t[::-1] if marked else t for marked, t in outer)
-
-
-def solid(s):
-    return [c for c in unicodedata.normalize("NFC", s.translate(CONTROLS)) if not c.isspace()]
 
 
 def spaced(s):
@@ -481,78 +476,6 @@ def line_walk(texts, lines, bidi, rtl, between=None):
     return grouped, (in_order if grouped else set())
 
 
-def bag(s):
-    """a text's characters, spaces aside, in any order (decomposed: a
-    pdftotext -bbox-layout word holds a glyph's text as the font maps it)"""
-    return Counter(c for c in unicodedata.normalize("NFKD", s.translate(CONTROLS)) if not c.isspace())
-
-
-def poppler_blocks(path, lines):
-    """for each of poppler's text lines: (page, starts its block, ends its
-    block, None: no baseline, block), from pdftotext -bbox-layout, which lists the same blocks and
-    lines in the same order; {} where the two cannot be matched line by line
-    (a line ending in a hyphen is joined to the next in the text)"""
-    import html
-    try:
-        doc = open(path, encoding="utf-8").read()
-    except OSError:
-        return {}
-    flat = []
-    for page, body in enumerate(re.findall(r"<page .*?</page>", doc, re.S)):
-        for block in re.findall(r"<block .*?</block>", body, re.S):
-            rows = re.findall(r"<line .*?</line>", block, re.S)
-            for k, row in enumerate(rows):
-                text = html.unescape("".join(re.findall(r"<word [^>]*>(.*?)</word>", row, re.S)))
-                flat.append((page, k == 0, k == len(rows) - 1, bag(text), len(flat) - k))
-    out, k = {}, 0
-    for li, line in enumerate(lines):
-        want = bag(line)
-        if not want:
-            continue
-        got, first = Counter(), k
-        while k < len(flat) and sum(got.values()) < sum(want.values()):
-            got += flat[k][3]
-            k += 1
-        dropped = got.copy()
-        dropped["-"] -= 1
-        if got != want and +dropped != want:
-            return {}
-        out[li] = (flat[first][0], flat[first][1], flat[k - 1][2], None, flat[first][4])
-    return out if k == len(flat) else {}
-
-
-def pdfminer_boxes(lines, path=None):
-    """for each of pdfminer's text lines: (page, starts its box, ends its
-    box, baseline or None, box). extract_text writes each text box as its
-    lines, each ending in a line break, then one more: a blank line ends a
-    box, and a form feed a page. path: pdfminer_layout.py's JSON of the same
-    boxes, which also says where each line stands ({} if the two do not
-    match)."""
-    out, page, box = {}, 0, -1
-    for li, line in enumerate(lines):
-        page += line.count("\f")
-        if not solid(line):
-            continue
-        starts = li == 0 or not solid(lines[li - 1]) or "\f" in line
-        ends = li + 1 >= len(lines) or not solid(lines[li + 1]) or "\f" in lines[li + 1]
-        box += starts
-        out[li] = (page, starts, ends, None, box)
-    if not path:
-        return out
-    try:
-        pages = json.load(open(path, encoding="utf-8"))
-    except (OSError, ValueError):
-        return out
-    flat = []
-    for p, boxes in enumerate(pages):
-        for rows in boxes:
-            rows = [r for r in rows if bag(r["text"])]
-            flat += [(p, k == 0, k == len(rows) - 1, r["y"], len(flat), bag(r["text"])) for k, r in enumerate(rows)]
-    if len(flat) != len(out) or any(bag(lines[li]) != f[5] for li, f in zip(sorted(out), flat)):
-        return {}
-    return {li: f[:5] for li, f in zip(sorted(out), flat)}
-
-
 CHAIN_BUDGET = 30000  # walks tried per string: seconds at most
 
 
@@ -679,22 +602,6 @@ def line_end_hyphen(expected, got, between, before=""):
             continue
         turned += c
     return turned != e and turned in collapse(got)
-
-
-def letter_spaced_lines(path):
-    """poppler's lines (pdftotext -bbox-layout) whose every word is one
-    character, each as its list of words"""
-    import html
-    try:
-        doc = open(path, encoding="utf-8").read()
-    except (OSError, TypeError):
-        return []
-    out = []
-    for row in re.findall(r"<line .*?</line>", doc, re.S):
-        words = [html.unescape(w) for w in re.findall(r"<word [^>]*>(.*?)</word>", row, re.S)]
-        if len(words) > 1 and all(len(w) == 1 for w in words):
-            out.append(words)
-    return out
 
 
 def letter_spaced(expected, got, lines):
