@@ -155,13 +155,15 @@ check-cli: all
 	@sh tests/cli/run.sh $(B)
 	@python3 tests/docs/run.py $(B)
 
+# (the generated cases without the five-reader sample: it reads PDFs, which
+# the plain build's run already reads, not memory)
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check-unit
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" all
 	@sh tests/cli/multicase.sh build-asan
-	@python3 tests/gen/run.py build-asan --cases $${GEN_ASAN_CASES:-100}
+	@python3 tests/gen/run.py build-asan --cases $${GEN_ASAN_CASES:-100} --strict-every 0
 
 # sendoc serve: attacks on every protection, and a SENCo's session in Debian's
 # chromium with axe-core (tests/web/run.sh starts and stops the server itself)

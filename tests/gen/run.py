@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The schema-template contract as a property test (issue 11).
 
-    python3 tests/gen/run.py BUILD_DIR [--cases N] [--seed S] [--a11y-every K] [--templates a,b] [--keep]
+    python3 tests/gen/run.py BUILD_DIR [--cases N] [--seed S] [--a11y-every K] [--strict-every K] [--templates a,b] [--keep]
 
 Generates N valid cases from BUILD_DIR's case.xsd (tests/gen/gen.py, seeded),
 checks that `sendoc validate` accepts every one (that tests the generator) and
@@ -14,7 +14,12 @@ language gen.py grouped it under. Every render must either
     (pdftotext) contains every case value the template's fields pick for that
     case (tests/gen/expect.py walks the template's sections against the case);
     every K-th render's PDF also passes ../shared/a11y/pdfua_check.py when that
-    kit is beside the clone; or
+    kit is beside the clone, and every K-th (--strict-every, default 40) is read
+    by all five readers strictly, each string exact or each miss proved that
+    reader's own limit (tests/integration/prove_read.sh, as the strict matrix
+    reads; needs pdf.js, so node and npm: pdf.js, MuPDF and the structure tree
+    must hold, poppler's and pdfminer's misses not yet proved are counted and
+    shown); or
   * exit 1 with only case.required errors (the template's `requires:`), each
     naming the case file, a line and column, and a field the element at that
     line really lacks; or layout.too-long (more than the template's max-pages).
@@ -143,6 +148,8 @@ def main():
     ap.add_argument("--cases", type=int, default=int(os.environ.get("GEN_CASES", "400")))
     ap.add_argument("--seed", type=int, default=int(os.environ.get("GEN_SEED", "20261206")))
     ap.add_argument("--a11y-every", type=int, default=25)
+    ap.add_argument("--strict-every", type=int, default=int(os.environ.get("GEN_STRICT_EVERY", "40")),
+                    help="every K-th PDF is read by all five readers strictly (0: none)")
     ap.add_argument("--templates", default=os.environ.get("GEN_TEMPLATES", ""))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
@@ -159,6 +166,7 @@ def main():
     work = tempfile.mkdtemp(prefix="sendoc-gen-")
     tpl_text = {}
     failures = []  # (class, detail)
+    unproved = []  # poppler's and pdfminer's misses the five-reader sample could not prove
     t_render = t0
     stats = collections.Counter()
     repro = "python3 tests/gen/run.py %s --cases %d --seed %d" % (a.build, a.cases, a.seed)
@@ -215,6 +223,49 @@ def main():
         if not os.path.exists(a11y):
             a11y = os.path.join(ROOT, "tests", "a11y", "pdfua_check.py")
         have_a11y = os.path.exists(a11y) and shutil.which("qpdf")
+        # all five readers need pdf.js: tests/integration/a11y.sh makes a working copy of
+        # the kit with it installed, as the matrix does
+        kit = None
+        if a.strict_every > 0:
+            k = subprocess.run(["sh", "-c", '. "$ROOT/tests/integration/a11y.sh" >/dev/null; echo "$A11Y_PDFJS $A11Y_MISSING"'],
+                               env=dict(os.environ, ROOT=ROOT, T=work), capture_output=True, text=True)
+            ready, _, missing = k.stdout.strip().partition(" ")
+            if ready == "1":
+                kit = os.path.join(work, "a11y")
+            else:
+                print("gen: SKIPPED the five-reader sample: " + missing)
+        textdump = os.path.join(b, "tools", "textdump")
+
+        def check_strict(t, lang, row):
+            """all five readers, strictly, each miss proved that reader's own limit
+            (tests/integration/prove_read.sh, as the strict matrix reads)"""
+            pdf = row["output"]
+            base = pdf[:-4]
+            with open(base + ".expected.json", "w", encoding="utf-8") as f:
+                d = subprocess.run([textdump, data, row["case"], t, lang, "standard"], stdout=f,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+            if d.returncode != 0:
+                return [("textdump", "%s --lang %s %s: %s" % (t, lang, row["case"], d.stderr.strip()[-300:]))]
+            r = subprocess.run(["sh", os.path.join(ROOT, "tests", "integration", "prove_read.sh"), kit, b, pdf,
+                                base + ".expected.json", base], capture_output=True, text=True)
+            lines = open(base + ".limits", encoding="utf-8").read().splitlines() \
+                if os.path.exists(base + ".limits") else []
+            limits = sum(l.startswith("LIMIT") for l in lines)
+            fails = [l for l in lines if l.startswith("FAIL")]
+            res = [("#five readers", None)] + [("#five readers: proved reader limits", None)] * limits
+            if r.returncode == 0:
+                return res
+            # pdf.js, MuPDF and the structure tree must read every PDF exactly or with a
+            # proved limit. Poppler's and pdfminer's own ordering of text mixed with
+            # right-to-left runs (a separator between values, a cell beside a cell) is not
+            # yet proved in every case these generated texts make: those misses are
+            # counted and shown, not failed (issue 15; README "What each PDF reader gets")
+            others = [l for l in fails if not re.match(r"FAIL \S+ (poppler|pdfminer): ", l)]
+            where = "%s --lang %s %s" % (t, lang, row["case"])
+            if others or not fails:
+                return res + [("five readers", "%s: %s" % (where, " ".join(others)[:600] or r.stderr[-300:]))]
+            unproved.append("%s: %s" % (where, fails[0][:300]))
+            return res + [("#five readers: poppler or pdfminer misses not yet proved", None)] * len(fails)
 
         def check_ok(i, t, lang, row):
             res = []
@@ -274,6 +325,8 @@ def main():
                     continue
                 res.append(("field not shown", "%s --lang %s %s: {{%s}} = %r" % (t, lang, row["case"], path,
                                                                                  value[:80])))
+            if kit and i % a.strict_every == a.strict_every // 2:
+                res += check_strict(t, lang, row)
             if have_a11y and i % a.a11y_every == 0:
                 u = subprocess.run([sys.executable, a11y, pdf], capture_output=True, text=True)
                 res.append(("#a11y", None))
@@ -363,6 +416,8 @@ def main():
                                                 ": " + hints[cls] if cls in hints else ""))
         for dt in items[:3]:
             print("    " + dt)
+    for u in sorted(unproved)[:5]:
+        print("note: not yet proved (issue 15): " + u)
     summary = ", ".join("%s %d" % (k, v) for k, v in sorted(stats.items()))
     print("gen: seed %d, %d cases: %s (%.0f s: generate, validate and render %.0f s, check %.0f s)"
           % (a.seed, a.cases, summary, time.time() - t0, t_render - t0, time.time() - t_render))

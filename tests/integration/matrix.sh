@@ -50,25 +50,15 @@ fi
 "$B/tools/textdump" "$B/share/sendoc" "$case" "$tpl" "$lang" "$style" > "$T/$name.json" 2>>"$T/$name.err" || { echo "FAIL $name: textdump"; exit 0; }
 python3 "$T/a11y/pdfua_check.py" "$out" > "$T/$name.ua" 2>&1 || { echo "FAIL $name: pdfua_check: $(grep FAIL "$T/$name.ua" | head -3 | tr '\n' ' ')"; exit 0; }
 if [ "${MATRIX_STRICT:-}" = 1 ] && [ "$A11Y_PDFJS" = 1 ]; then
-  python3 "$T/a11y/text_roundtrip.py" "$out" "$T/$name.json" --readers "${MATRIX_READERS:-all}" --strict --json \
-    > "$T/strict/$name.strict.json" 2>/dev/null
+  # every reader strictly, each miss proved that reader's own by reader_limits.py
+  # (its LIMIT lines in $name.limits), as readers.sh and the text round trip read
+  sh "$HERE/prove_read.sh" "$T/a11y" "$B" "$out" "$T/$name.json" "$T/strict/$name" "${MATRIX_READERS:-all}"
+  mv "$T/strict/$name.rt" "$T/strict/$name.strict.json"
   # misses that are only a reader reordering grid-table cells, proved as in tables.sh
   if ! python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("ok") else 1)' "$T/strict/$name.strict.json" 2>/dev/null; then
     node "$T/a11y/reading_order.mjs" "$out" > "$T/strict/$name.tree" 2>/dev/null &&
       python3 "$HERE/table_limits.py" "$T/$name.json" "$T/strict/$name.tree" < "$T/strict/$name.strict.json" \
         > "$T/strict/$name.known" 2>/dev/null || rm -f "$T/strict/$name.known"
-    # misses reader_limits.py proves a reader's own (its LIMIT lines), as readers.sh does
-    pdftotext -enc UTF-8 "$out" "$T/strict/$name.poppler.txt" 2>/dev/null
-    mutool draw -q -F txt -o "$T/strict/$name.mupdf.txt" "$out" 2>/dev/null
-    pdftotext -bbox-layout "$out" "$T/strict/$name.bbox.html" 2>/dev/null
-    "$PDFMINER_PY" "$HERE/pdfminer_layout.py" "$out" > "$T/strict/$name.pdfminer.json" 2>/dev/null
-    "$PDFMINER_PY" -c 'import sys; from pdfminer.high_level import extract_text; sys.stdout.write(extract_text(sys.argv[1]))' \
-      "$out" > "$T/strict/$name.pdfminer.txt" 2>/dev/null
-    python3 "$HERE/reader_limits.py" "$T/strict/$name.strict.json" "$T/$name.json" poppler="$T/strict/$name.poppler.txt" \
-      pdfminer="$T/strict/$name.pdfminer.txt" mupdf="$T/strict/$name.mupdf.txt" \
-      poppler-blocks="$T/strict/$name.bbox.html" pdfminer-layout="$T/strict/$name.pdfminer.json" \
-      bidi="$B/tools/bidivisual" \
-      > "$T/strict/$name.limits" 2>/dev/null
   fi
 fi
 if [ "$A11Y_PDFJS" = 1 ]; then
@@ -100,9 +90,7 @@ python3 "$HERE/test_known_limits.py" || exit 1
 PENDING_ISSUE15=""
 mkdir -p "$T/strict"
 case "${MATRIX_STRICT:-}" in 1) [ "${MATRIX_READERS:-all}" = all ] || { echo "matrix: the strict stage runs MATRIX_READERS=all only"; exit 2; } ;; esac
-PDFMINER_PY=python3
-python3 -c 'import pdfminer' 2>/dev/null || PDFMINER_PY=/usr/bin/python3
-export T ROOT B HERE A11Y_PDFJS PENDING_ISSUE15 MATRIX_STRICT MATRIX_READERS PDFMINER_PY
+export T ROOT B HERE A11Y_PDFJS PENDING_ISSUE15 MATRIX_STRICT MATRIX_READERS
 xargs -P 2 -L 1 sh "$T/one.sh" < "$T/jobs" > "$T/results"
 grep FAIL "$T/results" | sort
 known=$(grep -c 'KNOWN' "$T/results")
