@@ -477,6 +477,25 @@ static size_t probe_word(const pdf_ctx *c, const sd_item *it, char *buf, size_t 
   return n;
 }
 
+/* One invisible glyph in the mirrored frame (a probe), its origin at x on
+ * the run's baseline, then adj (1/1000 of the size) to carry the pen on. */
+static void put_mirrored_glyph(sd_pdfbuf *s, const sd_item *it, sd_pdffont *pf, int code, double x, double size,
+                               double adj)
+{
+  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
+  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
+  put_num(s, x);
+  put_num(s, it->y);
+  sd_pdfbuf_str(s, "Tm\n/");
+  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
+  sd_pdfbuf_str(s, " ");
+  put_num(s, size);
+  sd_pdfbuf_str(s, "Tf [");
+  put_code(s, code);
+  if (fabs(adj) >= 0.0005) put_num(s, adj);
+  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+}
+
 /* pdf.js drops the space between a mirrored run and a run drawn to its left
  * (it takes that for a step back), and reads a space between a
  * right-to-left run and a word drawn straight to its right (a step forward
@@ -509,19 +528,7 @@ static sd_status draw_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pdff
   double size = floor((word - 0.002) * 1000.0 / wc * 1000.0) / 1000.0;
   if (fabs(size - c->size_before) < 0.0005) size -= 0.001;
   if (size <= 0) return SD_OK;
-  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
-  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
-  put_num(s, it->x + adv * it->size_pt / f->upem);
-  put_num(s, it->y);
-  sd_pdfbuf_str(s, "Tm\n/");
-  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
-  sd_pdfbuf_str(s, " ");
-  put_num(s, size);
-  sd_pdfbuf_str(s, "Tf [");
-  put_code(s, code);
-  double adj = wc - word * 1000.0 / size;
-  if (fabs(adj) >= 0.0005) put_num(s, adj);
-  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  put_mirrored_glyph(s, it, pf, code, it->x + adv * it->size_pt / f->upem, size, wc - word * 1000.0 / size);
   *drawn = 1;
   return SD_OK;
 }
@@ -591,17 +598,7 @@ static sd_status draw_narrow_probe(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, 
   if (wg <= 0) return SD_OK;
   /* after a run drawn to the right: pdf.js must see a space's step before it */
   if (!right_of_before(c, it->x, right) && c->left_before - origin < 0.12 * it->size_pt) return SD_OK;
-  sd_pdfbuf_str(s, "q BT\n3 Tr\n");
-  put_rgb(s, it->color, "rg\n-1 0 0 1 ");
-  put_num(s, origin);
-  put_num(s, it->y);
-  sd_pdfbuf_str(s, "Tm\n/");
-  sd_pdfbuf_str(s, sd_pdffont_resource_name(pf));
-  sd_pdfbuf_str(s, " ");
-  put_num(s, size);
-  sd_pdfbuf_str(s, "Tf [");
-  put_code(s, code);
-  sd_pdfbuf_str(s, "] TJ\nET Q\n");
+  put_mirrored_glyph(s, it, pf, code, origin, size, 0);
   *drawn = 1;
   return SD_OK;
 }
