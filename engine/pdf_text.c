@@ -124,7 +124,7 @@ static sd_status show_code(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, uint32_t gi
 }
 
 /* Marks after a cluster's core, on a zero-width glyph just inside the
- * cluster's end (1/1000 em): exactly at the end, it starts where the next
+ * cluster's end (2/1000 em): exactly at the end, it starts where the next
  * cluster starts, and poppler, which sorts the words of a line by where they
  * start, put the bindi of «ਲੋੜਾਂ:» after the colon. */
 #define MARK_INSIDE 2.0
