@@ -673,6 +673,13 @@ static sd_status draw_complex(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_pd
     tail_len = 0;
   }
   note_ltr_run(c, it);
+  if (drawn && from == it->n_glyphs) {
+    /* the probe took the whole run: to pdf.js the run ended mirrored, at
+     * its left edge, so a run going on straight after it needs a probe too
+     * («محمد-இன்»: the hyphen alone, then the Tamil suffix) */
+    c->plain_before = 0;
+    c->rtl_before = 1;
+  }
   begin_text(s, &rest, pf, 1);
   if (tail_len) st = show_trailing_marks(c, s, pf, it->font->zero_width_gid, tail, tail_len);
   /* per cluster one invisible glyph, chosen for its width: pdf.js measures
