@@ -209,6 +209,7 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
 
 /* One code point of a right-to-left run's text layer, in logical order. */
 #define RTL_MARK_PAST 2.0 /* 1/1000 em */
+#define RTL_REANCHOR_BACK 0.002 /* pt */
 
 typedef struct rtl_cp {
   const char *t;
@@ -363,6 +364,9 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
   double right = it->x + width * it->size_pt / f->upem, pen = right;
   size_t plain = rtl_unmirrored(c, it, cps, n, right);
   sd_status st = SD_OK;
+  /* mirrored: how far right of the pen the text position stands after the
+   * pen was set again, and where pdf.js ends the last glyph it advanced over */
+  double shift = 0, drawn_end = pen;
   for (size_t i = 0; i < n && st == SD_OK; i++) {
     int mirror = i >= plain;
     if (i == 0 || i == plain) {
@@ -372,12 +376,32 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
       put_num(s, pen);
       put_num(s, it->y);
       sd_pdfbuf_str(s, "Tm\n");
+      shift = 0;
+      drawn_end = pen;
+    } else if (cps[i - 1].adv <= 0) {
+      /* pdf.js does not advance over a glyph whose text holds a mark or
+       * ends in a format character, whatever its width; the other readers
+       * do. The pen is set again after one, or pdf.js would drift by that
+       * glyph's width and see a space before the next text object drawn
+       * where it belongs (the colon after «أقصاه» at a line's end). The
+       * mark is an item of no width, and pdf.js reads any step forward
+       * from the last glyph it advanced over as a space: mirrored, the pen
+       * is set a hair behind where that glyph ended. */
+      double at = mirror ? fmax(pen, drawn_end + RTL_REANCHOR_BACK) : pen;
+      sd_pdfbuf_str(s, mirror ? "-1 0 0 1 " : "1 0 0 1 ");
+      put_num(s, at);
+      put_num(s, it->y);
+      sd_pdfbuf_str(s, "Tm\n");
+      shift = at - pen;
     }
     double size = sizes[i & 1];
     /* a mark gets a glyph of some width all the same: pdfminer ends a line
      * between two glyphs of no width (two marks on one letter) */
     int32_t w = cps[i].adv > 0 ? (int32_t)lround(cps[i].adv) : (int32_t)f->upem / 100;
-    uint32_t gid = sd_font_glyph_of_width(f, w);
+    /* a letter a mark follows is never narrower than its place when the
+     * font allows: the pen set again after the mark then needs no step back */
+    int before_mark = mirror && cps[i].adv > 0 && i + 1 < n && cps[i + 1].adv <= 0;
+    uint32_t gid = before_mark ? sd_font_glyph_covering(f, w, (int32_t)(f->upem * 8 / 100)) : sd_font_glyph_of_width(f, w);
     int code = code_for(c, pf, gid, cps[i].t, cps[i].len, &st);
     if (code < 0) break;
     sd_pdfbuf_str(s, "/");
@@ -400,6 +424,7 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     put_code(s, code);
     if (fabs(post) >= 0.0005) put_num(s, post);
     sd_pdfbuf_str(s, "] TJ\n");
+    if (mirror && cps[i].adv > 0) drawn_end = pen + shift - wc * size / 1000.0;
     pen -= cps[i].adv * it->size_pt / f->upem;
   }
   if (n) sd_pdfbuf_str(s, "ET Q\n");
