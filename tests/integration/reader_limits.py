@@ -70,7 +70,10 @@ not have the limit give the string exactly:
     between them or just before or after them where no letter stands (the
     quotation marks round an English quote in an Urdu plan are a span of
     punctuation alone, and a telephone number has no letter: no expected
-    string holds them, but poppler's line does).
+    string holds them, but poppler's line does). Where two strings meet
+    with no space, the line may hold a space there or none: the strings are
+    trimmed where a span starts or ends, but a template may write a name
+    straight after a prefix («لـ» + name).
   poppler-block-order (poppler): pdftotext joins lines into one block only
     when their baselines are at most 1.5 font sizes apart
     (maxLineSpacingDelta); Arabic, Nastaliq and large-print lines are set
@@ -223,6 +226,45 @@ def page_walk(texts, lines):
     return grouped, (in_order if grouped else set())
 
 
+def strays(texts, lines, bidi, dirs, between, todo):
+    """strings poppler did not give at all (FAIL) that the walk above lost
+    its way before reaching (a heading poppler put before the text above
+    it): a unit of lines anywhere that only poppler's reorderText turned
+    (the same proof, wherever the lines stand)"""
+    bags = [Counter(solid(l)) for l in lines]
+    found = set()
+    for i in sorted(todo):
+        if i in found:
+            continue
+        hit = None
+        for i0 in range(max(0, i - 3), i + 1):
+            for j in range(i, min(i0 + 8, len(texts))):
+                for block, need in between.blocks(texts, i0, j):
+                    have = Counter(solid(block))
+                    for a in range(len(lines)):
+                        if not bags[a] or bullet(lines[a]) or bags[a] - have:
+                            continue
+                        total, b = Counter(), a
+                        while b < min(len(lines), a + 10) and sum(total.values()) < need:
+                            if not bullet(lines[b]):
+                                total += bags[b]
+                            b += 1
+                        if total == have and any(
+                                reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, r)
+                                for r in dirs.of(i0, j)):
+                            hit = (i0, j)
+                            break
+                    if hit:
+                        break
+                if hit:
+                    break
+            if hit:
+                break
+        if hit:
+            found.update(range(hit[0], hit[1] + 1))
+    return found
+
+
 LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
 RTL_LANGS = ("ar", "ur", "fa", "ps", "he", "yi", "sd", "ug", "ckb", "pa-Arab")
 
@@ -289,6 +331,29 @@ class Bidi:
         return self.memo[key]
 
 
+def is_rtl_lang(lang):
+    return any(lang == t or lang.startswith(t + "-") for t in RTL_LANGS)
+
+
+class Directions:
+    """the paragraph directions a run of strings may have been set in: the
+    document's; or, where every string of the run is in one language of the
+    other direction, that language's too (sendoc sets a paragraph of case
+    text alone in the text's language, engine/layout.c para_direction: a
+    Polish value in an Urdu letter reads left to right)"""
+
+    def __init__(self, doc_lang, langs=()):
+        self.doc_lang, self.rtl, self.langs = doc_lang, is_rtl_lang(doc_lang), list(langs)
+
+    def of(self, i0, j):
+        own = set(self.langs[i0:j + 1])
+        if len(own) == 1 and j < len(self.langs):
+            lang = own.pop()
+            if lang and lang != self.doc_lang and is_rtl_lang(lang) != self.rtl:
+                return (self.rtl, not self.rtl)
+        return (self.rtl,)
+
+
 def reordered_lines(block, lines, bidi, rtl, turned_one=True):
     """do these poppler lines hold exactly the block's characters, in order
     line by line, each line the bidi algorithm's display order of its
@@ -304,32 +369,46 @@ def reordered_lines(block, lines, bidi, rtl, turned_one=True):
         span = (at[pos], at[pos + len(want) - 1] + 1) if want else None
         stretch = block[span[0]:span[1]] if want else ""
         pos += len(want)
-        if not want or collapse(stretch) == collapse(line.translate(CONTROLS)):
+        if not want or same_text(line.translate(CONTROLS), stretch):
             continue
         # composed before either side is turned round: a reversed run puts a
         # mark before its base, where no composition applies
         seen = poppler_seen(unicodedata.normalize("NFC", line))
         if seen is None or bidi is None:
             return False
-        if spaced(seen.translate(CONTROLS)) != spaced(bidi.shown(block, rtl, span)):
+        if not same_text(seen.translate(CONTROLS), bidi.shown(block, rtl, span)):
             return False
         turned = True
     return pos == len(at) and (turned or not turned_one)
 
 
+# Where two strings meet with no space, a space or none: the expected
+# strings are mostly trimmed where a span starts or ends, but a template may
+# write a name straight after a prefix («لـ» + name). The bidi algorithm
+# takes it for a space (class WS); same_text lets the reader's line decide.
+JUNCTION = "\u2008"
+
+
 def joined(texts):
-    """consecutive strings as one text: a word space where two meet with
-    none, unless the second starts with closing punctuation or the first
-    ends with an opening bracket (the expected strings are trimmed where a
-    span starts or ends; a span that ends inside a word is then not proved,
-    never wrongly proved)"""
+    """consecutive strings as one text, a JUNCTION where two meet with no
+    space (a comma after a name: none; « · » after a value: a space)"""
     out = ""
     for t in texts:
-        if out and t and not out[-1].isspace() and not t[0].isspace() and \
-                unicodedata.category(out[-1]) not in ("Ps", "Pi") and unicodedata.category(t[0]) not in ("Pe", "Pf", "Po"):
-            out += " "
+        if out and t and not out[-1].isspace() and not t[0].isspace():
+            out += JUNCTION
         out += t
     return out
+
+
+def same_text(got, ours):
+    """is a reader's line (spaces collapsed) our text, each JUNCTION in it
+    read as a space or as nothing?"""
+    got, ours = collapse(got), unicodedata.normalize("NFC", ours).strip()
+    if JUNCTION not in ours:
+        return got == collapse(ours)
+    pattern = "".join((" ?" if set(w) == {JUNCTION} else " ") if w[0].isspace() else re.escape(w)
+                      for w in re.findall(r"\s+|\S+", ours))
+    return re.fullmatch(pattern, got) is not None
 
 
 class Between:
@@ -342,7 +421,9 @@ class Between:
     round trip matches them: a line break stands for a space or for nothing."""
 
     def __init__(self, texts, lines):
-        self.full = "\n".join(t for t in (spaced(l.translate(CONTROLS)) for l in lines) if t)
+        # composed, as the strings are: MuPDF gives «ئ» as «ي» and hamza above
+        self.full = "\n".join(t for t in (spaced(unicodedata.normalize("NFC", l.translate(CONTROLS))) for l in lines)
+                              if t)
         self.spans, self.memo, pos = [], {}, 0
         for t in texts:
             needle = collapse(t.translate(CONTROLS))
@@ -387,7 +468,9 @@ class Between:
         if any(g.strip() for g in gaps):  # the comma between a name and a title
             drawn = texts[i0]
             for g, t in zip(gaps, texts[i0 + 1:j + 1]):
-                drawn = joined([drawn, t]) if not g.strip() else drawn + re.sub(r"\s+", " ", g) + t
+                # MuPDF's line break there: a space, or none
+                drawn = joined([drawn, t]) if not g.strip() else \
+                    drawn + re.sub(r"\s+", lambda m: " " if " " in m.group() else JUNCTION, g) + t
             cores = [drawn]
         before = self.spans[i0 - 1] if i0 > 0 else (0, 0)
         after = self.spans[j + 1] if j + 1 < len(texts) else (len(self.full), len(self.full))
@@ -401,7 +484,7 @@ class Between:
         for core in cores:
             for a in leads:
                 for b in trails:
-                    block = a.lstrip() + core + b.rstrip()
+                    block = joined([a.lstrip(), core, b.rstrip()])
                     if block not in out:
                         out.append(block)
         return out
@@ -419,10 +502,11 @@ def bullet(line):
     return "".join(solid(line)) in BULLETS
 
 
-def line_walk(texts, lines, bidi, rtl, between=None):
+def line_walk(texts, lines, bidi, dirs, between=None, strays_todo=None):
     """poppler's lines walked in the expected order, runs of lines that only
     poppler's reorderText turned taken as one unit: which strings make such
-    runs, and which are then found in order"""
+    runs, and which are then found in order (strays_todo: strings to look
+    for anywhere where the walk did not reach them)"""
     between = between or Between(texts, [])
     norm, starts, full = [collapse(l.translate(CONTROLS)) for l in lines], [], ""
     for line in norm:
@@ -451,7 +535,8 @@ def line_walk(texts, lines, bidi, rtl, between=None):
                 for j in range(i, min(i0 + 8, len(texts))):
                     for block, need in between.blocks(texts, i0, j):
                         b = ends.get(need)
-                        if need and b and reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, rtl):
+                        if need and b and any(reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, r)
+                                              for r in dirs.of(i0, j)):
                             unit = (i0, j, b - 1)
                             break
                     if unit:
@@ -473,13 +558,14 @@ def line_walk(texts, lines, bidi, rtl, between=None):
                 first_in_line.setdefault(li, i)
             pos = at + len(collapse(texts[i]))
         i += 1
+    grouped |= strays(texts, lines, bidi, dirs, between, (strays_todo or set()) - grouped)
     return grouped, (in_order if grouped else set())
 
 
 CHAIN_BUDGET = 30000  # walks tried per string: seconds at most
 
 
-def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
+def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
     """strings a reader split over lines that are not next to each other
     (FAIL), each run of lines ending a block (pdfminer: a box) and the next
     run starting another on the same page, before or after it (the reader
@@ -508,10 +594,13 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
     def begun(li, used):
         """is li in a block the unit has begun, every line on an earlier row
         of it (another baseline, or any earlier line where none is known)
-        taken?"""
+        from the unit's first line in it on taken? (rows before that are
+        earlier strings': a label column pdfminer boxed with a wrapped
+        value's last word)"""
         _, _, _, y, block = blocks[li]
-        earlier = [m for m in members[block] if m < li and (y is None or blocks[m][3] != y)]
-        return any(m in used for m in members[block]) and all(m in used for m in earlier)
+        mine = [m for m in members[block] if m in used]
+        earlier = [m for m in members[block] if mine and mine[0] <= m < li and (y is None or blocks[m][3] != y)]
+        return bool(mine) and li > mine[-1] and all(m in used for m in earlier)
 
     fit_cache = {}  # at -> fits, for the chars being walked (cleared for each new chars)
 
@@ -532,10 +621,12 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
         if at == len(chars):
             return [cur]
         page, _, ends, y, block = blocks[cur]
-        if not ends:  # the rest of its block comes next (pdfminer: any piece of its next visual line)
+        if not ends:  # the rest of its block comes next (pdfminer: any piece of its next visual line,
+            # in any box: a table's next column boxed with this cell's line)
             nxt = follows.get(cur)
             cands = [] if nxt is None else [(li, n) for li, n in fits(chars, at) if li == nxt or (
-                li not in used and y is not None and blocks[li][4] == block and blocks[li][3] == blocks[nxt][3])][:3]
+                li not in used and y is not None and blocks[li][0] == page and blocks[nxt][3] is not None and
+                abs(blocks[li][3] - blocks[nxt][3]) < 0.5)][:3]
         else:  # another block on the same page, before or after, that starts with the rest
             # (pdfminer: with a piece of its first visual line)
             cands = [(li, n) for li, n in fits(chars, at)
@@ -569,7 +660,8 @@ def block_walk(texts, lines, bidi, rtl, between, blocks, todo):
                             continue  # one whole line: the walk above decides it
                         picked = chain(chars, n, a, {a})
                         if picked and len({blocks[x][0] for x in picked}) == 1 and \
-                                reordered_lines(block, [lines[x] for x in picked], bidi, rtl, False):
+                                any(reordered_lines(block, [lines[x] for x in picked], bidi, r, False)
+                                    for r in dirs.of(i0, j)):
                             found = (i0, j)
                             break
                     if found:
@@ -676,22 +768,24 @@ def main():
     ok = True
     walk = page_walk(texts, texts_by_reader["poppler"]) if "poppler" in texts_by_reader else None
     lang = d.get("meta", {}).get("doc_lang", "")
-    rtl = any(lang == t or lang.startswith(t + "-") for t in RTL_LANGS)
+    dirs = Directions(lang, [e.get("lang", "") for e in json.load(open(sys.argv[2], encoding="utf-8"))])
     between = Between(texts, texts_by_reader.get("mupdf", []))
-    reorder = line_walk(texts, texts_by_reader["poppler"], bidi, rtl, between) \
+    missed = {i for i, s in enumerate(d["strings"])
+              if s["results"].get("poppler", {}).get("verdict") in ("FAIL", "FAIL(ws)")}
+    reorder = line_walk(texts, texts_by_reader["poppler"], bidi, dirs, between, missed) \
         if bidi and "poppler" in texts_by_reader else None
     box_split = None
     if "pdfminer" in texts_by_reader:
         todo = {i for i, s in enumerate(d["strings"])
                 if s["results"].get("pdfminer", {}).get("verdict") in ("FAIL", "FAIL(ws)")}
-        box_split = block_walk(texts, texts_by_reader["pdfminer"], None, rtl, between,
+        box_split = block_walk(texts, texts_by_reader["pdfminer"], None, dirs, between,
                                pdfminer_boxes(texts_by_reader["pdfminer"], layout_path), todo)
     split = None
     if blocks_path and "poppler" in texts_by_reader:
         info = poppler_blocks(blocks_path, texts_by_reader["poppler"])
         todo = {i for i, s in enumerate(d["strings"])
                 if s["results"].get("poppler", {}).get("verdict") in ("FAIL", "FAIL(ws)") and not (reorder and i in reorder[0])}
-        split = block_walk(texts, texts_by_reader["poppler"], bidi, rtl, between, info, todo) if info else None
+        split = block_walk(texts, texts_by_reader["poppler"], bidi, dirs, between, info, todo) if info else None
     spaced_lines = letter_spaced_lines(blocks_path)
     for index, (s, expected) in enumerate(zip(d["strings"], texts)):
         if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":

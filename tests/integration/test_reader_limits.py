@@ -87,17 +87,19 @@ def bbox_layout(pages):
     return "\n".join(out + ["</doc>"])
 
 
-def run_many(strings, poppler_text, bidi=None, lang="x", mupdf_text=None, pages=None):
+def run_many(strings, poppler_text, bidi=None, lang="x", mupdf_text=None, pages=None, langs=None):
     """several strings (text, poppler verdict); poppler's whole text given;
     bidi: the bidivisual tool; mupdf_text: MuPDF's whole text; pages:
-    poppler's blocks as pdftotext -bbox-layout lists them, [[[line, ...]]]"""
+    poppler's blocks as pdftotext -bbox-layout lists them, [[[line, ...]]];
+    langs: each string's language (default: the document's)"""
+    langs = langs or [lang] * len(strings)
     with tempfile.TemporaryDirectory() as d:
         rt = {"meta": {"doc_lang": lang}, "strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
                            "results": five(poppler={"verdict": v, "found": True}) if v != "ok" else five()}
                           for i, (_, v) in enumerate(strings)]}
         open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
         open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
-            json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
+            json.dumps([{"lang": lg, "text": t} for (t, _), lg in zip(strings, langs)]))
         open(os.path.join(d, "poppler"), "w", encoding="utf-8").write(poppler_text)
         if mupdf_text is not None:
             open(os.path.join(d, "mupdf"), "w", encoding="utf-8").write(mupdf_text)
@@ -148,6 +150,25 @@ ltr_drawn = R + L + " Bilal" + P + "تاریخ" + P + "\nاور\n"
 expect("reorder, drawn in the wrong paragraph direction", run_many(named, ltr_drawn, BIDI, "ur"), 1, "FAIL")
 expect("reorder, the document's paragraph direction", run_many(named, ltr_drawn, BIDI, "en-GB"), 0, "poppler-reorder")
 expect("reorder, a word more on the line", run_many(date, shown.replace("تاریخ", "تاریخ اور", 1), BIDI, "ur"), 1, "FAIL")
+# a template writes a name straight after the prefix «لـ» (no space), and
+# the expected strings are trimmed elsewhere («Bilal» then «هي الأهم.», a
+# space between): where two strings meet, poppler's line says which
+prefix = [("نودّ دعوتكم لـ", "ORDER"), ("Bilal", "ok"), (". هي اجتماع", "FAIL")]
+prefixed = R + " هي اجتماع" + P + ".Bilal" + R + "نودّ دعوتكم لـ" + P + "\n"
+expect("reorder, a name after a prefix", run_many(prefix, prefixed, BIDI, "ar"), 0, "poppler-reorder")
+expect("reorder, a name after a prefix, a space lost inside a string",
+       run_many(prefix, prefixed.replace("نودّ دعوتكم", "نودّدعوتكم"), BIDI, "ar"), 1, "FAIL")
+expect("reorder, a name after a prefix, a space put inside a word",
+       run_many(prefix, prefixed.replace("Bilal", "Bil al"), BIDI, "ar"), 1, "FAIL")
+# a Polish value with an Arabic name, a paragraph of case text alone in an
+# Urdu letter, is set left to right (its language's direction): pdftotext on a
+# right-to-left page writes «& محمد» first, then the Polish words
+polish = [("Pomoc ogród muzyka محمد &", "FAIL"), ("اور", "ok")]
+polish_read = R + "& محمد " + L + "Pomoc ogród muzyka" + P + P + "\n" + R + "اور" + P + "\n"
+expect("reorder, a paragraph in its own language's direction",
+       run_many(polish, polish_read, BIDI, "ur", langs=["pl", "ur"]), 0, "poppler-reorder")
+expect("reorder, a paragraph in its own language's direction, said to be Urdu",
+       run_many(polish, polish_read, BIDI, "ur"), 1, "FAIL")
 # the quotation marks round an English quote in an Urdu plan are in no
 # expected string (a span of punctuation alone), but poppler's line holds
 # them: MuPDF, which reads the content stream in order, says where they stand
@@ -308,6 +329,31 @@ expect("box order, a row of the box skipped",
        run_pdfminer(contact + [("شيء آخر", "ok")], "، منسّق\n\nMrs Sarah Whitfield\n\nتواصلوا مع\nشيء آخر\nالمدرسة.\n\n",
                   [[[("، منسّق", 700)], [("Mrs Sarah Whitfield", 700)],
                     [("تواصلوا مع", 700), ("شيء آخر", 690), ("المدرسة.", 680)]]]), 1, "FAIL")
+# a right-to-left list of labels boxed together, a value's wrapped last word
+# («help») in the labels' box below its own label: the unit began that box
+# at its own label, so the earlier rows (the label before) are not its own
+fillers = [("f%d" % k, "ok") for k in range(4)]
+labels = [("B2 حاجة: ", "ok")] + fillers + [("B3 احتياجات: ", "ok"), ("Friends time help", "FAIL"), ("B4 ضعف: ", "ok")]
+label_box = [("B2 حاجة:", 720), ("B3 احتياجات:", 700), ("help", 680), ("B4 ضعف:", 660)]
+filler_boxes = [[("f%d" % k, 719 - k)] for k in range(4)]
+label_text = "B2 حاجة:\nB3 احتياجات:\nhelp\nB4 ضعف:\n\n" + "".join("f%d\n\n" % k for k in range(4)) + "Friends time\n\n"
+expect("box order, a wrapped word in the labels' box",
+       run_pdfminer(labels, label_text, [[label_box] + filler_boxes + [[("Friends time", 700)]]]), 0,
+       "pdfminer-box-order")
+expect("box order, a wrapped word in the labels' box, above its label",
+       run_pdfminer(labels, label_text.replace("B3 احتياجات:\nhelp", "help\nB3 احتياجات:"),
+                    [[[label_box[0], ("help", 705), ("B3 احتياجات:", 700), label_box[3]]] + filler_boxes +
+                     [[("Friends time", 700)]]]), 1, "FAIL")
+# a table: pdfminer boxes a cell's line with the next column's line below
+# it (another string), and the cell goes on in a box of its own on that row
+cell = [("one two three four five six", "FAIL"), ("Nguyen Lan", "ok")]
+cell_text = "one two\nNguyen Lan\n\nthree four\n\nfive six\n\n"
+expect("box order, a table cell beside the next column",
+       run_pdfminer(cell, cell_text, [[[("one two", 700), ("Nguyen Lan", 680)], [("three four", 680)],
+                                      [("five six", 660)]]]), 0, "pdfminer-box-order")
+expect("box order, a table cell beside the next column, a row lower",
+       run_pdfminer(cell, cell_text, [[[("one two", 700), ("Nguyen Lan", 680)], [("three four", 660)],
+                                      [("five six", 640)]]]), 1, "FAIL")
 expect("box order, a layout that is not pdfminer's text",
        run_pdfminer(contact, as_text, [[[("، منسّق", 700)], [("تواصلوا مع", 700), ("المدرسة.", 680)]]]), 1, "FAIL")
 if fails:
