@@ -282,7 +282,6 @@ def main():
             have = norm(txt)
             have_bare = bare(txt)
             raw = [None]  # pdftotext -raw, made when a value needs it
-            words = set(txt.split())
             for path, value in expect.values(tpl_text[t], row["case"], lang):
                 res.append(("#values checked", None))
                 if norm(value) in have:

@@ -20,7 +20,7 @@ Exits 1 otherwise: a real failure.
 """
 import json, re, sys, unicodedata
 
-from reader_limits import RTL_LANGS as RTL  # one list of right-to-left languages
+from reader_units import RTL_LANGS as RTL  # one list of right-to-left languages
 
 
 def bare(s):
