@@ -89,20 +89,20 @@ def is_rtl_lang(lang):
 
 class Directions:
     """the paragraph directions a run of strings may have been set in: the
-    document's; or, where every string of the run is in one language of the
-    other direction, that language's too (sendoc sets a paragraph of case
-    text alone in the text's language, engine/layout.c para_direction: a
-    Polish value in an Urdu letter reads left to right)"""
+    document's; or, where no string of the run is in the document's
+    language, the direction of any of their languages too (sendoc sets a
+    paragraph of case text alone in its text's language, engine/layout.c
+    para_direction: a Polish value in an Urdu letter reads left to right, an
+    Urdu address with an English name in a Polish letter right to left)"""
 
     def __init__(self, doc_lang, langs=()):
         self.doc_lang, self.rtl, self.langs = doc_lang, is_rtl_lang(doc_lang), list(langs)
 
     def of(self, i0, j):
         own = set(self.langs[i0:j + 1])
-        if len(own) == 1 and j < len(self.langs):
-            lang = own.pop()
-            if lang and lang != self.doc_lang and is_rtl_lang(lang) != self.rtl:
-                return (self.rtl, not self.rtl)
+        if j < len(self.langs) and own and "" not in own and self.doc_lang not in own and \
+                any(is_rtl_lang(lang) != self.rtl for lang in own):
+            return (self.rtl, not self.rtl)
         return (self.rtl,)
 
 

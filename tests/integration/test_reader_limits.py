@@ -169,6 +169,15 @@ expect("reorder, a paragraph in its own language's direction",
        run_many(polish, polish_read, BIDI, "ur", langs=["pl", "ur"]), 0, "poppler-reorder")
 expect("reorder, a paragraph in its own language's direction, said to be Urdu",
        run_many(polish, polish_read, BIDI, "ur"), 1, "FAIL")
+# an Urdu address ending in an English name, case text alone in a Polish
+# letter, is set right to left: pdftotext on a left-to-right page writes the
+# name first on the address's second line
+address = [("کھیل کتاب اسکول ", "FAIL"), ("Zofia", "ORDER"), ("Szanowni", "ok")]
+address_read = R + "کھیل کتاب" + P + "\nZofia " + R + "اسکول" + P + "\nSzanowni\n"
+expect("reorder, case text alone in the other direction",
+       run_many(address, address_read, BIDI, "pl", langs=["ur", "en-GB", "pl"]), 0, "poppler-reorder")
+expect("reorder, case text alone in the other direction, with the document's language",
+       run_many(address, address_read, BIDI, "pl", langs=["ur", "pl", "pl"]), 1, "FAIL")
 # the quotation marks round an English quote in an Urdu plan are in no
 # expected string (a span of punctuation alone), but poppler's line holds
 # them: MuPDF, which reads the content stream in order, says where they stand
