@@ -17,9 +17,7 @@ language gen.py grouped it under. Every render must either
     kit is beside the clone, and every K-th (--strict-every, default 40) is read
     by all five readers strictly, each string exact or each miss proved that
     reader's own limit (tests/integration/prove_read.sh, as the strict matrix
-    reads; needs pdf.js, so node and npm: pdf.js, MuPDF and the structure tree
-    must hold, poppler's and pdfminer's misses not yet proved are counted and
-    shown); or
+    reads; needs pdf.js, so node and npm); or
   * exit 1 with only case.required errors (the template's `requires:`), each
     naming the case file, a line and column, and a field the element at that
     line really lacks; or layout.too-long (more than the template's max-pages).
@@ -166,7 +164,6 @@ def main():
     work = tempfile.mkdtemp(prefix="sendoc-gen-")
     tpl_text = {}
     failures = []  # (class, detail)
-    unproved = []  # poppler's and pdfminer's misses the five-reader sample could not prove
     t_render = t0
     stats = collections.Counter()
     repro = "python3 tests/gen/run.py %s --cases %d --seed %d" % (a.build, a.cases, a.seed)
@@ -256,17 +253,9 @@ def main():
             res = [("#five readers", None)] + [("#five readers: proved reader limits", None)] * limits
             if r.returncode == 0:
                 return res
-            # pdf.js, MuPDF and the structure tree must read every PDF exactly or with a
-            # proved limit. Poppler's and pdfminer's own ordering of text mixed with
-            # right-to-left runs (a separator between values, a cell beside a cell) is not
-            # yet proved in every case these generated texts make: those misses are
-            # counted and shown, not failed (issue 15; README "What each PDF reader gets")
-            others = [l for l in fails if not re.match(r"FAIL \S+ (poppler|pdfminer): ", l)]
+            # every reader must read every sampled PDF exactly or with a proved limit
             where = "%s --lang %s %s" % (t, lang, row["case"])
-            if others or not fails:
-                return res + [("five readers", "%s: %s" % (where, " ".join(others)[:600] or r.stderr[-300:]))]
-            unproved.append("%s: %s" % (where, fails[0][:300]))
-            return res + [("#five readers: poppler or pdfminer misses not yet proved", None)] * len(fails)
+            return res + [("five readers", "%s: %s" % (where, " ".join(fails)[:600] or r.stderr[-300:]))]
 
         def check_ok(i, t, lang, row):
             res = []
@@ -416,8 +405,6 @@ def main():
                                                 ": " + hints[cls] if cls in hints else ""))
         for dt in items[:3]:
             print("    " + dt)
-    for u in sorted(unproved)[:5]:
-        print("note: not yet proved (issue 15): " + u)
     summary = ", ".join("%s %d" % (k, v) for k, v in sorted(stats.items()))
     print("gen: seed %d, %d cases: %s (%.0f s: generate, validate and render %.0f s, check %.0f s)"
           % (a.seed, a.cases, summary, time.time() - t0, t_render - t0, time.time() - t_render))
