@@ -211,7 +211,7 @@ static sd_status invisible_cluster(pdf_ctx *c, sd_pdfbuf *s, sd_pdffont *pf, con
 
 /* One code point of a right-to-left run's text layer, in logical order. */
 #define RTL_MARK_PAST 2.0 /* 1/1000 em */
-#define RTL_REANCHOR_BACK 0.002 /* pt */
+#define RTL_REANCHOR_BACK 0.004 /* pt: twice what writing positions to 3 decimals may move them */
 
 typedef struct rtl_cp {
   const char *t;
@@ -362,7 +362,10 @@ static sd_status draw_rtl_text(pdf_ctx *c, sd_pdfbuf *s, const sd_item *it, sd_p
     return SD_E_NOMEM;
   }
   size_t used = 0, n = rtl_layout(it, cps, scratch, &used);
-  double k = 1000.0 / f->upem, sizes[2] = { it->size_pt, it->size_pt + 0.001 };
+  /* the sizes as the content stream writes them (3 decimals): the pen below
+   * then follows the glyphs exactly, however long the run */
+  double k = 1000.0 / f->upem,
+         sizes[2] = { (double)llround(it->size_pt * 1000.0) / 1000.0, (double)llround(it->size_pt * 1000.0 + 1.0) / 1000.0 };
   double right = it->x + width * it->size_pt / f->upem, pen = right;
   size_t plain = rtl_unmirrored(c, it, cps, n, right);
   sd_status st = SD_OK;
