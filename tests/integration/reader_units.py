@@ -314,42 +314,44 @@ def line_walk(texts, lines, bidi, dirs, between=None, strays_todo=None):
     return grouped, (in_order if grouped else set())
 
 
+def units_around(texts, between, i):
+    """the units a string may be proved in: with up to 3 strings before it
+    and up to 7 in all, each as Between joins them"""
+    for i0 in range(max(0, i - 3), i + 1):
+        for j in range(i, min(i0 + 8, len(texts))):
+            for block, need in between.blocks(texts, i0, j):
+                yield i0, j, block, need
+
+
 def strays(texts, lines, bidi, dirs, between, todo):
     """strings poppler did not give at all (FAIL) that the walk above lost
     its way before reaching (a heading poppler put before the text above
     it): a unit of lines anywhere that only poppler's reorderText turned
     (the same proof, wherever the lines stand)"""
     bags = [Counter(solid(l)) for l in lines]
+
+    def fits(i0, j, block, need):
+        have = Counter(solid(block))
+        for a in range(len(lines)):
+            if not bags[a] or bullet(lines[a]) or bags[a] - have:
+                continue
+            total, b = Counter(), a
+            while b < min(len(lines), a + 10) and sum(total.values()) < need:
+                if not bullet(lines[b]):
+                    total += bags[b]
+                b += 1
+            if total == have and any(reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, r)
+                                     for r in dirs.of(i0, j)):
+                return True
+        return False
+
     found = set()
     for i in sorted(todo):
-        if i in found:
-            continue
-        hit = None
-        for i0 in range(max(0, i - 3), i + 1):
-            for j in range(i, min(i0 + 8, len(texts))):
-                for block, need in between.blocks(texts, i0, j):
-                    have = Counter(solid(block))
-                    for a in range(len(lines)):
-                        if not bags[a] or bullet(lines[a]) or bags[a] - have:
-                            continue
-                        total, b = Counter(), a
-                        while b < min(len(lines), a + 10) and sum(total.values()) < need:
-                            if not bullet(lines[b]):
-                                total += bags[b]
-                            b += 1
-                        if total == have and any(
-                                reordered_lines(block, [l for l in lines[a:b] if not bullet(l)], bidi, r)
-                                for r in dirs.of(i0, j)):
-                            hit = (i0, j)
-                            break
-                    if hit:
-                        break
-                if hit:
-                    break
+        if i not in found:
+            hit = next(((i0, j) for i0, j, block, need in units_around(texts, between, i)
+                        if fits(i0, j, block, need)), None)
             if hit:
-                break
-        if hit:
-            found.update(range(hit[0], hit[1] + 1))
+                found.update(range(hit[0], hit[1] + 1))
     return found
 
 
@@ -437,33 +439,28 @@ def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
                 return [cur] + rest
         return None
 
+    def walked(i0, j, block, need):
+        """lines of blocks, a run of lines ending one and the next starting
+        another (or going on as above), holding the unit in order"""
+        chars = solid(block)
+        fit_cache.clear()
+        for a, n in fits(chars, 0):
+            if n == need:
+                continue  # one whole line: the walk above decides it
+            picked = chain(chars, n, a, {a})
+            if picked and len({blocks[x][0] for x in picked}) == 1 and \
+                    any(reordered_lines(block, [lines[x] for x in picked], bidi, r, False) for r in dirs.of(i0, j)):
+                return True
+        return False
+
     units = set()
     steps = [0]
     for i in sorted(todo):
         if i in units:
             continue
         steps[0] = 0
-        found = None
-        for i0 in range(max(0, i - 3), i + 1):
-            for j in range(i, min(i0 + 8, len(texts))):
-                for block, need in between.blocks(texts, i0, j):
-                    chars = solid(block)
-                    fit_cache.clear()
-                    for a, n in fits(chars, 0):
-                        if n == need:
-                            continue  # one whole line: the walk above decides it
-                        picked = chain(chars, n, a, {a})
-                        if picked and len({blocks[x][0] for x in picked}) == 1 and \
-                                any(reordered_lines(block, [lines[x] for x in picked], bidi, r, False)
-                                    for r in dirs.of(i0, j)):
-                            found = (i0, j)
-                            break
-                    if found:
-                        break
-                if found:
-                    break
-            if found:
-                break
+        found = next(((i0, j) for i0, j, block, need in units_around(texts, between, i)
+                      if walked(i0, j, block, need)), None)
         if found:
             units.update(range(found[0], found[1] + 1))
     return units
