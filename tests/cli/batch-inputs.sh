@@ -63,16 +63,19 @@ grep -c '"fingerprint":"[0-9a-f]\{64\}"' "$T/m.jsonl" | grep -qx 3 && ok || bad 
 tail -1 "$T/err.txt" | grep -qx '0 rendered, 0 failed, 3 skipped' && ok || bad "resume with the default manifest: $(tail -1 "$T/err.txt")"
 [ "$(stat -c %a "$T/o2/.sendoc-batch.jsonl")" = 600 ] && ok || bad "default manifest mode"
 
-# 2. two batches into one folder: the second stops, naming the first
+# 2. two batches into one folder: the second stops, naming the first. The
+# first renders 600 cases (about a second): 120 took a quarter of one, and the
+# third batch below sometimes started after the first had finished.
 make_cases "$T/many" 120
-"$BIN" batch "$T/many" -o "$T/shared" -t $TPL --jobs 1 --manifest "$T/first.jsonl" 2>/dev/null &
+make_cases "$T/lots" 600
+"$BIN" batch "$T/lots" -o "$T/shared" -t $TPL --jobs 1 --manifest "$T/first.jsonl" 2>/dev/null &
 first=$!
 w=0; while [ "$w" -lt 200 ] && ! grep -q "^$first " "$T/shared/.sendoc-batch.pid" 2>/dev/null; do sleep 0.02; w=$((w+1)); done
-"$BIN" batch "$T/many" -o "$T/shared" -t "$T/alt.md" --jobs 1 --manifest "$T/second.jsonl" >/dev/null 2>"$T/err.txt"; rc=$?
+"$BIN" batch "$T/lots" -o "$T/shared" -t "$T/alt.md" --jobs 1 --manifest "$T/second.jsonl" >/dev/null 2>"$T/err.txt"; rc=$?
 running=$(kill -0 $first 2>/dev/null && echo yes || echo no)
 [ "$rc" = 2 ] && ok || bad "second batch with another template: exit $rc, want 2 (first still running: $running)"
 grep -q "another sendoc batch (process $first) is writing into this folder" "$T/err.txt" && ok || bad "the message does not name process $first: $(head -2 "$T/err.txt")"
-"$BIN" batch "$T/many" -o "$T/shared" -t $TPL --jobs 1 >/dev/null 2>"$T/err.txt"; rc=$?
+"$BIN" batch "$T/lots" -o "$T/shared" -t $TPL --jobs 1 >/dev/null 2>"$T/err.txt"; rc=$?
 [ "$rc" = 2 ] && grep -q "process $first" "$T/err.txt" && ok || bad "second identical batch: exit $rc: $(head -1 "$T/err.txt")"
 [ "$running" = yes ] || echo "note: the first batch finished before the second started (the test is weaker)"
 wait $first; rc=$?
