@@ -5,9 +5,9 @@
  * the first column on the right. Each cell is drawn whole, its lines
  * together and top-aligned, cells of a row in logical order, so a reader
  * that follows the content stream (MuPDF, pdfminer) gets each cell in one
- * piece. A row that does not fit moves to the next page; only a row taller
- * than a page continues there line by line. After a page break the header
- * row is drawn again as an artifact.
+ * piece. A row that does not fit moves to the next page, where the header
+ * row is drawn again as an artifact. A row taller than a page is drawn
+ * stacked (below), so that each of its cells still reads whole.
  *
  * Columns whose longest words do not stand side by side at the body size
  * are tried at smaller sizes down to the style's smallest body size (large
@@ -40,7 +40,7 @@ typedef struct table {
   float *x0, *w;        /* per column, in page coordinates */
   float size, pad;
   int header_row;       /* row 0 heads the columns and repeats after a break */
-  const char *scope;    /* of the TH cells: Column or Row */
+  size_t head_page;     /* the page the header row was last drawn on */
 } table;
 
 static cell *at(const table *T, size_t r, size_t c)
@@ -97,7 +97,7 @@ static void squeeze_lines(const table *T, sd_para *p)
   }
 }
 
-static sd_status shape_cell(lay *L, table *T, cell *ce, float width)
+static sd_status shape_cell(lay *L, const table *T, cell *ce, float width)
 {
   if (!ce->blk) return SD_OK;
   sd_status st = lay_shape(L, ce->blk->inl, ce->blk->n_inl, cell_lang(L, ce), ce->th, T->size, width, &ce->p);
@@ -149,29 +149,6 @@ static void place_columns(lay *L, table *T, box b)
   }
 }
 
-static float slot_height(lay *L, const table *T, size_t r, size_t line)
-{
-  float h = 0;
-  for (size_t c = 0; c < T->cols; c++) {
-    const sd_para *p = at(T, r, c)->p;
-    if (p && line < p->n_lines) {
-      float lh = lay_line_height(&p->lines[line], T->size, L->sty->line_spacing);
-      if (lh > h) h = lh;
-    }
-  }
-  return h;
-}
-
-static size_t row_lines(const table *T, size_t r)
-{
-  size_t n = 1;
-  for (size_t c = 0; c < T->cols; c++) {
-    const sd_para *p = at(T, r, c)->p;
-    if (p && p->n_lines > n) n = p->n_lines;
-  }
-  return n;
-}
-
 static float para_height(lay *L, const table *T, const sd_para *p)
 {
   float h = 0;
@@ -189,32 +166,6 @@ static float row_height(lay *L, const table *T, size_t r)
   }
   if (h == 0) h = T->size * L->sty->line_spacing;
   return h + 2 * T->pad;
-}
-
-/* One line slot of a row: each cell's line, owned by the cell's element
- * (elems NULL: a repeated header, an artifact). */
-static sd_status draw_slot(lay *L, const table *T, size_t r, size_t line, float top, float h, const int *elems)
-{
-  sd_status st = SD_OK;
-  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
-    const cell *ce = at(T, r, c);
-    const sd_para *p = ce->p;
-    if (!p || line >= p->n_lines) continue;
-    const sd_line *ln = &p->lines[line];
-    float base = top - (h - ln->ascent_pt - ln->descent_pt) / 2 - ln->ascent_pt;
-    float x = p->rtl ? T->x0[c] + T->w[c] - T->pad - ln->width_pt : T->x0[c] + T->pad;
-    for (size_t k = 0; k < ln->n_runs && st == SD_OK; k++) {
-      const sd_run *run = &ln->runs[k];
-      int owner = elems ? lay_run_owner(L, elems[c], cell_lang(L, ce), run) : -1;
-      if (owner < -1) return SD_E_NOMEM;
-      sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = owner, .x = x, .y = base, .color = L->sty->text,
-                     .font = run->font, .size_pt = T->size, .glyphs = run->glyphs, .n_glyphs = run->n_glyphs,
-                     .lang = run->lang, .rtl = run->rtl };
-      if (run->n_glyphs) st = lay_add_item(L, &it);
-      x += run->width_pt;
-    }
-  }
-  return st;
 }
 
 static size_t items_on_page(lay *L)
@@ -260,55 +211,6 @@ static sd_status draw_cells(lay *L, const table *T, size_t r, const int *elems)
   return st;
 }
 
-static sd_status draw_lines(lay *L, const table *T, size_t r, const int *elems)
-{
-  size_t n = row_lines(T, r);
-  float top = L->y;
-  size_t from = items_on_page(L);
-  sd_status st = SD_OK;
-  L->y -= T->pad;
-  for (size_t line = 0; line < n && st == SD_OK; line++) {
-    float h = slot_height(L, T, r, line);
-    if (elems && L->y - h - T->pad < L->bottom) {
-      /* a row taller than the page continues on the next one */
-      st = frame(L, T, r, top, L->y, from);
-      if (st == SD_OK) st = lay_break_page(L);
-      if (st == SD_OK && T->header_row && r > 0) st = draw_cells(L, T, 0, NULL);
-      top = L->y;
-      from = items_on_page(L);
-    }
-    if (st == SD_OK) st = draw_slot(L, T, r, line, L->y, h, elems);
-    L->y -= h;
-  }
-  L->y -= T->pad;
-  if (st == SD_OK) st = frame(L, T, r, top, L->y, from);
-  return st;
-}
-
-static sd_status draw_row(lay *L, table *T, size_t r, int tr)
-{
-  int *elems = calloc(T->cols, sizeof *elems);
-  if (!elems) return SD_E_NOMEM;
-  sd_status st = SD_OK;
-  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
-    const cell *ce = at(T, r, c);
-    const char *lang = ce->blk ? ce->blk->lang : NULL;
-    elems[c] = lay_add_elem(L, ce->th ? "TH" : "TD", tr, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
-    if (elems[c] < 0) st = SD_E_NOMEM;
-    else if (ce->th) L->out->elems[elems[c]].scope = T->scope;
-  }
-  /* keep a row whole when it fits on a page */
-  float whole = row_height(L, T, r);
-  int fits = whole <= L->top - L->bottom - 40;
-  if (st == SD_OK && L->y - whole < L->bottom && fits) {
-    st = lay_break_page(L);
-    if (st == SD_OK && T->header_row && r > 0) st = draw_cells(L, T, 0, NULL);
-  }
-  if (st == SD_OK) st = fits ? draw_cells(L, T, r, elems) : draw_lines(L, T, r, elems);
-  free(elems);
-  return st;
-}
-
 static sd_status table_alloc(table *T)
 {
   T->cells = calloc(T->rows * T->cols, sizeof *T->cells);
@@ -325,51 +227,115 @@ static void table_free(table *T)
 }
 
 /* One header-and-cell pair of the stacked form: a TR holding the TH (on a
- * tint) above the TD, kept on one page when it fits. */
+ * tint, /Scope Row: it heads the cell beneath it) above the TD, kept on
+ * one page when it fits. h NULL: a table without a header row, the cell
+ * alone. */
 static sd_status draw_pair(lay *L, const table *T, const cell *h, const cell *v, int tr, box b)
 {
-  float hh = para_height(L, T, h->p), vh = para_height(L, T, v->p), pad = T->pad / 2;
-  float whole = hh + vh + 3 * pad;
+  float hh = h ? para_height(L, T, h->p) : 0, vh = para_height(L, T, v->p), pad = T->pad / 2;
+  float whole = (h ? hh + pad : 0) + vh + 2 * pad;
   sd_status st = SD_OK;
   if (L->y - whole < L->bottom && whole <= L->top - L->bottom - 40) st = lay_break_page(L);
-  int the = lay_add_elem(L, "TH", tr, NULL), tde = lay_add_elem(L, "TD", tr, NULL);
+  int the = h ? lay_add_elem(L, "TH", tr, NULL) : 0, tde = lay_add_elem(L, v->th ? "TH" : "TD", tr, NULL);
   if (st != SD_OK || the < 0 || tde < 0) return st != SD_OK ? st : SD_E_NOMEM;
-  L->out->elems[the].scope = T->scope;
+  if (v->th) L->out->elems[tde].scope = "Column"; /* a header row taller than a page */
   box in = { b.x0 + pad, b.x1 - pad };
-  sd_item tint = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y - hh - 2 * pad, .w = b.x1 - b.x0,
-                   .h = hh + 2 * pad, .color = HEAD_FILL };
-  st = lay_add_item(L, &tint);
-  L->y -= pad;
-  if (st == SD_OK && h->p) st = lay_place_para(L, h->p, in, L->doc_rtl, T->size, the, cell_lang(L, h), L->sty->text);
+  if (h) {
+    L->out->elems[the].scope = "Row";
+    sd_item tint = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y - hh - 2 * pad, .w = b.x1 - b.x0,
+                     .h = hh + 2 * pad, .color = HEAD_FILL };
+    st = lay_add_item(L, &tint);
+    L->y -= pad;
+    if (st == SD_OK && h->p) st = lay_place_para(L, h->p, in, L->doc_rtl, T->size, the, cell_lang(L, h), L->sty->text);
+  }
   L->y -= pad;
   if (st == SD_OK && v->p) st = lay_place_para(L, v->p, in, L->doc_rtl, T->size, tde, cell_lang(L, v), L->sty->text);
   L->y -= pad;
   return st;
 }
 
-/* The stacked form, one group of pairs per body row, a rule between groups. */
+/* One row of the stacked form: a pair per column, then a rule. */
+static sd_status draw_group(lay *L, const table *T, const cell *head, const cell *row, int parent, box b)
+{
+  sd_status st = SD_OK;
+  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
+    int tr = lay_add_elem(L, "TR", parent, NULL);
+    if (tr < 0) return SD_E_NOMEM;
+    st = draw_pair(L, T, head ? &head[c] : NULL, &row[c], tr, b);
+  }
+  sd_item rule = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y - 2, .w = b.x1 - b.x0, .h = 1.2f,
+                   .color = RULE };
+  if (st == SD_OK) st = lay_add_item(L, &rule);
+  L->y -= T->size * 0.9f;
+  return st;
+}
+
+/* The stacked form, one group of pairs per body row. */
 static sd_status draw_stacked(lay *L, table *src, int te, box b)
 {
-  float avail = b.x1 - b.x0;
   sd_status st = SD_OK;
-  src->scope = "Row"; /* each header now heads the cell beneath it */
   for (size_t r = 0; r < src->rows && st == SD_OK; r++)
     for (size_t c = 0; c < src->cols && st == SD_OK; c++) {
       cell *ce = at(src, r, c);
       ce->p = NULL;
-      if (r > 0 || src->header_row) st = shape_cell(L, src, ce, avail - src->pad);
+      if (r > 0 || src->header_row) st = shape_cell(L, src, ce, b.x1 - b.x0 - src->pad);
     }
-  for (size_t r = src->header_row ? 1 : 0; r < src->rows && st == SD_OK; r++) {
-    for (size_t c = 0; c < src->cols && st == SD_OK; c++) {
-      int tr = lay_add_elem(L, "TR", te, NULL);
-      if (tr < 0) return SD_E_NOMEM;
-      st = draw_pair(L, src, at(src, 0, c), at(src, r, c), tr, b);
-    }
-    sd_item rule = { .kind = SD_ITEM_RECT, .elem = -1, .x = b.x0, .y = L->y - 2, .w = avail, .h = 1.2f,
-                     .color = RULE };
-    if (st == SD_OK) st = lay_add_item(L, &rule);
-    L->y -= src->size * 0.9f;
+  for (size_t r = src->header_row ? 1 : 0; r < src->rows && st == SD_OK; r++)
+    st = draw_group(L, src, src->header_row ? at(src, 0, 0) : NULL, at(src, r, 0), te, b);
+  return st;
+}
+
+/* A row taller than a page. Side by side, its cells could not each be read
+ * whole: a reader that follows the content stream gets the first page's
+ * part of every cell before the rest of any. So it is drawn in the stacked
+ * form, each column's header above its cell at the table's width, and a
+ * cell longer than a page runs on like a paragraph. */
+static sd_status draw_tall_row(lay *L, const table *T, size_t r, int group, box b)
+{
+  cell *head = calloc(T->cols, sizeof *head), *row = calloc(T->cols, sizeof *row);
+  sd_status st = head && row ? SD_OK : SD_E_NOMEM;
+  int with_head = T->header_row && r > 0;
+  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
+    row[c] = (cell){ .blk = at(T, r, c)->blk, .th = at(T, r, c)->th };
+    head[c] = (cell){ .blk = at(T, 0, c)->blk, .th = 1 };
+    st = shape_cell(L, T, &row[c], b.x1 - b.x0 - T->pad);
+    if (st == SD_OK && with_head) st = shape_cell(L, T, &head[c], b.x1 - b.x0 - T->pad);
   }
+  if (st == SD_OK) st = draw_group(L, T, with_head ? head : NULL, row, group, b);
+  free(head);
+  free(row);
+  return st;
+}
+
+/* One row of the grid, kept whole on a page when it fits. */
+static sd_status draw_row(lay *L, table *T, size_t r, int group, box b)
+{
+  if (r == 0) T->head_page = L->out->n_pages;
+  float whole = row_height(L, T, r);
+  if (whole > L->top - L->bottom - 40) return draw_tall_row(L, T, r, group, b);
+  int tr = lay_add_elem(L, "TR", group, NULL);
+  int *elems = calloc(T->cols, sizeof *elems);
+  if (tr < 0 || !elems) {
+    free(elems);
+    return SD_E_NOMEM;
+  }
+  sd_status st = SD_OK;
+  for (size_t c = 0; c < T->cols && st == SD_OK; c++) {
+    const cell *ce = at(T, r, c);
+    const char *lang = ce->blk ? ce->blk->lang : NULL;
+    elems[c] = lay_add_elem(L, ce->th ? "TH" : "TD", tr, lay_same_lang(lang, L->doc_lang) ? NULL : lang);
+    if (elems[c] < 0) st = SD_E_NOMEM;
+    else if (ce->th) L->out->elems[elems[c]].scope = "Column";
+  }
+  if (st == SD_OK && L->y - whole < L->bottom) st = lay_break_page(L);
+  /* the header again on a page the row starts after a break (its own, or
+   * one inside a tall row before it) */
+  if (st == SD_OK && T->header_row && r > 0 && T->head_page != L->out->n_pages) {
+    st = draw_cells(L, T, 0, NULL);
+    T->head_page = L->out->n_pages;
+  }
+  if (st == SD_OK) st = draw_cells(L, T, r, elems);
+  free(elems);
   return st;
 }
 
@@ -389,7 +355,7 @@ sd_status lay_table(lay *L, const sd_block *blk, box b, int parent)
 
 static sd_status lay_table_in(lay *L, const sd_block *blk, box b, int parent)
 {
-  table src = { .rows = blk->n_children, .size = L->body, .pad = L->body * PAD_EM, .scope = "Column" };
+  table src = { .rows = blk->n_children, .size = L->body, .pad = L->body * PAD_EM };
   for (size_t r = 0; r < blk->n_children; r++)
     if (blk->children[r].n_children > src.cols) src.cols = blk->children[r].n_children;
   if (!src.rows || !src.cols) return SD_OK;
@@ -434,8 +400,7 @@ static sd_status lay_table_in(lay *L, const sd_block *blk, box b, int parent)
   for (size_t r = 0; r < src.rows && st == SD_OK && !stacked; r++) {
     int *group = r == 0 && src.header_row ? &head : &body;
     if (*group < 0) *group = lay_add_elem(L, group == &head ? "THead" : "TBody", te, NULL);
-    int tr = *group < 0 ? -1 : lay_add_elem(L, "TR", *group, NULL);
-    st = tr < 0 ? SD_E_NOMEM : draw_row(L, &src, r, tr);
+    st = *group < 0 ? SD_E_NOMEM : draw_row(L, &src, r, *group, b);
   }
   L->y -= L->body * 0.8f;
   table_free(&src);

@@ -411,6 +411,74 @@ START_TEST(test_arabic_cell_lines_are_close_enough_for_poppler)
 }
 END_TEST
 
+/* The TD (or TH) an item belongs to, through any Span. */
+static int cell_of(const sd_layout *l, int e)
+{
+  while (e >= 0 && strcmp(l->elems[e].role, "TD") && strcmp(l->elems[e].role, "TH")) e = l->elems[e].parent;
+  return e;
+}
+
+/* issue 15: a row taller than a page. Drawn side by side, the first page
+ * held the top of every cell, so content-order readers (pdf.js, poppler,
+ * MuPDF, pdfminer) read the long cell cut in two by its neighbours'. Each
+ * cell's items must come together in the content stream, across pages. */
+START_TEST(test_row_taller_than_a_page_reads_each_cell_whole)
+{
+  enum { REPEAT = 60 };
+  char *big = malloc(REPEAT * (strlen(LONG) + 1) + 1);
+  big[0] = 0;
+  for (int i = 0; i < REPEAT; i++) strcat(strcat(big, LONG), " ");
+  sd_inline head[3] = { text("Provision"), text("How often"), text("Who") };
+  sd_inline body[3] = { text(big), text("Weekly"), text("Ms Khan") };
+  sd_block hc[3], bc[3];
+  for (int c = 0; c < 3; c++) {
+    hc[c] = (sd_block){ .kind = SD_BLK_CELL, .inl = &head[c], .n_inl = 1 };
+    bc[c] = (sd_block){ .kind = SD_BLK_CELL, .inl = &body[c], .n_inl = 1 };
+  }
+  sd_block rows[3] = { { .kind = SD_BLK_ROW, .header = 1, .children = hc, .n_children = 3 },
+                       { .kind = SD_BLK_ROW, .children = bc, .n_children = 3 },
+                       { .kind = SD_BLK_ROW, .children = hc, .n_children = 3 } };
+  sd_block kids[1] = { { .kind = SD_BLK_TABLE, .children = rows, .n_children = 3 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "en-GB" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  ck_assert_uint_ge(l.n_pages, 2);
+  int *done = calloc(l.n_elems, sizeof *done), current = -1, cells = 0;
+  for (size_t p = 0; p < l.n_pages; p++)
+    for (size_t i = 0; i < l.pages[p].n_items; i++) {
+      const sd_item *it = &l.pages[p].items[i];
+      int ce = it->kind == SD_ITEM_GLYPHS && it->elem >= 0 ? cell_of(&l, it->elem) : -1;
+      if (ce < 0 || ce == current) continue;
+      ck_assert_msg(!done[ce], "cell %d read again after another cell's text", ce);
+      if (current >= 0) done[current] = 1;
+      current = ce;
+      cells++;
+    }
+  ck_assert_int_ge(cells, 9); /* three headers, three cells, a row after */
+  /* the row after the tall one, on a later page, has the column headers
+   * drawn again just before it (artifacts) */
+  int last_tr = -1;
+  for (size_t e = 0; e < l.n_elems; e++)
+    if (!strcmp(l.elems[e].role, "TR")) last_tr = (int)e;
+  int headers = 0, found = 0;
+  for (size_t p = 1; p < l.n_pages && !found; p++)
+    for (size_t i = 0; i < l.pages[p].n_items && !found; i++) {
+      const sd_item *it = &l.pages[p].items[i];
+      if (it->kind != SD_ITEM_GLYPHS) continue;
+      if (it->elem < 0) headers++;
+      else if (l.elems[cell_of(&l, it->elem)].parent == last_tr) found = 1;
+      else headers = 0;
+    }
+  ck_assert(found);
+  ck_assert_int_ge(headers, 3);
+  free(done);
+  sd_layout_free(&l);
+  free(big);
+  sd_diags_free(d);
+}
+END_TEST
+
 /* Columns whose longest words cannot stand side by side are stacked: each
  * header (/Scope Row) above its cell. */
 START_TEST(test_table_too_wide_for_the_page_is_stacked)
@@ -569,6 +637,7 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_rtl_table_is_a_mirrored_grid);
   tcase_add_test(tc, test_wrapped_cells_are_drawn_whole_and_top_aligned);
   tcase_add_test(tc, test_table_too_wide_for_the_page_is_stacked);
+  tcase_add_test(tc, test_row_taller_than_a_page_reads_each_cell_whole);
   tcase_add_test(tc, test_arabic_cell_lines_are_close_enough_for_poppler);
   tcase_add_test(tc, test_running_header_page_numbers_and_watermark_are_artifacts);
   tcase_add_test(tc, test_english_name_in_urdu_heading_is_a_span_and_page_stays_urdu);

@@ -4,11 +4,13 @@
 usage: text_roundtrip.py PDF EXPECTED.json --readers LIST --strict --json > RT.json
        reader_limits.py RT.json EXPECTED.json [poppler=TEXT] [pdfminer=TEXT] [mupdf=TEXT]
                         [poppler-blocks=HTML] [pdfminer-layout=JSON] [bidi=BIDIVISUAL]
+                        [pdfjs-pages=JSON]
 (TEXT: the reader's whole text, for a mixed line the round trip's nearest
 match cuts short; MuPDF's (mutool draw -F txt) says which punctuation the
 document draws around the strings; HTML: pdftotext -bbox-layout, poppler's
 blocks; JSON: pdfminer_layout.py, pdfminer's boxes and baselines; BIDIVISUAL: build/tools/bidivisual, the
-Unicode Bidirectional Algorithm's display order from ICU)
+Unicode Bidirectional Algorithm's display order from ICU; pdfjs-pages: reading_order.mjs --json
+--artifacts, pdf.js's text and artifact text page by page)
 
 Prints one line per (string, reader) that is not exact, naming the limit it
 was proved to be, and exits 0 only when every miss is one of these and
@@ -121,6 +123,20 @@ not have the limit give the string exactly:
     layout (pdfminer_layout.py: each line's baseline) a piece of the same
     visual line may follow in any box, and a box the unit has begun may go
     on once every earlier visual line of it is taken.
+  page-furniture (pdfjs, poppler, mupdf, pdfminer): a page's running
+    header, footer, page number and repeated column headers are /Artifact,
+    which the structure tree leaves out; the readers that follow the
+    content stream or the page read them with the page, so a string that
+    runs on over a page break has the furniture inside it. Proof
+    (reader_pages.py): the structure tree gives the string exactly, and
+    in the reader's text with each page's furniture taken off its two ends
+    (pdf.js's list of the page's artifact text, reading_order.mjs
+    --artifacts) the string runs whole across the break (FAIL); or (ORDER)
+    an earlier string the round trip did not find out of order runs across
+    one, and from it on every string up to this one follows in order (the
+    round trip took a later copy of the cut string). A string it explains
+    counts as read exactly when another limit is proved against this
+    reader.
   zwnj-before-letter (mupdf, pdfminer): sendoc's trade-off, not theirs.
     pdf.js skips a glyph whose text ends in a format character and reverses
     a short item holding right-to-left letters, so a ZWNJ rides on the glyph
@@ -135,6 +151,7 @@ import sys
 import unicodedata
 
 from reader_layout import CONTROLS, letter_spaced_lines, pdfminer_boxes, poppler_blocks
+from reader_pages import Unfurnished, furniture
 from reader_units import Between, Bidi, Directions, block_walk, collapse, line_walk, spaces_or_breaks
 
 ZWNJ = "\u200c"
@@ -287,7 +304,7 @@ def classify(reader, res, expected, texts, walk=None, index=None, reorder=None, 
 def main():
     d = json.load(open(sys.argv[1], encoding="utf-8"))
     texts = [e["text"] for e in json.load(open(sys.argv[2], encoding="utf-8"))]
-    texts_by_reader, bidi, blocks_path, layout_path = {}, None, None, None
+    texts_by_reader, bidi, blocks_path, layout_path, pages = {}, None, None, None, None
     for a in sys.argv[3:]:
         reader, path = a.split("=", 1)
         if reader == "bidi":
@@ -298,6 +315,9 @@ def main():
             continue
         if reader == "pdfminer-layout":
             layout_path = path
+            continue
+        if reader == "pdfjs-pages":
+            pages = furniture(path)
             continue
         try:
             texts_by_reader[reader] = open(path, encoding="utf-8").read().split("\n")
@@ -328,18 +348,34 @@ def main():
                 if s["results"].get("poppler", {}).get("verdict") in ("FAIL", "FAIL(ws)") and not (reorder and i in reorder[0])}
         split = block_walk(texts, texts_by_reader["poppler"], bidi, dirs, between, info, todo) if info else None
     spaced_lines = letter_spaced_lines(blocks_path)
+    # page furniture first: a string it explains counts as read exactly
+    # when another reader's limit is proved against this reader's text
+    furniture_walks, furnished = {}, set()
+    for reader in ("pdfjs", "poppler", "mupdf", "pdfminer"):
+        if pages and any(s["results"].get(reader, {}).get("verdict", "ok") != "ok" for s in d["strings"]):
+            furniture_walks[reader] = Unfurnished(reader, "\n".join(texts_by_reader.get(reader, [])), pages)
+    verdicts = {r: [s["results"].get(r, {}).get("verdict", "ok") for s in d["strings"]] for r in furniture_walks}
+    for index, s in enumerate(d["strings"]):
+        for reader, v in s["results"].items():
+            if reader in furniture_walks and exact(s["results"], ("structtree",)) and \
+                    furniture_walks[reader].explains(texts, verdicts[reader], index):
+                furnished.add((index, reader))
     for index, (s, expected) in enumerate(zip(d["strings"], texts)):
         if not s["lang_check"]["ok"] or s.get("chars", "ok") != "ok":
             print(f"FAIL {s['id']}: /Lang or bad characters")
             ok = False
+        results = {r: {"verdict": "ok"} if (index, r) in furnished else v for r, v in s["results"].items()}
         for reader, v in s["results"].items():
             if v["verdict"] == "ok":
+                continue
+            if (index, reader) in furnished:
+                print(f"LIMIT page-furniture: {s['id']} {reader}")
                 continue
             if v.get("bad"):
                 print(f"FAIL {s['id']} {reader}: bad characters")
                 ok = False
                 continue
-            why = classify(reader, s["results"], expected, texts_by_reader, walk, index, reorder, between, split,
+            why = classify(reader, results, expected, texts_by_reader, walk, index, reorder, between, split,
                            box_split, texts[index - 1] if index else "", spaced_lines)
             if why:
                 print(f"LIMIT {why}: {s['id']} {reader}")

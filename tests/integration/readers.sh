@@ -49,6 +49,11 @@ echo "ehcp samples/yousef-haddad.xml ar standard all" >> "$T/jobs"
 # generated cases a PDF of which once failed a reader (tests/gen/: seed, language, case)
 echo "review-invitation tests/integration/cases/gen-7-ar-0041.xml ar standard all gen-7-0041" >> "$T/jobs"
 echo "one-page-profile tests/integration/cases/gen-20261206-ur-0149.xml ur standard all gen-20261206-0149" >> "$T/jobs"
+echo "ehcp tests/integration/cases/gen-20261206-ta-0321.xml ta standard all gen-20261206-0321" >> "$T/jobs"
+echo "review-invitation tests/integration/cases/gen-20261206-bn-0074.xml bn standard all gen-20261206-0074" >> "$T/jobs"
+# a provision row taller than a page, drawn stacked, its cell running on
+# over the page break (page furniture inside it for the readers that follow the page)
+echo "ehcp tests/integration/cases/bilal-long-provision.xml ur standard all long-provision" >> "$T/jobs"
 
 cat > "$T/one.sh" <<'ONE'
 #!/bin/sh

@@ -365,6 +365,103 @@ expect("box order, a table cell beside the next column, a row lower",
                                       [("five six", 640)]]]), 1, "FAIL")
 expect("box order, a layout that is not pdfminer's text",
        run_pdfminer(contact, as_text, [[[("، منسّق", 700)], [("تواصلوا مع", 700), ("المدرسة.", 680)]]]), 1, "FAIL")
+
+# a telephone number no string holds, which MuPDF breaks over lines with no
+# space kept («+» / «44» / «161 496 0000»): its line break is a space or none
+phone = [("الهاتف: ", "FAIL(ws)"), ("البريد", "ok")]
+phone_poppler = "\u202bالهاتف\u202a0000 496 161 44+ :\u202c\u202c\n\nالبريد\n"
+phone_mupdf = "•الهاتف: +\n\n44\n\n 161 496 0000\n\n•البريد\n"
+expect("reorder, a telephone number over MuPDF's lines", run_many(phone, phone_poppler, BIDI, "ar", phone_mupdf), 0,
+       "poppler-reorder")
+expect("reorder, a telephone number, a digit lost",
+       run_many(phone, phone_poppler.replace("161", "16"), BIDI, "ar", phone_mupdf), 1, "FAIL")
+expect("reorder, a telephone number, its groups in logical order",
+       run_many(phone, phone_poppler.replace("0000 496 161 44+", "+44 161 496 0000"), BIDI, "ar", phone_mupdf), 1,
+       "FAIL")
+
+
+def run_furniture(strings, reader, text, pages, structtree_ok=True):
+    """several strings (text, the reader's verdict); the reader's whole text
+    (pages ended by a form feed; pdf.js's comes from pages); pages: per
+    page (artifact pieces, pdf.js's content), as reading_order.mjs --json
+    --artifacts gives them"""
+    with tempfile.TemporaryDirectory() as d:
+        def results(v):
+            r = five(**{reader: {"verdict": v, "found": v == "ORDER"}}) if v != "ok" else five()
+            if not structtree_ok and v != "ok":
+                r["structtree"] = {"verdict": "FAIL"}
+            return r
+        rt = {"strings": [{"id": "x/%d" % i, "lang": "x", "lang_check": {"ok": True}, "chars": "ok",
+                           "results": results(v)} for i, (_, v) in enumerate(strings)]}
+        open(os.path.join(d, "rt.json"), "w", encoding="utf-8").write(json.dumps(rt))
+        open(os.path.join(d, "exp.json"), "w", encoding="utf-8").write(
+            json.dumps([{"lang": "x", "text": t} for t, _ in strings]))
+        doc = {"pages": [{"page": str(k + 1), "artifacts": art, "content": content}
+                         for k, (art, content) in enumerate(pages)]}
+        open(os.path.join(d, "pdfjs.json"), "w", encoding="utf-8").write(json.dumps(doc))
+        args = ["pdfjs-pages=" + os.path.join(d, "pdfjs.json")]
+        if reader != "pdfjs":
+            open(os.path.join(d, reader), "w", encoding="utf-8").write(text)
+            args.append("%s=%s" % (reader, os.path.join(d, reader)))
+        p = subprocess.run([sys.executable, os.path.join(HERE, "reader_limits.py"), os.path.join(d, "rt.json"),
+                            os.path.join(d, "exp.json")] + args, capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+# page-furniture: a paragraph runs on over a page break; the readers that
+# follow the page read the footer, page number and next running header
+# inside it, which pdf.js lists as the pages' artifact text
+para = "Ava likes to know what is happening next so a visual timetable helps her"
+cut = para.index("so a")
+foot1, foot2 = ["Northdale City Council", "\n", "Ava Thompson · EHC plan", " ", "Page 1 of 2"], \
+    ["Northdale City Council", "\n", "Ava Thompson · EHC plan", " ", "Page 2 of 2"]
+furn_pages = [(foot1, "Section A\n" + para[:cut] + "\n" + "".join(foot1)),
+              (foot2, para[cut:] + "\n" + "".join(foot2))]
+furn_strings = [("Section A", "ok"), (para, "FAIL")]
+poppler_text = ("Ava Thompson · EHC plan Page 1 of 2\nSection A\n" + para[:cut] + "\nNorthdale City Council\n\f"
+                "Ava Thompson · EHC plan Page 2 of 2\n" + para[cut:] + "\nNorthdale City Council\n\f")
+expect("furniture, pdf.js", run_furniture(furn_strings, "pdfjs", None, furn_pages), 0, "page-furniture")
+expect("furniture, poppler", run_furniture(furn_strings, "poppler", poppler_text, furn_pages), 0, "page-furniture")
+expect("furniture, something else inside",
+       run_furniture(furn_strings, "poppler", poppler_text.replace("Page 2 of 2\n", "Page 2 of 2\nFigure 3\n"),
+                     furn_pages), 1, "FAIL")
+expect("furniture, a word lost at the break",
+       run_furniture(furn_strings, "poppler", poppler_text.replace("\nso a", "\na"), furn_pages), 1, "FAIL")
+expect("furniture, the tree wrong too",
+       run_furniture(furn_strings, "poppler", poppler_text, furn_pages, structtree_ok=False), 1, "FAIL")
+expect("furniture, no page break inside",
+       run_furniture([("Section A", "ok"), (para, "FAIL")], "poppler",
+                     "Section A\n" + para[:cut] + "\nPage 1 of 2\n" + para[cut:] + "\n\f\f", furn_pages), 1, "FAIL")
+# pdf.js gives a right-to-left running header letter by letter; poppler
+# gives its words: the same characters
+rtl_head = "صفحہ 2 از 2"
+rtl_pages = [(foot1, "Section A\n" + para[:cut] + "\n" + "".join(foot1)),
+             (list(rtl_head) + ["\n", "Northdale City Council"], para[cut:] + "\n" + rtl_head + "Northdale City Council")]
+expect("furniture, a right-to-left header letter by letter",
+       run_furniture(furn_strings, "poppler", poppler_text.replace("Ava Thompson · EHC plan Page 2 of 2", "2 از 2 صفحہ"),
+                     rtl_pages), 0, "page-furniture")
+# the column headers drawn again inside the next page stand between
+# strings: they are not taken for the furniture at its ends
+inside = [(foot1, "Section A\n" + para[:cut] + "\n" + "".join(foot1)),
+          (["Provision", " ", "Who"] + foot2, para[cut:] + "\nProvision Who\nF2 Daily\n" + "".join(foot2))]
+expect("furniture, column headers inside the page",
+       run_furniture(furn_strings + [("F2 Daily", "ok")], "poppler",
+                     poppler_text.replace(para[cut:] + "\n", para[cut:] + "\nProvision Who\nF2 Daily\n"), inside), 0,
+       "page-furniture")
+# the round trip took a later copy of a string the furniture cut, and
+# every string after it came "before the string listed before it"
+name = "Jean-Luc Nguyen Lan Amara"
+order_strings = [("Invite", "ok"), (name, "ok"), ("and", "ok"), (name, "ok"), ("said", "ORDER"), (name, "ORDER"),
+                 ("end", "ORDER")]
+order_pages = [(foot1, "Invite " + name + " and Jean-Luc Nguyen\n" + "".join(foot1)),
+               (foot2, "Lan Amara said " + name + " end\n" + "".join(foot2))]
+order_text = ("Page 1 of 2\nInvite " + name + " and Jean-Luc Nguyen\nNorthdale City Council Ava Thompson · EHC plan\n\f"
+              "Ava Thompson · EHC plan Page 2 of 2\nLan Amara said " + name + " end\nNorthdale City Council\n\f")
+expect("furniture, strings after a cut one", run_furniture(order_strings, "mupdf", order_text, order_pages), 0,
+       "page-furniture")
+expect("furniture, strings after a cut one, out of order",
+       run_furniture(order_strings, "mupdf", order_text.replace("said " + name + " end", "end said " + name),
+                     order_pages), 1, "FAIL")
 if fails:
     sys.exit(1)
 print("reader_limits: %d cases ok" % cases)
