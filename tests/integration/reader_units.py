@@ -192,10 +192,12 @@ class Between:
         one before it"""
         if a is None or b is None or a > b:
             return ""
-        g = self.full[a:b].replace("\n", "")
+        # MuPDF's line break: a space or none (it breaks «+44 161» after «44»
+        # and keeps no space)
+        g = re.sub(r"\s+", lambda m: " " if " " in m.group() else JUNCTION, self.full[a:b])
         cut = [k for k, c in enumerate(g) if unicodedata.category(c)[0] == "L"]
         g = g[:cut[0]] if after and cut else g[cut[-1] + 1:] if cut else g
-        return collapse(g)
+        return unicodedata.normalize("NFC", g).strip()
 
     def blocks(self, texts, i0, j):
         """the strings i0..j as one text: joined as the expected strings
