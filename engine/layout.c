@@ -420,13 +420,18 @@ static sd_status label(lay *L, const char *text, float size, box b, int rtl, flo
   const sd_line *ref = body ? body : ln;
   float lh = lay_line_height(ref, size, L->sty->line_spacing);
   float base = top - (lh - ref->ascent_pt - ref->descent_pt) / 2 - ref->ascent_pt;
-  float x = rtl ? b.x1 - ln->width_pt : b.x0;
-  for (size_t r = 0; r < ln->n_runs && st == SD_OK; r++) {
+  float x0 = rtl ? b.x1 - ln->width_pt : b.x0;
+  /* drawn in reading order, as a paragraph's runs are: «1.» in a
+   * right-to-left list is two runs, the full stop left of the digit, and
+   * drawn left to right every reader (the structure tree too) read «.1» */
+  for (size_t k = 0; k < ln->n_runs && st == SD_OK; k++) {
+    size_t r = logical_run(ln, k);
+    float x = x0;
+    for (size_t q = 0; q < r; q++) x += ln->runs[q].width_pt;
     sd_item it = { .kind = SD_ITEM_GLYPHS, .elem = elem, .x = x, .y = base, .color = L->sty->text,
                    .font = ln->runs[r].font, .size_pt = size, .glyphs = ln->runs[r].glyphs,
                    .n_glyphs = ln->runs[r].n_glyphs, .lang = ln->runs[r].lang, .rtl = ln->runs[r].rtl };
     st = lay_add_item(L, &it);
-    x += ln->runs[r].width_pt;
   }
   return st;
 }

@@ -202,6 +202,40 @@ START_TEST(test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right)
 }
 END_TEST
 
+/* issue 15: «1.» in a right-to-left list is two runs, the full stop left
+ * of the digit; drawn left to right, every reader and the structure tree
+ * read the label «.1». Its runs are drawn in reading order, still on the
+ * reading side. */
+START_TEST(test_rtl_numbered_label_is_drawn_in_reading_order)
+{
+  sd_inline u = { .kind = SD_INL_TEXT, .text = "\xd9\x85\xd8\xaa\xd9\x86 \xd8\xa7\xd8\xb1\xd8\xaf\xd9\x88", .lang = "ur" };
+  sd_block para = { .kind = SD_BLK_PARAGRAPH, .inl = &u, .n_inl = 1, .lang = "ur" };
+  sd_block item = { .kind = SD_BLK_ITEM, .children = &para, .n_children = 1 };
+  sd_block kids[1] = { { .kind = SD_BLK_LIST, .children = &item, .n_children = 1, .ordered = 1 } };
+  sd_doc_tree t = { .root = { .kind = SD_BLK_DOCUMENT, .children = kids, .n_children = 1 }, .lang = "ur" };
+  sd_layout l;
+  sd_diags *d = sd_diags_new();
+  ck_assert_int_eq(sd_layout_run(&t, loc, fonts, sd_style_find("standard"), &l, d), SD_OK);
+  const sd_page *pg = &l.pages[0];
+  char read[16] = "";
+  float ink_right = 0;
+  for (size_t i = 0; i < pg->n_items; i++) {
+    const sd_item *it = &pg->items[i];
+    if (it->elem < 0 || strcmp(l.elems[it->elem].role, "Lbl")) continue;
+    float w = 0;
+    for (size_t g = 0; g < it->n_glyphs; g++) {
+      w += it->glyphs[g].advance * it->size_pt / it->font->upem;
+      if (strlen(read) + it->glyphs[g].text_len < sizeof read) strncat(read, it->glyphs[g].text, it->glyphs[g].text_len);
+    }
+    if (it->x + w > ink_right) ink_right = it->x + w;
+  }
+  ck_assert_str_eq(read, "1.");
+  ck_assert_float_eq_tol(ink_right, pg->width - 54, 0.5f);
+  sd_layout_free(&l);
+  sd_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_run_in_other_language_gets_a_span_with_lang)
 {
   sd_inline parts[2] = { text("Hello "), { .kind = SD_INL_TEXT, .text = "Dzie\xc5\x84 dobry", .lang = "pl" } };
@@ -632,6 +666,7 @@ static Suite *layout_suite(void)
   tcase_add_test(tc, test_card_too_long_for_a5_moves_to_a4);
   tcase_add_test(tc, test_one_page_document_steps_type_down_to_fit);
   tcase_add_test(tc, test_rtl_paragraph_is_right_aligned_with_bullets_on_the_right);
+  tcase_add_test(tc, test_rtl_numbered_label_is_drawn_in_reading_order);
   tcase_add_test(tc, test_run_in_other_language_gets_a_span_with_lang);
   tcase_add_test(tc, test_table_has_th_with_scope_and_repeats_header_after_page_break);
   tcase_add_test(tc, test_rtl_table_is_a_mirrored_grid);
