@@ -24,7 +24,8 @@ def bag(s):
 
 def poppler_blocks(path, lines):
     """for each of poppler's text lines: (page, starts its block, ends its
-    block, None: no baseline, block), from pdftotext -bbox-layout, which lists the same blocks and
+    block, None: no baseline, block, the line's bottom: its row), from
+    pdftotext -bbox-layout, which lists the same blocks and
     lines in the same order; {} where the two cannot be matched line by line
     (a line ending in a hyphen is joined to the next in the text)"""
     try:
@@ -37,7 +38,9 @@ def poppler_blocks(path, lines):
             rows = re.findall(r"<line .*?</line>", block, re.S)
             for k, row in enumerate(rows):
                 text = html.unescape("".join(re.findall(r"<word [^>]*>(.*?)</word>", row, re.S)))
-                flat.append((page, k == 0, k == len(rows) - 1, bag(text), len(flat) - k))
+                bottom = re.search(r'yMax="([-0-9.]+)"', row)
+                flat.append((page, k == 0, k == len(rows) - 1, bag(text), len(flat) - k,
+                             float(bottom.group(1)) if bottom else None))
     out, k = {}, 0
     for li, line in enumerate(lines):
         want = bag(line)
@@ -51,7 +54,7 @@ def poppler_blocks(path, lines):
         dropped["-"] -= 1
         if got != want and +dropped != want:
             return {}
-        out[li] = (flat[first][0], flat[first][1], flat[k - 1][2], None, flat[first][4])
+        out[li] = (flat[first][0], flat[first][1], flat[k - 1][2], None, flat[first][4], flat[first][5])
     return out if k == len(flat) else {}
 
 

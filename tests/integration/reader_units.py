@@ -319,7 +319,7 @@ def line_walk(texts, lines, bidi, dirs, between=None, strays_todo=None):
 def units_around(texts, between, i):
     """the units a string may be proved in: with up to 3 strings before it
     and up to 7 in all, each as Between joins them"""
-    for i0 in range(max(0, i - 3), i + 1):
+    for i0 in range(max(0, i - 4), i + 1):
         for j in range(i, min(i0 + 8, len(texts))):
             for block, need in between.blocks(texts, i0, j):
                 yield i0, j, block, need
@@ -384,9 +384,14 @@ def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
     for li in usable:
         members.setdefault(blocks[li][4], []).append(li)
 
+    def row(li):
+        """poppler: the bottom of the line's box, the same for pieces of one
+        visual line set in one font"""
+        return blocks[li][5] if len(blocks[li]) > 5 else None
+
     def first_row(li):
         """is li on the first visual line of its block (baselines known)?"""
-        _, _, _, y, block = blocks[li]
+        _, _, _, y, block = blocks[li][:5]
         return y is not None and all(blocks[m][3] == y for m in members[block] if m < li)
 
     def begun(li, used):
@@ -395,7 +400,7 @@ def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
         from the unit's first line in it on taken? (rows before that are
         earlier strings': a label column pdfminer boxed with a wrapped
         value's last word)"""
-        _, _, _, y, block = blocks[li]
+        _, _, _, y, block = blocks[li][:5]
         mine = [m for m in members[block] if m in used]
         earlier = [m for m in members[block] if mine and mine[0] <= m < li and (y is None or blocks[m][3] != y)]
         return bool(mine) and li > mine[-1] and all(m in used for m in earlier)
@@ -418,7 +423,7 @@ def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
             return None
         if at == len(chars):
             return [cur]
-        page, _, ends, y, block = blocks[cur]
+        page, _, ends, y, block = blocks[cur][:5]
         if not ends:  # the rest of its block comes next (pdfminer: any piece of its next visual line,
             # in any box: a table's next column boxed with this cell's line)
             nxt = follows.get(cur)
@@ -432,6 +437,11 @@ def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
         if y is not None:  # or another piece of the same visual line, in any box
             cands += [(li, n) for li, n in fits(chars, at)
                       if blocks[li][0] == page and abs(blocks[li][3] - y) < 0.5 and li not in used][:3]
+        elif row(cur) is not None:  # (poppler: a whole block of its own on the same row, the
+            # bottom of its line where the line's own bottom is: a piece it split off)
+            cands += [(li, n) for li, n in fits(chars, at)
+                      if blocks[li][0] == page and blocks[li][1] and blocks[li][2] and li not in used and
+                      row(li) is not None and abs(row(li) - row(cur)) < 0.01][:3]
         # or a line of a block the unit has begun, every earlier row of it taken
         # (pdfminer: the pieces of one visual line, in any order)
         cands += [(li, n) for li, n in fits(chars, at) if li not in used and not blocks[li][1] and begun(li, used)][:3]
@@ -445,6 +455,10 @@ def block_walk(texts, lines, bidi, dirs, between, blocks, todo):
         """lines of blocks, a run of lines ending one and the next starting
         another (or going on as above), holding the unit in order"""
         chars = solid(block)
+        # the unit must end where some line ends: most of the ways Between
+        # joins a unit (each length of the text around it) fail here, cheaply
+        if not any(tuple(sorted(chars[len(chars) - n:])) in by_bag for n in sizes if n <= len(chars)):
+            return False
         fit_cache.clear()
         for a, n in fits(chars, 0):
             if n == need:

@@ -73,14 +73,16 @@ expect("pdf.js space", run(mixed, five(pdfjs={"verdict": "FAIL(ws)", "nearest": 
 
 def bbox_layout(pages):
     """pdftotext -bbox-layout's page, block, line and word elements (a word
-    per character, as for a right-to-left line; positions do not matter)"""
+    per character, as for a right-to-left line; positions do not matter but
+    a line's bottom: each line its own row unless given as (line, bottom))"""
     out = ["<doc>"]
     for page in pages:
         out.append('<page width="595" height="842"><flow>')
         for block in page:
             out.append('<block xMin="0" yMin="0" xMax="1" yMax="1">')
             for line in block:
-                out.append('<line xMin="0" yMin="0" xMax="1" yMax="1">' + "".join(
+                line, bottom = line if isinstance(line, tuple) else (line, 100 + len(out))
+                out.append('<line xMin="0" yMin="0" xMax="1" yMax="%s">' % bottom + "".join(
                     '<word xMin="0" yMin="0" xMax="1" yMax="1">%s</word>' % c for c in line if not c.isspace()) + "</line>")
             out.append("</block>")
         out.append("</flow></page>")
@@ -275,6 +277,18 @@ expect("block order, a letter lost", run_many(items, apart.replace(wrap, "ملے
                                               pages=[[[first], ["•"], [second], ["•"], ["ملے"], [third]]]), 1, "FAIL")
 expect("block order, blocks that are not poppler's lines", run_many(items, apart, BIDI, "ur",
                                                                     pages=[[[first], [second], [wrap]]]), 1, "FAIL")
+# poppler sets the left end of a right-to-left paragraph's first line apart
+# as a block of its own (the same row: its line's bottom where the first
+# line's is) and puts it after the paragraph's second line
+w = ["نودّ", "دعوتكم", "يسير", "الأهم"]
+split_off = [(" ".join(w), "FAIL"), ("متى", "ok")]
+split_text = w[0] + " " + w[1] + "\n" + w[3] + "\n\n" + w[2] + "\n\nمتى\n"
+expect("block order, a piece of a line set apart",
+       run_many(split_off, split_text, BIDI, "ar", pages=[[[(w[0] + " " + w[1], 214.03), (w[3], 236.2)],
+                                                          [(w[2], 214.03)], [("متى", 260)]]]), 0, "poppler-block-order")
+expect("block order, a piece of a line set apart, another row",
+       run_many(split_off, split_text, BIDI, "ar", pages=[[[(w[0] + " " + w[1], 214.03), (w[3], 236.2)],
+                                                          [(w[2], 220)], [("متى", 260)]]]), 1, "FAIL")
 swapped = [("a b", "ok"), ("c d", "ORDER")]
 expect("block order, a block before an earlier one", run_many(swapped, "c d\n\na b\n", pages=[[["c d"], ["a b"]]]), 0,
        "poppler-block-order")
