@@ -318,8 +318,10 @@ def line_walk(texts, lines, bidi, dirs, between=None, strays_todo=None):
 
 def units_around(texts, between, i):
     """the units a string may be proved in: with up to 3 strings before it
-    and up to 7 in all, each as Between joins them"""
-    for i0 in range(max(0, i - 4), i + 1):
+    (then 4: a «لـ» + name paragraph that pdfminer boxed in pieces) and up
+    to 7 in all, each as Between joins them. The step budget is shared, so
+    the farther start comes last, where it takes nothing from the others."""
+    for i0 in list(range(max(0, i - 3), i + 1)) + ([i - 4] if i >= 4 else []):
         for j in range(i, min(i0 + 8, len(texts))):
             for block, need in between.blocks(texts, i0, j):
                 yield i0, j, block, need
