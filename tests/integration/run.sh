@@ -82,6 +82,13 @@ for f in "$T"/a/*.pdf; do
     if python3 "$W/text_roundtrip.py" "$f" "$exp" >"$T/rt.txt" 2>&1; then ok; else bad "$n: text_roundtrip"; cat "$T/rt.txt" | tail -15; fi
   fi
 done
+# numbered labels in a right-to-left list: what Firefox hands a screen
+# reader reads «1.», not «.1» (issue 15)
+if [ "$A11Y_PDFJS" = 1 ]; then
+  node "$W/reading_order.mjs" "$T/a/review-invitation-bilal-ur.pdf" > "$T/lbl.txt" 2>&1
+  if grep -q 'Lbl: "1\."' "$T/lbl.txt" && ! grep -q 'Lbl: "\.[0-9]' "$T/lbl.txt"; then ok
+  else bad "review-invitation-bilal-ur.pdf: numbered labels"; grep 'Lbl' "$T/lbl.txt" | head -5; fi
+fi
 [ -z "$A11Y_MISSING" ] || echo "SKIPPED: $A11Y_MISSING: the pdf.js text round trip of $(ls "$HERE"/expected/*.json | wc -l) samples not run"
 
 echo "integration: $pass passed, $fail failed"
