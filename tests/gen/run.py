@@ -14,7 +14,7 @@ language gen.py grouped it under. Every render must either
     (pdftotext) contains every case value the template's fields pick for that
     case (tests/gen/expect.py walks the template's sections against the case);
     every K-th render's PDF also passes ../shared/a11y/pdfua_check.py when that
-    kit is beside the clone, and every K-th (--strict-every, default 40) is read
+    kit is beside the clone, and every K-th (--strict-every, default 10) is read
     by all five readers strictly, each string exact or each miss proved that
     reader's own limit (tests/integration/prove_read.sh, as the strict matrix
     reads; needs pdf.js, so node and npm); or
@@ -146,7 +146,7 @@ def main():
     ap.add_argument("--cases", type=int, default=int(os.environ.get("GEN_CASES", "400")))
     ap.add_argument("--seed", type=int, default=int(os.environ.get("GEN_SEED", "20261206")))
     ap.add_argument("--a11y-every", type=int, default=25)
-    ap.add_argument("--strict-every", type=int, default=int(os.environ.get("GEN_STRICT_EVERY", "40")),
+    ap.add_argument("--strict-every", type=int, default=int(os.environ.get("GEN_STRICT_EVERY", "10")),
                     help="every K-th PDF is read by all five readers strictly (0: none)")
     ap.add_argument("--templates", default=os.environ.get("GEN_TEMPLATES", ""))
     ap.add_argument("--jobs", type=int, default=2)
